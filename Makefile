@@ -1,0 +1,76 @@
+# Đồng hành portal: `make run` to try it, `make test` to check it. Nothing else is needed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+export PORTAL_ENV ?= development
+
+.PHONY: setup run test test-sqlite test-postgres serve-gunicorn translations extract-messages vendor clean
+
+## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
+setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Copy the front-end packages we serve into static/vendor (never committed, never from a CDN).
+static/vendor/.installed: node_modules/.installed
+	rm -rf static/vendor && mkdir -p static/vendor/htmx static/vendor/be-vietnam-pro/files
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	for w in 400 500 600 700; do cp node_modules/@fontsource/be-vietnam-pro/$$w.css static/vendor/be-vietnam-pro/; done
+	cp node_modules/@fontsource/be-vietnam-pro/files/be-vietnam-pro-{vietnamese,latin,latin-ext}-{400,500,600,700}-normal.woff2 static/vendor/be-vietnam-pro/files/
+	touch $@
+
+vendor: static/vendor/.installed
+
+## translations: compile the .po catalogues into .mo files
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -q -d portal/translations
+
+## extract-messages: refresh the catalogues after changing user-facing text
+extract-messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -N -i portal/translations/messages.pot -d portal/translations
+
+instance/.migrated: $(VENV)/.installed $(wildcard migrations/versions/*.py)
+	mkdir -p instance
+	$(FLASK) db upgrade
+	touch $@
+
+## run: set up, seed the demo data on the first run, and serve on http://127.0.0.1:5000
+run: setup
+	@if [ ! -f instance/.seeded ]; then $(FLASK) seed-demo && touch instance/.seeded; \
+	 else echo "Demo logins: admin@example.org, trainer@example.org, leader@example.org, student@example.org (password donghanh-demo-2025)"; fi
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+test: $(VENV)/.installed static/vendor/.installed translations
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	 elif [ "$$CI" = "true" ]; then echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped" >&2; exit 1; \
+	 else echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped"; fi
+
+# pytest's exit code 5 means it collected no tests: that is a failure here, not a pass.
+PYTEST = $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
+
+test-sqlite:
+	PORTAL_TEST_DB=sqlite $(PYTEST)
+
+test-postgres:
+	PORTAL_TEST_DB=postgresql $(PYTEST)
+
+## serve-gunicorn: the production server, locally (SECRET_KEY and DATABASE_URL from the environment)
+serve-gunicorn: setup
+	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:8000 wsgi:app
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

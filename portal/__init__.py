@@ -1,0 +1,95 @@
+"""Đồng hành: the volunteer portal of the youth-union campaigns at public-service points."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides the environment (tests pass theirs here)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    overrides = dict(config or {})
+    environ = overrides.pop("ENVIRON", None)
+    if overrides.get("TESTING") and environ is None:
+        environ = {"PORTAL_ENV": "test"}
+    app.config.update(config_module.load(Path(app.instance_path), environ))
+    app.config.update(overrides)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions to this app."""
+    from portal import i18n
+    from portal.core import errors
+    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    i18n.init_app(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Mount every domain."""
+    from portal import accounts, audit, campaigns, mail
+    from portal.core import routes as core
+
+    for module in (core, accounts, campaigns, audit, mail):
+        app.register_blueprint(module.bp)
+    from portal import cli
+
+    cli.init_app(app)
+
+
+def _register_hooks(app: Flask) -> None:
+    """Access rules before each request; headers and mail delivery after."""
+    from portal import access, htmx
+    from portal.accounts.models import User
+    from portal.core import security
+    from portal.extensions import db, login_manager
+    from portal.mail import services as mail
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        """Flask-Login: the signed-in user, unless their account was deactivated."""
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.is_active_account else None
+
+    app.before_request(access.enforce)
+    app.after_request(htmx.add_vary)
+    app.after_request(security.add_headers)
+    app.after_request(mail.flush_after_request)
+
+    @app.context_processor
+    def shell_context():
+        """Values every page needs."""
+        from portal.accounts.labels import ROLE_LABELS
+        from portal.forms import EmptyForm
+        from portal.i18n import current_locale
+
+        return {"lang": current_locale(), "role_labels": ROLE_LABELS, "shell_form": EmptyForm}

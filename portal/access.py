@@ -1,0 +1,78 @@
+"""Access rules: every view declares who may use it, and one hook enforces the declaration.
+
+A view without a declared rule is refused (deny by default), and the role x route test fails.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from portal import htmx
+
+ROLES = ("student", "trainer", "leader", "admin")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a view: anyone, any signed-in user, or holders of one of `roles`."""
+
+    public: bool = False
+    roles: tuple[str, ...] = ()
+
+    def allows(self, user) -> bool:
+        """Tell whether `user` passes this rule (login already checked)."""
+        return not self.roles or any(user.has_role(r) for r in self.roles)
+
+
+# Endpoints that Flask or extensions add and that cannot carry an attribute.
+BUILTIN_PUBLIC = {"static"}
+
+
+def _declare(rule: Rule):
+    def decorator(view):
+        view.access_rule = rule
+        return view
+
+    return decorator
+
+
+public = _declare(Rule(public=True))
+signed_in = _declare(Rule())
+
+
+def roles_required(*roles: str):
+    """Declare that only holders of one of `roles` may use the view."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    return _declare(Rule(roles=tuple(roles)))
+
+
+def rule_for(app, endpoint: str) -> Rule | None:
+    """Return the declared rule of an endpoint, or None when it has none."""
+    if endpoint in BUILTIN_PUBLIC:
+        return Rule(public=True)
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def enforce():
+    """before_request hook: apply the current endpoint's rule."""
+    if request.endpoint is None:  # no route matched: let the 404/405 handler answer
+        return None
+    rule = rule_for(current_app, request.endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s declares no access rule; refused", request.endpoint)
+        abort(403)
+    if rule.public:
+        return None
+    if not current_user.is_authenticated:
+        login_url = url_for("accounts.login", next=request.full_path.rstrip("?"))
+        if htmx.is_htmx():
+            return htmx.client_redirect(login_url, status=401)
+        return redirect(login_url)
+    if not rule.allows(current_user):
+        abort(403)
+    return None
+

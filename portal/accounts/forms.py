@@ -1,0 +1,129 @@
+"""One form per accounts screen."""
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import SelectMultipleField, TelField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.accounts import models as m
+from portal.accounts.validation import PASSWORD_MAX
+from portal.forms import BaseForm
+
+REQUIRED = _l("This field is required.")
+PASSWORD_HINT = _l("At least 10 characters. A few unrelated words are easy to remember and hard to guess.")
+
+
+def _required(message=REQUIRED):
+    return DataRequired(message=message)
+
+
+def _max(n):
+    return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
+
+
+class SignupForm(BaseForm):
+    """Student sign-up."""
+
+    full_name = StringField(_l("Full name"), [_required(_l("Enter your full name.")), _max(m.NAME_MAX)])
+    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)])
+    phone = TelField(_l("Mobile phone"), [_required(_l("Enter your phone number.")), _max(m.PHONE_MAX)])
+    school = StringField(
+        _l("School or university"), [_required(_l("Enter your school or university.")), _max(m.SCHOOL_MAX)]
+    )
+    student_code = StringField(
+        _l("Student ID"), [_required(_l("Enter your student ID.")), _max(m.STUDENT_ID_MAX)]
+    )
+    chapter = StringField(
+        _l("Youth Union chapter"), [_required(_l("Enter your Youth Union chapter.")), _max(m.CHAPTER_MAX)]
+    )
+    password = PasswordField(
+        _l("Password"), [_required(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        description=PASSWORD_HINT,
+    )
+    consent = BooleanField(
+        _l("I agree that the organisers process my personal data for the purpose stated above."),
+        [DataRequired(message=_l("You must agree to the privacy notice to sign up."))],
+    )
+
+
+class LoginForm(BaseForm):
+    """Log in."""
+
+    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)])
+    password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class EmailOnlyForm(BaseForm):
+    """Ask for a reset link, or for a new verification email."""
+
+    email = EmailField(
+        _l("Email"),
+        [
+            _required(_l("Enter your email address.")),
+            _max(m.EMAIL_MAX),
+            Email(message=_l("Enter an email address like ten@example.com.")),
+        ],
+    )
+
+
+class NewPasswordForm(BaseForm):
+    """Choose a password (reset link or staff invitation)."""
+
+    password = PasswordField(
+        _l("New password"), [_required(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        description=PASSWORD_HINT,
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        [_required(_l("Repeat the new password.")), EqualTo("password", message=_l("The two passwords are not the same."))],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """Change a password while signed in."""
+
+    current_password = PasswordField(
+        _l("Current password"), [_required(_l("Enter your current password.")), Length(max=PASSWORD_MAX)]
+    )
+
+
+class ProfileForm(BaseForm):
+    """Edit one's own details."""
+
+    full_name = StringField(_l("Full name"), [_required(_l("Enter your full name.")), _max(m.NAME_MAX)])
+    phone = TelField(_l("Mobile phone"), [Optional(), _max(m.PHONE_MAX)])
+    school = StringField(_l("School or university"), [Optional(), _max(m.SCHOOL_MAX)])
+    student_code = StringField(_l("Student ID"), [Optional(), _max(m.STUDENT_ID_MAX)])
+    chapter = StringField(_l("Youth Union chapter"), [Optional(), _max(m.CHAPTER_MAX)])
+    locale = SelectField(_l("Language for emails"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def role_choices():
+    """The roles with their translated names."""
+    from portal.accounts.labels import ROLE_LABELS
+
+    return [(r, ROLE_LABELS[r]) for r in m.ROLE_VALUES]
+
+
+class InviteForm(BaseForm):
+    """An admin invites a staff member."""
+
+    full_name = StringField(_l("Full name"), [_required(_l("Enter the person's full name.")), _max(m.NAME_MAX)])
+    email = EmailField(_l("Email"), [_required(_l("Enter the person's email address.")), _max(m.EMAIL_MAX)])
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
+    locale = SelectField(_l("Language of the invitation"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class RolesForm(BaseForm):
+    """An admin changes a person's roles."""
+
+    roles = MultiCheckboxField(_l("Roles"), choices=role_choices)

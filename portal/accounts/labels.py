@@ -1,0 +1,9 @@
+"""Translated names of account values, for display."""
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "student": _l("Student volunteer"),
+    "trainer": _l("Trainer"),
+    "leader": _l("Team leader"),
+    "admin": _l("Organiser"),
+}

@@ -1,0 +1,133 @@
+"""People and their roles. One account per person, across every campaign."""
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from portal.core.types import UTCDateTime, utcnow
+from portal.extensions import db
+
+ROLE_VALUES = ("student", "trainer", "leader", "admin")
+LOCALES = ("vi", "en")
+
+# Column sizes, shared with the forms so a too-long value is caught before the database.
+NAME_MAX = 120
+EMAIL_MAX = 254
+PHONE_MAX = 20
+SCHOOL_MAX = 200
+STUDENT_ID_MAX = 40
+CHAPTER_MAX = 200
+
+
+def sort_key(full_name: str) -> str:
+    """Key that orders Vietnamese names by given name, then family and middle names."""
+    decomposed = unicodedata.normalize("NFD", (full_name or "").lower().replace("đ", "d"))
+    words = "".join(c for c in decomposed if not unicodedata.combining(c)).split()
+    return " ".join(words[-1:] + words[:-1])
+
+
+class User(UserMixin, db.Model):
+    """A person with an account: student, trainer, leader or admin, or several of these."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)  # stored lower-cased
+    full_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # Given name first, then the rest: Vietnamese lists sort by the last word of the name.
+    sort_name: Mapped[str] = mapped_column(String(NAME_MAX + 1), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
+    school: Mapped[str | None] = mapped_column(String(SCHOOL_MAX))
+    student_code: Mapped[str | None] = mapped_column(String(STUDENT_ID_MAX), index=True)
+    chapter: Mapped[str | None] = mapped_column(String(CHAPTER_MAX))
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"
+    )
+
+    __table_args__ = (CheckConstraint("locale IN ('vi', 'en')", name="locale"),)
+
+    @validates("full_name")
+    def _keep_sort_name(self, key, value):
+        """Keep sort_name in step with the full name."""
+        self.sort_name = sort_key(value)
+        return value
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: a deactivated account can neither log in nor keep its session."""
+        return self.is_active_account
+
+    @property
+    def role_names(self) -> set[str]:
+        """The names of the roles this person holds."""
+        return {r.role for r in self.roles}
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether this person holds `role`."""
+        return role in self.role_names
+
+    @property
+    def is_verified(self) -> bool:
+        """Tell whether the email address was confirmed."""
+        return self.email_verified_at is not None
+
+    @property
+    def given_name(self) -> str:
+        """The last word of a Vietnamese full name, by which lists are sorted."""
+        return self.full_name.split()[-1] if self.full_name.split() else ""
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    """One role held by one person."""
+
+    __tablename__ = "user_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint("role IN ('student', 'trainer', 'leader', 'admin')", name="role"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<UserRole {self.user_id} {self.role}>"
+
+
+class Consent(db.Model):
+    """A person's acceptance of a version of the privacy notice, for a stated purpose."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(40))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="consents")
+
+    def __repr__(self) -> str:
+        return f"<Consent {self.user_id} {self.notice_version} {self.purpose}>"

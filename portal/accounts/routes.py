@@ -1,0 +1,206 @@
+"""Self-service account pages: thin views over accounts.services."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal import access, htmx
+from portal.accounts import bp, services
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    EmailOnlyForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+    SignupForm,
+)
+from portal.accounts.validation import InvalidInput
+from portal.extensions import limiter
+from portal.core.urls import safe_next
+from portal.forms import show_error
+from portal.i18n import current_locale
+
+
+def _limit(name):
+    return lambda: current_app.config[name]
+
+
+def _email_key():
+    """Rate-limit key per submitted address, so one account cannot be guessed at from many IPs."""
+    return "email:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"])
+def signup():
+    """Student sign-up, with consent; sends the verification email."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        data = services.StudentSignup(locale=current_locale(), **{
+            f: form[f].data for f in services.StudentSignup.__dataclass_fields__ if f != "locale"
+        })
+        try:
+            user = services.register_student(data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            return htmx.redirect(url_for("accounts.signup_done", email=user.email))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render("accounts/signup.html", "accounts/partials/signup_form.html", status, form=form)
+
+
+@bp.route("/signup/check-email")
+@access.public
+def signup_done():
+    """Tell the new student to open the link in their email."""
+    return render_template("accounts/signup_done.html", email=request.args.get("email", ""))
+
+
+@bp.route("/verify/<token>")
+@access.public
+def verify_email(token):
+    """Confirm an email address from the signed link."""
+    try:
+        services.verify_email(token)
+    except services.TokenError as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    flash(_("Your email address is confirmed. You can log in now."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+def resend_verification():
+    """Send the verification email again."""
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_verification(form.email.data)
+        return redirect(url_for("accounts.signup_done", email=form.email.data), 303)
+    return render_template("accounts/resend.html", form=form), 422 if form.is_submitted() else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"], key_func=_email_key)
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    unverified = False
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.LoginRefused as refusal:
+            form.form_errors.append(refusal.message)
+            unverified = refusal.unverified
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form, unverified=unverified), status
+
+
+@bp.route("/logout", methods=["POST"])
+@access.signed_in
+def logout():
+    """Log out (a POST, so another site cannot log you out)."""
+    logout_user()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("core.home"), 303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], key_func=_email_key)
+def forgot_password():
+    """Ask for a password reset link; the answer is the same whether the account exists or not."""
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_sent.html", email=form.email.data)
+    return render_template("accounts/forgot.html", form=form), 422 if form.is_submitted() else 200
+
+
+def _new_password_page(token, load, act, template, success):
+    """Shared flow of the reset and invitation links: check the link, then set the password."""
+    try:
+        user = load(token)
+    except services.TokenError as error:
+        return render_template("accounts/link_problem.html", message=error.message), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            act(token, form.password.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        except services.TokenError as error:
+            return render_template("accounts/link_problem.html", message=error.message), 400
+        else:
+            flash(success, "success")
+            return redirect(url_for("accounts.login"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(template, form=form, user=user), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+def reset_password(token):
+    """Choose a new password through an emailed link that works once."""
+    load = lambda t: services.load_token("reset", t, current_app.config["PASSWORD_RESET_MAX_AGE"])  # noqa: E731
+    return _new_password_page(
+        token, load, services.reset_password, "accounts/reset.html",
+        _("Your password has been changed. Log in with the new one."),
+    )
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@access.public
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+def accept_invite(token):
+    """A staff member sets their first password through the invitation link."""
+    load = lambda t: services.load_token("invite", t, current_app.config["INVITE_MAX_AGE"])  # noqa: E731
+    return _new_password_page(
+        token, load, services.accept_invite, "accounts/accept_invite.html",
+        _("Your account is ready. Log in with your new password."),
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@access.signed_in
+def profile():
+    """See and edit one's own details."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, **{f: form[f].data for f in services.PROFILE_FIELDS})
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for("accounts.profile"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/profile.html", form=form), status
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@access.signed_in
+def change_password():
+    """Change one's password, given the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.profile"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/change_password.html", form=form), status

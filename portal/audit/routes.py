@@ -1,0 +1,46 @@
+"""The admins' audit log page."""
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal import access, htmx
+from portal.accounts.models import User
+from portal.audit import bp, services
+from portal.audit.forms import AuditFilterForm
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+
+PAGE_SIZE = 50
+
+
+def _choices(form: AuditFilterForm) -> None:
+    """Fill the filter's choices from what the log holds."""
+    everyone = ("", _("All"))
+    form.action.choices = [everyone] + [(a, a) for a in services.action_names()]
+    form.target_type.choices = [everyone] + [
+        (t, t) for t in db.session.scalars(select(AuditEvent.target_type).distinct())
+    ]
+    actors = db.session.execute(
+        select(User.id, User.full_name).where(User.id.in_(select(AuditEvent.actor_id))).order_by(User.sort_name)
+    ).all()
+    form.actor.choices = [everyone] + [(str(i), n) for i, n in actors]
+
+
+@bp.route("/")
+@access.roles_required("admin")
+def index():
+    """Browse and filter staff actions, newest first."""
+    form = AuditFilterForm(request.args)
+    _choices(form)
+    valid = form.validate()
+    stmt = services.query(
+        action=form.action.data or None,
+        actor_id=int(form.actor.data) if valid and (form.actor.data or "").isdigit() else None,
+        target_type=form.target_type.data or None,
+        date_from=form.date_from.data if valid else None,
+        date_to=form.date_to.data if valid else None,
+    )
+    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page)

@@ -1,0 +1,113 @@
+"""Campaigns: one per season of the programme, many over the years."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.types import UTCDateTime, utcnow
+from portal.extensions import db
+
+STATUSES = ("draft", "open", "closed")
+NAME_MAX = 200
+SLUG_MAX = 80
+ORGANISER_MAX = 200
+
+
+class Campaign(db.Model):
+    """A campaign with its dates, optional peak period and status."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    peak_start: Mapped[date | None]
+    peak_end: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    organisers: Mapped[list[CampaignOrganiser]] = relationship(
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        order_by="CampaignOrganiser.position",
+        lazy="selectin",
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint(
+            "(peak_start IS NULL AND peak_end IS NULL) OR "
+            "(peak_start IS NOT NULL AND peak_end IS NOT NULL AND peak_end >= peak_start)",
+            name="peak",
+        ),
+    )
+
+    @property
+    def organiser_names(self) -> list[str]:
+        """The organisers' names in their order."""
+        return [o.name for o in self.organisers]
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.slug} {self.status}>"
+
+
+class CampaignOrganiser(db.Model):
+    """An organisation that organises a campaign (Thành đoàn, the centre, a branch, a chapter)."""
+
+    __tablename__ = "campaign_organisers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(ORGANISER_MAX))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="organisers")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "name"),)
+
+    def __repr__(self) -> str:
+        return f"<CampaignOrganiser {self.campaign_id} {self.name}>"
+
+
+class Branch(db.Model):
+    """A branch (Chi nhánh) of the city's Public Administrative Service Centre."""
+
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    address: Mapped[str] = mapped_column(String(255), default="")
+
+    points: Mapped[list[ServicePoint]] = relationship(
+        back_populates="branch", order_by="ServicePoint.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Branch {self.name}>"
+
+
+class ServicePoint(db.Model):
+    """A commune or ward service point (Điểm Hỗ trợ dịch vụ công số) under a branch."""
+
+    __tablename__ = "service_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    ward: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    branch: Mapped[Branch] = relationship(back_populates="points")
+
+    __table_args__ = (UniqueConstraint("branch_id", "name"),)
+
+    def __repr__(self) -> str:
+        return f"<ServicePoint {self.name}>"

@@ -1,0 +1,84 @@
+"""Campaign pages: everyone signed in sees campaigns; organisers create and edit them."""
+from __future__ import annotations
+
+from flask import abort, flash, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access, htmx
+from portal.accounts.validation import InvalidInput
+from portal.campaigns import bp, services
+from portal.campaigns.forms import CampaignForm
+from portal.forms import show_error
+from portal.campaigns.models import Campaign
+
+
+def _load(slug: str) -> Campaign:
+    """Load a campaign by slug or answer 404; drafts are visible to organisers only."""
+    campaign = services.by_slug(slug)
+    if campaign is None or (campaign.status == "draft" and not current_user.has_role("admin")):
+        abort(404)
+    return campaign
+
+
+def _data(form: CampaignForm) -> services.CampaignData:
+    """Turn the form into the service's input."""
+    fields = {f: form[f].data for f in services.CampaignData.__dataclass_fields__ if f != "organisers"}
+    return services.CampaignData(organisers=services.parse_organisers(form.organiser_text.data), **fields)
+
+
+@bp.route("/")
+@access.signed_in
+def index():
+    """All campaigns, newest first."""
+    campaigns = services.listing(include_drafts=current_user.has_role("admin"))
+    return htmx.render("campaigns/index.html", None, campaigns=campaigns)
+
+
+@bp.route("/<slug>")
+@access.signed_in
+def show(slug):
+    """One campaign's page."""
+    return htmx.render("campaigns/show.html", None, campaign=_load(slug))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.roles_required("admin")
+def create():
+    """Create a campaign."""
+    form = CampaignForm(status="draft")
+    if form.validate_on_submit():
+        try:
+            campaign = services.create(current_user, _data(form))
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Campaign created."), "success")
+            return htmx.redirect(url_for("campaigns.show", slug=campaign.slug))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render("campaigns/form.html", None, status, form=form, campaign=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@access.roles_required("admin")
+def edit(slug):
+    """Edit a campaign."""
+    campaign = _load(slug)
+    form = CampaignForm(obj=campaign, organiser_text="\n".join(campaign.organiser_names))
+    if form.validate_on_submit():
+        try:
+            services.update(current_user, campaign, _data(form))
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Campaign saved."), "success")
+            return htmx.redirect(url_for("campaigns.show", slug=campaign.slug))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render("campaigns/form.html", None, status, form=form, campaign=campaign)
+
+
+@bp.route("/points")
+@access.signed_in
+def points():
+    """The service points, grouped by branch."""
+    return htmx.render("campaigns/points.html", None, branches=services.branches_with_points())

@@ -1,0 +1,155 @@
+"""Campaign rules: valid dates, unique slugs, organisers, status, audited changes."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.campaigns.models import ORGANISER_MAX, SLUG_MAX, STATUSES, Campaign, CampaignOrganiser
+from portal.core.types import nfc
+from portal.extensions import db
+
+AUDIT_FIELDS = [
+    "name", "slug", "description", "start_date", "end_date", "peak_start", "peak_end", "status",
+    "organiser_names",
+]
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = {"new", "points"}  # taken by other pages under /campaigns/
+
+
+@dataclass
+class CampaignData:
+    """What an organiser types on the campaign form."""
+
+    name: str
+    slug: str
+    description: str
+    start_date: date
+    end_date: date
+    peak_start: date | None
+    peak_end: date | None
+    status: str
+    organisers: list[str]
+
+
+def slugify(text: str) -> str:
+    """Make a URL slug from a Vietnamese name: 'Thanh niên đồng hành' -> 'thanh-nien-dong-hanh'."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")[:SLUG_MAX]
+
+
+def parse_organisers(text: str) -> list[str]:
+    """One organiser a line; blank lines and repeats dropped, order kept."""
+    seen: list[str] = []
+    for line in (text or "").splitlines():
+        name = " ".join(nfc(line).split())
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _check(data: CampaignData, campaign: Campaign | None) -> str:
+    """Refuse inconsistent campaign data; return the slug to use."""
+    slug = data.slug or slugify(data.name)
+    if not _SLUG_RE.match(slug):
+        raise InvalidInput(_l("Use lower-case letters, digits and hyphens only."), "slug")
+    if slug in RESERVED_SLUGS:
+        raise InvalidInput(_l("This web address is reserved. Choose another."), "slug")
+    if data.end_date < data.start_date:
+        raise InvalidInput(_l("The end date must be on or after the start date."), "end_date")
+    if (data.peak_start is None) != (data.peak_end is None):
+        raise InvalidInput(_l("Give both the start and the end of the peak period, or neither."), "peak_end")
+    if data.peak_start and data.peak_end < data.peak_start:
+        raise InvalidInput(_l("The peak period must end on or after its start."), "peak_end")
+    if data.status not in STATUSES:
+        raise InvalidInput(_l("Choose a status from the list."), "status")
+    if any(len(o) > ORGANISER_MAX for o in data.organisers):
+        raise InvalidInput(_l("Each organiser's name may have at most %(n)d characters.", n=ORGANISER_MAX), "organiser_text")
+    other = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if other is not None and other is not campaign:
+        raise InvalidInput(_l("Another campaign already uses this web address."), "slug")
+    return slug
+
+
+def _apply(campaign: Campaign, data: CampaignData, slug: str) -> None:
+    """Copy checked data onto a campaign."""
+    campaign.name = nfc(data.name)
+    campaign.slug = slug
+    campaign.description = nfc(data.description or "")
+    campaign.start_date, campaign.end_date = data.start_date, data.end_date
+    campaign.peak_start, campaign.peak_end = data.peak_start, data.peak_end
+    campaign.status = data.status
+    wanted = data.organisers
+    for link in [o for o in campaign.organisers if o.name not in wanted]:
+        campaign.organisers.remove(link)
+    db.session.flush()
+    existing = {o.name: o for o in campaign.organisers}
+    for position, name in enumerate(wanted):
+        link = existing.get(name) or CampaignOrganiser(name=name, position=position)
+        link.position = position
+        if name not in existing:
+            campaign.organisers.append(link)
+
+
+def _commit() -> None:
+    """Commit; a slug taken by a concurrent save becomes the slug message."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise InvalidInput(_l("Another campaign already uses this web address."), "slug") from None
+
+
+def create(actor, data: CampaignData) -> Campaign:
+    """Create a campaign and record it in the audit trail."""
+    slug = _check(data, None)
+    campaign = Campaign()
+    _apply(campaign, data, slug)
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record(actor, "campaign.create", "campaign", campaign.id, after=audit.snapshot(campaign, AUDIT_FIELDS))
+    _commit()
+    return campaign
+
+
+def update(actor, campaign: Campaign, data: CampaignData) -> None:
+    """Edit a campaign; the audit trail keeps what changed."""
+    slug = _check(data, campaign)
+    before = audit.snapshot(campaign, AUDIT_FIELDS)
+    _apply(campaign, data, slug)
+    db.session.flush()
+    db.session.refresh(campaign, ["organisers"])
+    audit.record(actor, "campaign.update", "campaign", campaign.id, before, audit.snapshot(campaign, AUDIT_FIELDS))
+    _commit()
+
+
+def listing(include_drafts: bool):
+    """Campaigns newest first; drafts only for organisers."""
+    stmt = select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id.desc())
+    if not include_drafts:
+        stmt = stmt.where(Campaign.status != "draft")
+    return db.session.scalars(stmt).all()
+
+
+def by_slug(slug: str) -> Campaign | None:
+    """Find a campaign by its slug."""
+    return db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+
+
+def branches_with_points():
+    """Every branch with its active service points, for the public directory."""
+    from sqlalchemy.orm import selectinload
+
+    from portal.campaigns.models import Branch
+
+    return db.session.scalars(
+        select(Branch).options(selectinload(Branch.points)).order_by(Branch.name)
+    ).all()

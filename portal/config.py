@@ -1,0 +1,102 @@
+"""Settings with safe development defaults, read from the environment."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the portal must refuse to start because a setting is missing or wrong."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    """Read a yes/no environment value."""
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Return a per-machine secret kept in instance/, so dev sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load(instance_path: Path, environ: dict | None = None) -> dict:
+    """Build the configuration mapping from the environment."""
+    env = os.environ if environ is None else environ
+    portal_env = env.get("PORTAL_ENV", "production")
+    if portal_env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {portal_env!r}")
+
+    secret_key = env.get("SECRET_KEY")
+    if not secret_key:
+        if portal_env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))') "
+                "or set PORTAL_ENV=development on a developer machine."
+            )
+        secret_key = _dev_secret_key(instance_path)
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://"):]
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; SQLAlchemy's bare "postgresql" means psycopg2.
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    base_url = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    secure = base_url.startswith("https://")
+
+    return {
+        "PORTAL_ENV": portal_env,
+        "SECRET_KEY": secret_key,
+        "BASE_URL": base_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "TIMEZONE": "Asia/Ho_Chi_Minh",
+        # Flask-Babel
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        # Cookies
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+        # Flask-WTF: tokens live as long as the session, so a long form is not lost.
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Flask-Limiter
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
+        "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        # Mail
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "Đồng hành <no-reply@example.org>"),
+        # Accounts
+        "PRIVACY_NOTICE_VERSION": "2025-12",
+        "EMAIL_VERIFY_MAX_AGE": 2 * 24 * 3600,
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "INVITE_MAX_AGE": 7 * 24 * 3600,
+    }

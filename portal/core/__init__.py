@@ -1,0 +1,1 @@
+"""The portal shell: home page, language switch, errors, shared types and time helpers."""

@@ -1,0 +1,54 @@
+"""The home page, the language switch, the privacy notice and a health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from portal import access
+from portal.campaigns import services as campaigns
+from portal.core.urls import safe_next
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.i18n import SESSION_KEY
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@access.public
+def home():
+    """The welcome page for visitors; a role-based start page for people who are signed in."""
+    current = campaigns.listing(include_drafts=False)
+    if current_user.is_authenticated:
+        return render_template("core/dashboard.html", campaigns=current)
+    return render_template("core/home.html", campaigns=current)
+
+
+@bp.route("/language", methods=["POST"])
+@access.public
+def set_language():
+    """Switch the interface language for this browser (and the account, when signed in)."""
+    form = EmptyForm()
+    lang = request.form.get("lang")
+    if form.validate_on_submit() and lang in current_app.config["LANGUAGES"]:
+        session[SESSION_KEY] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+@bp.route("/privacy")
+@access.public
+def privacy():
+    """The privacy notice that students accept at sign-up."""
+    return render_template("core/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])
+
+
+@bp.route("/healthz")
+@access.public
+def health():
+    """Liveness and database check for the load balancer."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,49 @@
+"""Language and time: Vietnamese by default, English on request; dates dd/mm/yyyy in Hanoi time."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SESSION_KEY = "locale"
+
+
+def select_locale() -> str:
+    """Babel's locale selector: the visitor's choice this session, else their account's, else vi."""
+    chosen = session.get(SESSION_KEY)
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """The language of the current request, as a code ('vi' or 'en')."""
+    return str(get_locale() or "vi")
+
+
+def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy, whatever the language; a datetime is first moved to Hanoi time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_TZ)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime_local(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:mm (24-hour) in Hanoi time."""
+    if value is None:
+        return ""
+    return format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def init_app(app) -> None:
+    """Register the date filters for templates."""
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime_local

@@ -1,0 +1,6 @@
+"""The mail outbox: emails are stored, sent through SMTP when configured, and browsable by admins."""
+from flask import Blueprint
+
+bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
+
+from portal.mail import routes  # noqa: E402,F401

@@ -1,0 +1,107 @@
+"""Queue emails in the caller's transaction and deliver them through SMTP."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+
+MAX_ATTEMPTS = 5
+
+
+def queue(to_email: str, template: str, kind: str, locale: str = "vi", **context) -> OutboxMessage:
+    """Render `templates/email/<template>.txt` in the recipient's language and add it to the outbox.
+
+    The template's first line is the subject; the rest is the body.
+    """
+    with force_locale(locale):
+        rendered = render_template(f"email/{template}.txt", **context)
+    subject, _, body = rendered.strip().partition("\n")
+    message = OutboxMessage(
+        to_email=to_email, subject=subject.strip()[:200], body_text=body.strip() + "\n", kind=kind
+    )
+    db.session.add(message)
+    g.outbox_dirty = True
+    return message
+
+
+def smtp_enabled() -> bool:
+    """Tell whether an SMTP server is configured."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def _to_email_message(message: OutboxMessage) -> EmailMessage:
+    """Build the MIME message for one outbox row."""
+    mime = EmailMessage()
+    mime["From"] = current_app.config["MAIL_SENDER"]
+    mime["To"] = message.to_email
+    mime["Subject"] = message.subject
+    mime["Message-ID"] = make_msgid(domain="donghanh.local")
+    mime.set_content(message.body_text)
+    return mime
+
+
+def send_pending(limit: int = 100) -> tuple[int, int]:
+    """Send pending messages through SMTP; return (sent, failed). Each result is committed."""
+    if not smtp_enabled():
+        return 0, 0
+    config = current_app.config
+    pending = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    if not pending:
+        return 0, 0
+    sent = failed = 0
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    except OSError as exc:
+        _mark_failure(pending, f"connect: {exc}")
+        db.session.commit()
+        return 0, len(pending)
+    with smtp:
+        if config["MAIL_USE_TLS"] and smtp.has_extn("starttls"):
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        for message in pending:
+            try:
+                smtp.send_message(_to_email_message(message))
+            except smtplib.SMTPException as exc:
+                _mark_failure([message], str(exc))
+                failed += 1
+            else:
+                message.status, message.sent_at = "sent", utcnow()
+                message.attempts += 1
+                sent += 1
+            db.session.commit()
+    return sent, failed
+
+
+def _mark_failure(messages: list[OutboxMessage], error: str) -> None:
+    """Count a failed attempt; give up after MAX_ATTEMPTS."""
+    for message in messages:
+        message.attempts += 1
+        message.last_error = error[:500]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+
+
+def flush_after_request(response):
+    """after_request hook: send what this request queued, once its transaction has committed."""
+    if g.pop("outbox_dirty", False) and smtp_enabled() and response.status_code < 400:
+        try:
+            send_pending()
+        except Exception:  # a mail server outage must not break the page; cron retries
+            current_app.logger.exception("sending the outbox failed; it will be retried")
+            db.session.rollback()
+    return response

@@ -1,0 +1,185 @@
+"""Fixtures: one database per test session, built by the migrations; clean tables per test.
+
+PORTAL_TEST_DB chooses the database: "sqlite" (default) or "postgresql", which creates a fresh
+database next to TEST_DATABASE_URL and drops it at the end.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db as _db
+from tests import factories
+
+BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
+
+
+def pytest_report_header(config):
+    """Name the database of this run at the top of the report."""
+    if BACKEND == "postgresql":
+        url = make_url(os.environ.get("TEST_DATABASE_URL", "(TEST_DATABASE_URL not set)"))
+        return f"database: PostgreSQL at {url.host}:{url.port} (a fresh database per run)"
+    return "database: SQLite (a fresh file per run)"
+
+
+def _postgres_url():
+    """Create a throw-away database on the server of TEST_DATABASE_URL; yield its URL."""
+    import psycopg
+
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.exit("PORTAL_TEST_DB=postgresql needs TEST_DATABASE_URL", returncode=3)
+    name = f"portal_test_{uuid.uuid4().hex[:10]}"
+    admin_dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(base).set(drivername="postgresql+psycopg", database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The URL of this session's database, already migrated to the newest revision."""
+    if BACKEND == "postgresql":
+        gen = _postgres_url()
+        url = next(gen)
+    else:
+        gen = None
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app(_test_config(url))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        _db.engine.dispose()
+    yield url
+    if gen is not None:
+        next(gen, None)
+
+
+def _test_config(url: str, **extra) -> dict:
+    """Configuration for a test app."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "BASE_URL": "http://portal.test",
+        **extra,
+    }
+
+
+def _clean(app) -> None:
+    """Empty every table, so each test starts from nothing."""
+    with app.app_context():
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on the session database with extra settings: make_app(RATELIMIT_ENABLED=True)."""
+    built = []
+
+    def build(**extra):
+        app = create_app(_test_config(database_url, **extra))
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        _clean(app)
+        with app.app_context():
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The default test app, with an application context pushed."""
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """A test client for `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for `app`."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Builder: make_user(role="leader", email=..., password=..., verified=True, active=True)."""
+    return factories.user_builder()
+
+
+@pytest.fixture
+def make_campaign(app):
+    """Builder: make_campaign(slug=..., status=...)."""
+    return factories.campaign_builder()
+
+
+class Auth:
+    """Log a test client in and out."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email, password=factories.PASSWORD):
+        """Log in through the real form."""
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def as_(self, user):
+        """Log in as a user made by make_user."""
+        response = self.login(user.email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return user
+
+    def logout(self):
+        """Log out."""
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Login helper bound to `client`."""
+    return Auth(client)
+
+
+@pytest.fixture
+def outbox(app):
+    """Read the emails queued so far: outbox() -> list of OutboxMessage, oldest first."""
+    from sqlalchemy import select
+
+    from portal.mail.models import OutboxMessage
+
+    def read(to=None):
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+        if to:
+            stmt = stmt.where(OutboxMessage.to_email == to)
+        return list(_db.session.scalars(stmt))
+
+    return read
