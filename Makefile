@@ -37,8 +37,8 @@ translations: $(VENV)/.installed
 
 ## extract-messages: refresh the catalogues after changing user-facing text
 extract-messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o portal/translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -N -i portal/translations/messages.pot -d portal/translations
+	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k _l -o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i portal/translations/messages.pot -d portal/translations
 
 instance/.migrated: $(VENV)/.installed $(wildcard migrations/versions/*.py)
 	mkdir -p instance

@@ -5,6 +5,7 @@ import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
+from wtforms.fields.choices import SelectChoice
 
 
 def _nfc(value):
@@ -39,3 +40,8 @@ def show_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Build select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

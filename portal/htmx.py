@@ -18,9 +18,9 @@ def is_fragment_request() -> bool:
     return is_htmx() and not _htmx.boosted and not _htmx.history_restore_request
 
 
-def render(page: str, partial: str | None = None, status: int = 200, **context):
+def render(page_template: str, partial: str | None = None, status: int = 200, /, **context):
     """Render the partial for a fragment request, else the whole page."""
-    template = partial if partial and is_fragment_request() else page
+    template = partial if partial and is_fragment_request() else page_template
     return make_response(render_template(template, **context), status)
 
 

@@ -19,6 +19,11 @@ from tests import factories
 BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
 
 
+def pytest_configure(config):
+    """Deprecations fail the suite, so an upgrade never surprises us."""
+    config.addinivalue_line("filterwarnings", "error::DeprecationWarning")
+
+
 def pytest_report_header(config):
     """Name the database of this run at the top of the report."""
     if BACKEND == "postgresql":

@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts import models as m
 from portal.accounts.validation import PASSWORD_MAX
-from portal.forms import BaseForm
+from portal.forms import BaseForm, choices
 
 REQUIRED = _l("This field is required.")
 PASSWORD_HINT = _l("At least 10 characters. A few unrelated words are easy to remember and hard to guess.")
@@ -97,7 +97,7 @@ class ProfileForm(BaseForm):
     school = StringField(_l("School or university"), [Optional(), _max(m.SCHOOL_MAX)])
     student_code = StringField(_l("Student ID"), [Optional(), _max(m.STUDENT_ID_MAX)])
     chapter = StringField(_l("Youth Union chapter"), [Optional(), _max(m.CHAPTER_MAX)])
-    locale = SelectField(_l("Language for emails"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Language for emails"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -111,7 +111,7 @@ def role_choices():
     """The roles with their translated names."""
     from portal.accounts.labels import ROLE_LABELS
 
-    return [(r, ROLE_LABELS[r]) for r in m.ROLE_VALUES]
+    return choices((r, ROLE_LABELS[r]) for r in m.ROLE_VALUES)
 
 
 class InviteForm(BaseForm):
@@ -120,7 +120,7 @@ class InviteForm(BaseForm):
     full_name = StringField(_l("Full name"), [_required(_l("Enter the person's full name.")), _max(m.NAME_MAX)])
     email = EmailField(_l("Email"), [_required(_l("Enter the person's email address.")), _max(m.EMAIL_MAX)])
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
-    locale = SelectField(_l("Language of the invitation"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Language of the invitation"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 
 
 class RolesForm(BaseForm):

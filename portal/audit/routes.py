@@ -11,6 +11,7 @@ from portal.audit import bp, services
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.forms import choices
 
 PAGE_SIZE = 50
 
@@ -18,14 +19,14 @@ PAGE_SIZE = 50
 def _choices(form: AuditFilterForm) -> None:
     """Fill the filter's choices from what the log holds."""
     everyone = ("", _("All"))
-    form.action.choices = [everyone] + [(a, a) for a in services.action_names()]
-    form.target_type.choices = [everyone] + [
-        (t, t) for t in db.session.scalars(select(AuditEvent.target_type).distinct())
-    ]
+    form.action.choices = choices([everyone] + [(a, a) for a in services.action_names()])
+    form.target_type.choices = choices(
+        [everyone] + [(t, t) for t in db.session.scalars(select(AuditEvent.target_type).distinct())]
+    )
     actors = db.session.execute(
         select(User.id, User.full_name).where(User.id.in_(select(AuditEvent.actor_id))).order_by(User.sort_name)
     ).all()
-    form.actor.choices = [everyone] + [(str(i), n) for i, n in actors]
+    form.actor.choices = choices([everyone] + [(str(i), n) for i, n in actors])
 
 
 @bp.route("/")

@@ -6,7 +6,7 @@ from wtforms.widgets import TextInput
 
 from portal.campaigns import models as m
 from portal.campaigns.labels import STATUS_LABELS
-from portal.forms import BaseForm
+from portal.forms import BaseForm, choices
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -33,7 +33,7 @@ class CampaignForm(BaseForm):
     end_date = _date(_l("End date"))
     peak_start = _date(_l("Peak period starts"), required=False)
     peak_end = _date(_l("Peak period ends"), required=False)
-    status = SelectField(_l("Status"), choices=lambda: list(STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=lambda: choices(STATUS_LABELS.items()))
     organiser_text = TextAreaField(
         _l("Organisers"), [Optional(), Length(max=4000)],
         description=_l("One organisation per line, e.g. Thành đoàn Hà Nội."),

@@ -52,4 +52,3 @@ def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_500)
-    app.register_error_handler(Exception, handle_500)
