@@ -96,6 +96,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "MAIL_SENDER": env.get("MAIL_SENDER", "Đồng hành <no-reply@example.org>"),
         # Accounts
         "PRIVACY_NOTICE_VERSION": "2025-12",
+        # werkzeug's scrypt by default; tests choose a cheaper method to stay fast.
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "EMAIL_VERIFY_MAX_AGE": 2 * 24 * 3600,
         "PASSWORD_RESET_MAX_AGE": 3600,
         "INVITE_MAX_AGE": 7 * 24 * 3600,

@@ -22,6 +22,12 @@ class BaseForm(FlaskForm):
     """A FlaskForm whose text arrives in NFC; everything but passwords is also stripped."""
 
     class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages come from our catalogue, so they exist in Vietnamese."""
+            from portal.wtforms_messages import TRANSLATIONS
+
+            return TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
             """Add the normalising filter to every field."""
             extra = _nfc if issubclass(unbound_field.field_class, PasswordField) else _clean

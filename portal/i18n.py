@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -14,6 +14,8 @@ SESSION_KEY = "locale"
 
 def select_locale() -> str:
     """Babel's locale selector: the visitor's choice this session, else their account's, else vi."""
+    if not has_request_context():  # CLI and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get(SESSION_KEY)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

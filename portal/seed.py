@@ -8,10 +8,9 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import Consent, User, UserRole
-from portal.accounts.services import CONSENT_PURPOSE
+from portal.accounts.services import CONSENT_PURPOSE, hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignOrganiser, ServicePoint
 from portal.core.types import utcnow
 from portal.extensions import db
@@ -94,12 +93,13 @@ def seed_demo() -> list[str]:
         branch, _ = _get_or_create(Branch, name=branch_name)
         for name, ward, address in points:
             _get_or_create(ServicePoint, {"ward": ward, "address": address}, branch_id=branch.id, name=name)
+    password_hash = hash_password(DEMO_PASSWORD)
     for role, email, full_name, profile in ACCOUNTS:
         user, created = _get_or_create(
             User,
             {
                 "full_name": full_name,
-                "password_hash": generate_password_hash(DEMO_PASSWORD),
+                "password_hash": password_hash,
                 "password_changed_at": utcnow(),
                 "email_verified_at": utcnow(),
                 **profile,

@@ -5,12 +5,15 @@ database next to TEST_DATABASE_URL and drops it at the end.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -71,6 +74,19 @@ def database_url(tmp_path_factory):
         next(gen, None)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own application context, as in production.
+
+    Tests keep an app context pushed for database checks; without this, requests would reuse it
+    and share `g` (and so the logged-in user) with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _db.session.expire_all()  # the test's session sees what the request committed
+        return response
+
+
 def _test_config(url: str, **extra) -> dict:
     """Configuration for a test app."""
     return {
@@ -80,6 +96,7 @@ def _test_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "BASE_URL": "http://portal.test",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         **extra,
     }
 
@@ -105,6 +122,7 @@ def make_app(database_url):
 
     def build(**extra):
         app = create_app(_test_config(database_url, **extra))
+        app.test_client_class = IsolatedClient
         built.append(app)
         return app
 

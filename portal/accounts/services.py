@@ -30,9 +30,22 @@ from portal.mail import services as mail
 CONSENT_PURPOSE = "volunteer-programme"
 USER_AUDIT_FIELDS = ["email", "full_name", "role_names", "is_active_account"]
 
-# A hash that no password matches, checked when the email is unknown, so that a failed login
-# takes as long whether or not the account exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing")
+# Hashes that no password matches, checked when the email is unknown, so that a failed login
+# takes as long whether or not the account exists (one per hashing method).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made with the configured method, for timing-safe refusals."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    return _DUMMY_HASHES[method]
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method (scrypt unless told otherwise)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 @dataclass
@@ -93,7 +106,7 @@ def register_student(data: StudentSignup) -> User:
         student_code=nfc(data.student_code.strip()),
         chapter=nfc(data.chapter.strip()),
         locale=data.locale if data.locale in ("vi", "en") else "vi",
-        password_hash=generate_password_hash(data.password),
+        password_hash=hash_password(data.password),
         password_changed_at=utcnow(),
     )
     user.roles.append(UserRole(role="student"))
@@ -205,7 +218,7 @@ def authenticate(email: str, password: str) -> User:
     """Return the user for a correct email and password, or raise LoginRefused."""
     user = find_by_email(email or "")
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         raise LoginRefused(_l("The email or password is not correct."))
     if not check_password_hash(user.password_hash, password or ""):
         raise LoginRefused(_l("The email or password is not correct."))
@@ -240,7 +253,7 @@ def request_password_reset(email: str) -> None:
 def _set_password(user: User, password: str) -> None:
     """Hash and store a new password after checking its strength."""
     check_password(password, user.email, user.full_name)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
 
 
@@ -370,7 +383,7 @@ def create_user(email: str, full_name: str, roles, password: str) -> User:
     user = User(
         email=email,
         full_name=full_name,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         password_changed_at=utcnow(),
         email_verified_at=utcnow(),
     )
