@@ -33,7 +33,7 @@ vendor: static/vendor/.installed
 
 ## translations: compile the .po catalogues into .mo files
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d portal/translations
+	$(VENV)/bin/pybabel -q compile -d portal/translations
 
 ## extract-messages: refresh the catalogues after changing user-facing text
 extract-messages: $(VENV)/.installed

@@ -153,3 +153,14 @@ def branches_with_points():
     return db.session.scalars(
         select(Branch).options(selectinload(Branch.points)).order_by(Branch.name)
     ).all()
+
+
+def directory_counts() -> tuple[int, int]:
+    """How many branches and active service points there are."""
+    from sqlalchemy import func
+
+    from portal.campaigns.models import Branch, ServicePoint
+
+    branches = db.session.scalar(select(func.count()).select_from(Branch))
+    points = db.session.scalar(select(func.count()).select_from(ServicePoint).where(ServicePoint.is_active))
+    return branches, points

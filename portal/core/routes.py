@@ -22,7 +22,8 @@ def home():
     current = campaigns.listing(include_drafts=False)
     if current_user.is_authenticated:
         return render_template("core/dashboard.html", campaigns=current)
-    return render_template("core/home.html", campaigns=current)
+    branches, points = campaigns.directory_counts()
+    return render_template("core/home.html", campaigns=current, branches=branches, points=points)
 
 
 @bp.route("/language", methods=["POST"])
