@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import smtplib
-from email.message import EmailMessage
-from email.utils import make_msgid
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
@@ -37,14 +38,18 @@ def smtp_enabled() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _to_email_message(message: OutboxMessage) -> EmailMessage:
-    """Build the MIME message for one outbox row."""
-    mime = EmailMessage()
-    mime["From"] = current_app.config["MAIL_SENDER"]
+def _to_email_message(message: OutboxMessage) -> MIMEText:
+    """Build the MIME message for one outbox row.
+
+    Header() keeps the spaces inside RFC 2047 encoded words; the newer email API folds
+    Vietnamese subjects so that readers drop the space between two encoded words.
+    """
+    mime = MIMEText(message.body_text, "plain", "utf-8")
+    mime["From"] = formataddr(parseaddr(current_app.config["MAIL_SENDER"]), charset="utf-8")
     mime["To"] = message.to_email
-    mime["Subject"] = message.subject
-    mime["Message-ID"] = make_msgid(domain="donghanh.local")
-    mime.set_content(message.body_text)
+    mime["Subject"] = Header(message.subject, "utf-8")
+    mime["Date"] = formatdate(localtime=False)
+    mime["Message-ID"] = make_msgid(domain="example.org")
     return mime
 
 

@@ -1,4 +1,6 @@
 """The outbox: stored always, sent through a real SMTP server when one is configured."""
+import email
+import email.policy
 import socket
 
 import pytest
@@ -57,7 +59,10 @@ def test_with_a_mail_server_the_email_is_delivered_after_commit(make_app, smtp_s
         assert message.status == "sent" and message.sent_at is not None
     (envelope,) = inbox.messages
     assert envelope.rcpt_tos == [GOOD["email"]]
-    assert b"/verify/" in envelope.content
+    received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert received["Subject"] == "Xác nhận địa chỉ email của bạn trên Đồng hành"
+    assert "http://portal.test/verify/" in received.get_content()
+    assert received["From"].addresses[0].display_name == "Đồng hành"
 
 
 def test_an_unreachable_mail_server_keeps_the_email_for_a_retry(make_app):
@@ -83,7 +88,10 @@ def test_outbox_send_command_delivers_pending_mail(make_app, smtp_server):
 
 
 def test_emails_are_written_in_the_recipients_language(client, outbox):
-    client.post("/language", data={"lang": "en", "next": "/"})
     client.post("/signup", data=GOOD)
-    (message,) = outbox()
-    assert message.subject.startswith("Confirm your email")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    client.post("/signup", data={**GOOD, "email": "english@example.org"})
+    vietnamese, english = outbox()
+    assert vietnamese.subject == "Xác nhận địa chỉ email của bạn trên Đồng hành"
+    assert english.subject == "Confirm your email address for Đồng hành"
+    assert "Chào bạn Nguyễn Thị Lan" in vietnamese.body_text
