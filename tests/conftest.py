@@ -10,7 +10,6 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from flask.testing import FlaskClient
@@ -106,13 +105,10 @@ def _clean(app) -> None:
     with app.app_context():
         _db.session.remove()
         tables = [t for t in reversed(_db.metadata.sorted_tables)]
+        # DELETE beats TRUNCATE on PostgreSQL for a handful of rows in many tables.
         with _db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+            for table in tables:
+                conn.execute(table.delete())
 
 
 @pytest.fixture
