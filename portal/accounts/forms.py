@@ -2,10 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms import SelectMultipleField, TelField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts import models as m
+from portal.accounts import validation
 from portal.accounts.validation import PASSWORD_MAX
 from portal.forms import BaseForm, choices
 
@@ -21,12 +22,46 @@ def _max(n):
     return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
 
 
-class SignupForm(BaseForm):
+def rule(check):
+    """Run one of the services' checks as a field validator, so every error shows at once."""
+
+    def validator(form, field):
+        try:
+            check(field.data or "")
+        except validation.InvalidInput as error:
+            raise StopValidation(error.message) from None
+
+    return validator
+
+
+class PasswordRules:
+    """Mixin: the password must pass the service's strength check against the typed email and name."""
+
+    def validate_password(self, field):
+        """Check strength with whatever email and name the form holds."""
+        email = getattr(self, "email", None)
+        name = getattr(self, "full_name", None)
+        try:
+            validation.check_password(field.data or "", email.data if email else "", name.data if name else "")
+        except validation.InvalidInput as error:
+            raise StopValidation(error.message) from None
+
+
+class SignupForm(PasswordRules, BaseForm):
     """Student sign-up."""
 
-    full_name = StringField(_l("Full name"), [_required(_l("Enter your full name.")), _max(m.NAME_MAX)])
-    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)])
-    phone = TelField(_l("Mobile phone"), [_required(_l("Enter your phone number.")), _max(m.PHONE_MAX)])
+    full_name = StringField(
+        _l("Full name"),
+        [_required(_l("Enter your full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+    )
+    email = EmailField(
+        _l("Email"),
+        [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
+    )
+    phone = TelField(
+        _l("Mobile phone"),
+        [_required(_l("Enter your phone number.")), _max(m.PHONE_MAX), rule(validation.normalise_phone)],
+    )
     school = StringField(
         _l("School or university"), [_required(_l("Enter your school or university.")), _max(m.SCHOOL_MAX)]
     )
@@ -69,7 +104,7 @@ class EmailOnlyForm(BaseForm):
 
 
 class NewPasswordForm(BaseForm):
-    """Choose a password (reset link or staff invitation)."""
+    """Choose a password (reset link or staff invitation); the service checks its strength."""
 
     password = PasswordField(
         _l("New password"), [_required(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
@@ -92,8 +127,11 @@ class ChangePasswordForm(NewPasswordForm):
 class ProfileForm(BaseForm):
     """Edit one's own details."""
 
-    full_name = StringField(_l("Full name"), [_required(_l("Enter your full name.")), _max(m.NAME_MAX)])
-    phone = TelField(_l("Mobile phone"), [Optional(), _max(m.PHONE_MAX)])
+    full_name = StringField(
+        _l("Full name"),
+        [_required(_l("Enter your full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+    )
+    phone = TelField(_l("Mobile phone"), [Optional(), _max(m.PHONE_MAX), rule(validation.normalise_phone)])
     school = StringField(_l("School or university"), [Optional(), _max(m.SCHOOL_MAX)])
     student_code = StringField(_l("Student ID"), [Optional(), _max(m.STUDENT_ID_MAX)])
     chapter = StringField(_l("Youth Union chapter"), [Optional(), _max(m.CHAPTER_MAX)])
@@ -117,8 +155,14 @@ def role_choices():
 class InviteForm(BaseForm):
     """An admin invites a staff member."""
 
-    full_name = StringField(_l("Full name"), [_required(_l("Enter the person's full name.")), _max(m.NAME_MAX)])
-    email = EmailField(_l("Email"), [_required(_l("Enter the person's email address.")), _max(m.EMAIL_MAX)])
+    full_name = StringField(
+        _l("Full name"),
+        [_required(_l("Enter the person's full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+    )
+    email = EmailField(
+        _l("Email"),
+        [_required(_l("Enter the person's email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
+    )
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
     locale = SelectField(_l("Language of the invitation"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 

@@ -133,3 +133,13 @@ def test_html_typed_into_a_free_text_field_is_escaped_on_output(client, auth, ma
     body = client.get(f"/admin/people/{user.id}").get_data(as_text=True)
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert" in body
+
+
+def test_every_problem_is_reported_in_one_go(client):
+    response = client.post("/signup", data={**GOOD, "full_name": "<b>Lan</b>", "email": "lan@", "phone": "12",
+                                            "password": "123", "school": ""})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("full_name", "email", "phone", "password", "school"):
+        assert f'id="{field}-error"' in body, field
+    assert body.count('<li><a href="#') == 5  # the summary links to each field
