@@ -56,10 +56,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount every domain."""
-    from portal import accounts, audit, campaigns, mail
+    from portal import accounts, audit, campaigns, mail, training
     from portal.core import routes as core
 
-    for module in (core, accounts, campaigns, audit, mail):
+    for module in (core, accounts, campaigns, audit, mail, training):
         app.register_blueprint(module.bp)
     from portal import cli
 

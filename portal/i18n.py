@@ -45,7 +45,13 @@ def format_datetime_local(value: datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm")
 
 
+def format_time_local(value: datetime | None) -> str:
+    """HH:mm (24-hour) in Hanoi time."""
+    return value.astimezone(LOCAL_TZ).strftime("%H:%M") if value else ""
+
+
 def init_app(app) -> None:
     """Register the date filters for templates."""
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime_local
+    app.jinja_env.filters["time"] = format_time_local

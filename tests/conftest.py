@@ -161,6 +161,37 @@ def make_campaign(app):
     return factories.campaign_builder()
 
 
+@pytest.fixture
+def make_module(app):
+    """Builder: make_module(campaign, title=..., is_required=..., validity_days=...)."""
+    return factories.module_builder()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside a `with count_queries() as counter:` block (counter.n)."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        class Counter:
+            n = 0
+
+        def before(*args, **kwargs):
+            Counter.n += 1
+
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield Counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
 class Auth:
     """Log a test client in and out."""
 

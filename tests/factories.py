@@ -60,3 +60,37 @@ def campaign_builder():
         return campaign
 
     return make_campaign
+
+
+def module_builder():
+    """Return make_module(campaign, **fields) -> a committed TrainingModule."""
+    from portal.training.models import TrainingModule
+
+    def make_module(campaign, **fields):
+        n = next(_counter)
+        values = {"title": f"Học phần {n}", "summary": "Tóm tắt", "body_md": "Nội dung **chính**.",
+                  "body_html": "<p>Nội dung <strong>chính</strong>.</p>", "estimated_minutes": 30,
+                  "position": n, "is_required": True, **fields}
+        module = TrainingModule(campaign_id=campaign.id, **values)
+        db.session.add(module)
+        db.session.commit()
+        return module
+
+    return make_module
+
+
+def enrol(campaign, *users):
+    """Enrol students in a campaign."""
+    from portal.campaigns.models import CampaignEnrolment
+
+    for user in users:
+        db.session.add(CampaignEnrolment(campaign_id=campaign.id, user_id=user.id))
+    db.session.commit()
+
+
+def assign(campaign, user, role="trainer"):
+    """Assign a trainer or leader to a campaign."""
+    from portal.campaigns.models import CampaignStaff
+
+    db.session.add(CampaignStaff(campaign_id=campaign.id, user_id=user.id, role=role))
+    db.session.commit()

@@ -111,3 +111,48 @@ class ServicePoint(db.Model):
 
     def __repr__(self) -> str:
         return f"<ServicePoint {self.name}>"
+
+
+STAFF_ROLES = ("trainer", "leader")
+
+
+class CampaignEnrolment(db.Model):
+    """A student taking part in a campaign (one account, many campaigns over the years)."""
+
+    __tablename__ = "campaign_enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    user = relationship("User")
+
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id"),)
+
+    def __repr__(self) -> str:
+        return f"<CampaignEnrolment {self.campaign_id} {self.user_id}>"
+
+
+class CampaignStaff(db.Model):
+    """A trainer or leader assigned by the organisers to work on a campaign."""
+
+    __tablename__ = "campaign_staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    user = relationship("User")
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "user_id", "role"),
+        CheckConstraint("role IN ('trainer', 'leader')", name="role"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<CampaignStaff {self.campaign_id} {self.user_id} {self.role}>"

@@ -1,7 +1,7 @@
 """Campaign pages: everyone signed in sees campaigns; organisers create and edit them."""
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,8 +9,10 @@ from portal import access, htmx
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import bp, services
 from portal.campaigns.forms import CampaignForm
-from portal.forms import show_error
-from portal.campaigns.models import Campaign
+from portal.forms import EmptyForm, show_error
+from portal.accounts.models import User
+from portal.campaigns.models import STAFF_ROLES, Campaign
+from portal.extensions import db
 
 
 def _load(slug: str) -> Campaign:
@@ -39,7 +41,9 @@ def index():
 @access.signed_in
 def show(slug):
     """One campaign's page."""
-    return htmx.render("campaigns/show.html", None, campaign=_load(slug))
+    campaign = _load(slug)
+    return htmx.render("campaigns/show.html", None, campaign=campaign,
+                       enrolled=services.is_enrolled(current_user, campaign))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,3 +86,41 @@ def edit(slug):
 def points():
     """The service points, grouped by branch."""
     return htmx.render("campaigns/points.html", None, branches=services.branches_with_points())
+
+
+@bp.route("/<slug>/join", methods=["POST"])
+@access.roles_required("student")
+def join(slug):
+    """A student joins an open campaign."""
+    campaign = _load(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.join(current_user, campaign)
+    except InvalidInput as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Welcome to the campaign! Start with the training."), "success")
+    return htmx.redirect(url_for("training.my_training", slug=campaign.slug))
+
+
+@bp.route("/<slug>/staff", methods=["GET", "POST"])
+@access.roles_required("admin")
+def staff(slug):
+    """Assign trainers and leaders to a campaign."""
+    campaign = _load(slug)
+    form = EmptyForm()
+    if request.method == "POST":
+        user_id = request.form.get("user_id", "")
+        person = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not form.validate_on_submit() or person is None:
+            abort(400)
+        try:
+            services.set_staff(current_user, campaign, person, request.form.get("role", ""),
+                               request.form.get("assigned") == "1")
+        except InvalidInput as error:
+            flash(str(error.message), "error")
+        return htmx.redirect(url_for("campaigns.staff", slug=slug))
+    return htmx.render("campaigns/staff.html", None, campaign=campaign, form=form,
+                       candidates={r: services.staff_candidates(r) for r in STAFF_ROLES},
+                       assigned={r: services.staff_of(campaign, r) for r in STAFF_ROLES})

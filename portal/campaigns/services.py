@@ -164,3 +164,73 @@ def directory_counts() -> tuple[int, int]:
     branches = db.session.scalar(select(func.count()).select_from(Branch))
     points = db.session.scalar(select(func.count()).select_from(ServicePoint).where(ServicePoint.is_active))
     return branches, points
+
+
+# --- enrolment and staff ------------------------------------------------------------------
+
+
+def is_enrolled(user, campaign: Campaign) -> bool:
+    """Tell whether a student takes part in the campaign."""
+    from portal.campaigns.models import CampaignEnrolment
+
+    return db.session.scalar(select(CampaignEnrolment.id).where(
+        CampaignEnrolment.campaign_id == campaign.id, CampaignEnrolment.user_id == user.id)) is not None
+
+
+def join(user, campaign: Campaign) -> None:
+    """Enrol a student in an open campaign (joining twice changes nothing)."""
+    from portal.campaigns.models import CampaignEnrolment
+
+    if campaign.status != "open":
+        raise InvalidInput(_l("This campaign is not open for volunteers."), "campaign")
+    if not user.has_role("student"):
+        raise InvalidInput(_l("Only student volunteers join campaigns."), "campaign")
+    if is_enrolled(user, campaign):
+        return
+    db.session.add(CampaignEnrolment(campaign_id=campaign.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click
+        db.session.rollback()
+
+
+def staff_of(campaign: Campaign, role: str):
+    """The people assigned to a campaign in `role`, sorted by given name."""
+    from portal.accounts.models import User
+    from portal.campaigns.models import CampaignStaff
+
+    return list(db.session.scalars(
+        select(User).join(CampaignStaff, CampaignStaff.user_id == User.id)
+        .where(CampaignStaff.campaign_id == campaign.id, CampaignStaff.role == role).order_by(User.sort_name)
+    ))
+
+
+def set_staff(actor, campaign: Campaign, user, role: str, assigned: bool) -> None:
+    """Assign a trainer or leader to a campaign, or remove them; audited."""
+    from portal.campaigns.models import STAFF_ROLES, CampaignStaff
+
+    if role not in STAFF_ROLES or not user.has_role(role):
+        raise InvalidInput(_l("This person does not have that role."), "user_id")
+    link = db.session.scalar(select(CampaignStaff).where(
+        CampaignStaff.campaign_id == campaign.id, CampaignStaff.user_id == user.id, CampaignStaff.role == role))
+    if assigned and link is None:
+        db.session.add(CampaignStaff(campaign_id=campaign.id, user_id=user.id, role=role))
+    elif not assigned and link is not None:
+        db.session.delete(link)
+    else:
+        return
+    audit.record(actor, "campaign.staff", "campaign", campaign.id,
+                 after={"user_id": user.id, "role": role, "assigned": assigned})
+    try:
+        db.session.commit()
+    except IntegrityError:  # assigned a moment ago in another tab
+        db.session.rollback()
+
+
+def staff_candidates(role: str):
+    """Active people holding `role`, who may be assigned to a campaign."""
+    from portal.accounts.models import User, UserRole
+
+    return list(db.session.scalars(
+        select(User).where(User.is_active_account, User.roles.any(UserRole.role == role)).order_by(User.sort_name)
+    ))

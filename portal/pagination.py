@@ -1,0 +1,21 @@
+"""Pagination of multi-column selects (Flask-SQLAlchemy's paginates the first column only)."""
+from __future__ import annotations
+
+from flask_sqlalchemy.pagination import SelectPagination
+
+from portal.extensions import db
+
+
+class RowPagination(SelectPagination):
+    """Pages of whole result rows, e.g. (User, status, Completion)."""
+
+    def _query_items(self) -> list:
+        """The rows of the current page."""
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select).all())
+
+
+def paginate_rows(select, per_page: int) -> RowPagination:
+    """Paginate a select by the request's `page` argument; out-of-range pages are empty, not errors."""
+    return RowPagination(select=select, session=db.session(), page=None, per_page=per_page,
+                         max_per_page=None, error_out=False, count=True)

@@ -1,0 +1,38 @@
+"""Load (404) and check access (403) for training views."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from portal.campaigns import services as campaigns
+from portal.campaigns.models import Campaign
+from portal.extensions import db
+from portal.training.models import TrainingModule, TrainingSession
+from portal.training.services import can_sign_off
+
+
+def campaign_or_404(slug: str) -> Campaign:
+    """A campaign visible to the current user."""
+    campaign = campaigns.by_slug(slug)
+    if campaign is None or (campaign.status == "draft" and not current_user.has_role("admin")):
+        abort(404)
+    return campaign
+
+
+def module_or_404(module_id: int, allow_retired: bool = False) -> TrainingModule:
+    """A module; retired ones only for staff pages that ask for them."""
+    module = db.get_or_404(TrainingModule, module_id)
+    if module.is_retired and not allow_retired:
+        abort(404)
+    return module
+
+
+def session_or_404(session_id: int) -> TrainingSession:
+    """A training session."""
+    return db.get_or_404(TrainingSession, session_id)
+
+
+def require_sign_off(campaign: Campaign) -> None:
+    """403 unless the current user may sign students off on this campaign."""
+    if not can_sign_off(current_user, campaign):
+        abort(403)

@@ -1,0 +1,103 @@
+"""Training sessions: trainers schedule them and take attendance; students register."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access, htmx
+from portal.accounts.validation import InvalidInput
+from portal.campaigns import services as campaigns
+from portal.forms import EmptyForm, choices, show_error
+from portal.i18n import LOCAL_TZ
+from portal.training import bp, services, sessions
+from portal.training.forms import SessionForm
+from portal.training.loaders import campaign_or_404, require_sign_off, session_or_404
+
+
+@bp.route("/<slug>/sessions")
+@access.signed_in
+def session_list(slug):
+    """A campaign's training sessions, soonest first."""
+    campaign = campaign_or_404(slug)
+    items = sessions.sessions_of(campaign)
+    return render_template("training/sessions.html", campaign=campaign, sessions=items,
+                           taken={s.id: sessions.seats_taken(s) for s in items},
+                           can_schedule=services.can_sign_off(current_user, campaign))
+
+
+def _local(day, at):
+    """An aware datetime from a local (Hanoi) date and time."""
+    return datetime.combine(day, at, tzinfo=LOCAL_TZ)
+
+
+@bp.route("/<slug>/sessions/new", methods=["GET", "POST"])
+@access.roles_required("trainer", "admin")
+def schedule_session(slug):
+    """Schedule a session covering some modules."""
+    campaign = campaign_or_404(slug)
+    require_sign_off(campaign)
+    form = SessionForm(capacity=40)
+    form.module_ids.choices = choices((m.id, m.title) for m in services.modules_of(campaign))
+    if form.validate_on_submit():
+        data = sessions.SessionData(
+            title=form.title.data, starts_at=_local(form.date.data, form.start_time.data),
+            ends_at=_local(form.date.data, form.end_time.data), place=form.place.data or "",
+            online_url=form.online_url.data or "", capacity=form.capacity.data, module_ids=form.module_ids.data,
+        )
+        try:
+            session = sessions.schedule(current_user, campaign, data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Session scheduled."), "success")
+            return htmx.redirect(url_for("training.show_session", session_id=session.id))
+    return render_template("training/session_form.html", form=form, campaign=campaign), 422 if form.is_submitted() else 200
+
+
+@bp.route("/sessions/<int:session_id>")
+@access.signed_in
+def show_session(session_id):
+    """A session: details, seats, the student's registration, and the trainer's attendance sheet."""
+    session = session_or_404(session_id)
+    registered = any(r.user_id == current_user.id for r in session.registrations)
+    return render_template(
+        "training/session.html", session=session, form=EmptyForm(), registered=registered,
+        taken=len(session.registrations), can_take=services.can_sign_off(current_user, session.campaign),
+        enrolled=campaigns.is_enrolled(current_user, session.campaign),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/registration", methods=["POST"])
+@access.roles_required("student")
+def registration(session_id):
+    """Register for a session, or cancel the registration ('action=cancel')."""
+    session = session_or_404(session_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("action") == "cancel":
+            sessions.unregister(current_user, session)
+            flash(_("Your registration is cancelled."), "success")
+        else:
+            sessions.register(current_user, session)
+            flash(_("You are registered. See you there!"), "success")
+    except InvalidInput as error:
+        flash(str(error.message), "error")
+    return htmx.redirect(url_for("training.show_session", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["POST"])
+@access.roles_required("trainer", "admin")
+def attendance(session_id):
+    """Record who attended; their covered modules are completed in the same step."""
+    session = session_or_404(session_id)
+    require_sign_off(session.campaign)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    present = {int(i) for i in request.form.getlist("present") if i.isdigit()}
+    done = sessions.take_attendance(current_user, session, present)
+    flash(_("Attendance saved: %(n)d module completions recorded.", n=done), "success")
+    return htmx.redirect(url_for("training.show_session", session_id=session.id))

@@ -1,0 +1,53 @@
+"""Students' training pages: their modules with progress, reading, the self-check quiz."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from portal import access
+from portal.campaigns import services as campaigns
+from portal.training import bp, services
+from portal.training.loaders import campaign_or_404, module_or_404
+
+
+@bp.route("/<slug>")
+@access.signed_in
+def my_training(slug):
+    """A campaign's modules with the current student's status on each."""
+    campaign = campaign_or_404(slug)
+    modules = services.modules_of(campaign)
+    return render_template(
+        "training/my_training.html", campaign=campaign, modules=modules,
+        statuses=services.statuses_for(current_user, modules),
+        enrolled=campaigns.is_enrolled(current_user, campaign),
+        missing=services.missing_required_modules(current_user, campaign),
+    )
+
+
+@bp.route("/modules/<int:module_id>")
+@access.signed_in
+def read_module(module_id):
+    """Read a module; a student's first visit marks it read."""
+    module = module_or_404(module_id)
+    if current_user.has_role("student") and campaigns.is_enrolled(current_user, module.campaign):
+        services.mark_read(current_user, module)
+    status = services.statuses_for(current_user, [module])[module.id]
+    return render_template("training/module.html", module=module, status=status, result=None)
+
+
+@bp.route("/modules/<int:module_id>/quiz", methods=["POST"])
+@access.roles_required("student")
+def submit_quiz(module_id):
+    """Grade the self-check quiz; passing makes the module ready for the trainer's sign-off."""
+    module = module_or_404(module_id)
+    if not campaigns.is_enrolled(current_user, module.campaign):
+        abort(403)
+    answers = {}
+    for question in module.questions:
+        value = request.form.get(f"q{question.id}", "")
+        if value.isdigit():
+            answers[question.id] = int(value)
+    score, total, passed = services.grade_quiz(current_user, module, answers)
+    status = services.statuses_for(current_user, [module])[module.id]
+    result = {"score": score, "total": total, "passed": passed, "answers": answers}
+    return render_template("training/module.html", module=module, status=status, result=result)

@@ -1,0 +1,118 @@
+"""Training sessions: scheduling, registration with a capacity, attendance that completes modules."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.campaigns.models import Campaign, CampaignEnrolment
+from portal.core.types import nfc, utcnow
+from portal.extensions import db
+from portal.training import signoff
+from portal.training.models import SessionRegistration, TrainingModule, TrainingSession
+
+
+@dataclass
+class SessionData:
+    """What a trainer types on the session form (times already aware)."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_url: str
+    capacity: int
+    module_ids: list[int]
+
+
+def sessions_of(campaign: Campaign) -> list[TrainingSession]:
+    """A campaign's sessions, soonest first."""
+    return list(db.session.scalars(
+        select(TrainingSession).where(TrainingSession.campaign_id == campaign.id).order_by(TrainingSession.starts_at)
+    ))
+
+
+def seats_taken(session: TrainingSession) -> int:
+    """How many students registered."""
+    return db.session.scalar(
+        select(func.count()).select_from(SessionRegistration).where(SessionRegistration.session_id == session.id)
+    )
+
+
+def schedule(actor, campaign: Campaign, data: SessionData) -> TrainingSession:
+    """Create a session covering some of the campaign's modules."""
+    if data.ends_at <= data.starts_at:
+        raise InvalidInput(_l("The session must end after it starts."), "end_time")
+    if not data.place.strip() and not data.online_url.strip():
+        raise InvalidInput(_l("Give a place or an online link."), "place")
+    if data.online_url and not data.online_url.startswith(("https://", "http://")):
+        raise InvalidInput(_l("The online link must start with https://."), "online_url")
+    modules = list(db.session.scalars(select(TrainingModule).where(
+        TrainingModule.id.in_(data.module_ids), TrainingModule.campaign_id == campaign.id,
+        TrainingModule.is_retired.is_(False))))
+    if not modules or len(modules) != len(set(data.module_ids)):
+        raise InvalidInput(_l("Choose at least one module of this campaign."), "module_ids")
+    session = TrainingSession(
+        campaign_id=campaign.id, title=nfc(data.title), starts_at=data.starts_at, ends_at=data.ends_at,
+        place=nfc(data.place.strip()), online_url=data.online_url.strip(), capacity=data.capacity,
+        trainer_id=actor.id, modules=modules,
+    )
+    db.session.add(session)
+    db.session.flush()
+    audit.record(actor, "session.create", "training_session", session.id,
+                 after={"title": session.title, "starts_at": session.starts_at, "capacity": session.capacity,
+                        "modules": [m.id for m in modules]})
+    db.session.commit()
+    return session
+
+
+def register(user, session: TrainingSession) -> None:
+    """Register a student: enrolled in the campaign, before the start, while seats remain."""
+    if session.starts_at <= utcnow():
+        raise InvalidInput(_l("This session has already started."), "session")
+    enrolled = db.session.scalar(select(CampaignEnrolment.id).where(
+        CampaignEnrolment.campaign_id == session.campaign_id, CampaignEnrolment.user_id == user.id))
+    if enrolled is None:
+        raise InvalidInput(_l("Join the campaign first, then register for its training."), "session")
+    # Lock the session row so two last-seat registrations cannot both pass the count.
+    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id).with_for_update())
+    if seats_taken(session) >= session.capacity:
+        db.session.rollback()
+        raise InvalidInput(_l("This session is full. Choose another one."), "session")
+    db.session.add(SessionRegistration(session_id=session.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # registered already (a double click)
+        db.session.rollback()
+
+
+def unregister(user, session: TrainingSession) -> None:
+    """Cancel a registration before the session starts."""
+    if session.starts_at <= utcnow():
+        raise InvalidInput(_l("This session has already started."), "session")
+    registration = db.session.scalar(select(SessionRegistration).where(
+        SessionRegistration.session_id == session.id, SessionRegistration.user_id == user.id))
+    if registration is not None:
+        db.session.delete(registration)
+        db.session.commit()
+
+
+def take_attendance(actor, session: TrainingSession, present_ids: set[int]) -> int:
+    """Record who attended and complete every covered module for them, in one transaction."""
+    registrations = list(session.registrations)
+    for registration in registrations:
+        registration.attended = registration.user_id in present_ids
+    attendees = [r.user_id for r in registrations if r.attended]
+    completed = 0
+    for module in session.modules:
+        completed += signoff.complete(actor, module, attendees, method="session", session_id=session.id, commit=False)
+    session.attendance_taken_at = utcnow()
+    audit.record(actor, "session.attendance", "training_session", session.id,
+                 after={"present": sorted(attendees), "completions": completed})
+    db.session.commit()
+    return completed

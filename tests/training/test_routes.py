@@ -1,0 +1,198 @@
+"""Training pages: access rules, the roster's htmx widgets, sign-off paths, modules and quizzes."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.training import services, signoff
+from portal.training.models import Completion, TrainingModule
+from tests.factories import assign, enrol
+
+
+@pytest.fixture
+def world(make_user, make_campaign, make_module):
+    campaign = make_campaign(slug="mua-he")
+    trainer = make_user(role="trainer", full_name="Lê Quang Huy")
+    assign(campaign, trainer)
+    students = [make_user(full_name=name, school="ĐH Bách khoa" if i % 2 else "Học viện Nông nghiệp")
+                for i, name in enumerate(["Nguyễn Văn An", "Trần Thị Bình", "Phạm Văn Cường"])]
+    enrol(campaign, *students)
+    module = make_module(campaign, title="Bảo mật thông tin công dân")
+    return campaign, trainer, students, module
+
+
+def current(module, user):
+    return db.session.scalar(select(Completion).where(
+        Completion.module_id == module.id, Completion.user_id == user.id, Completion.is_current))
+
+
+def test_trainer_not_assigned_to_the_campaign_cannot_sign_off(client, auth, make_user, world):
+    campaign, trainer, students, module = world
+    auth.as_(make_user(role="trainer"))
+    assert client.get(f"/training/modules/{module.id}/roster").status_code == 403
+    assert client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[0].id}).status_code == 403
+    assert current(module, students[0]) is None
+
+
+def test_students_cannot_sign_themselves_off(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(students[0])
+    assert client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[0].id}).status_code == 403
+    assert client.get(f"/training/modules/{module.id}/roster").status_code == 403
+    assert current(module, students[0]) is None
+
+
+def test_roster_htmx_contract(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    fragment = client.get(f"/training/modules/{module.id}/roster?q=bình", headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and 'id="roster-table"' in body
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert "Trần Thị Bình" in body and "Nguyễn Văn An" not in body
+    page = client.get(f"/training/modules/{module.id}/roster?q=bình").get_data(as_text=True)
+    assert "<html" in page and 'id="roster-table"' in page and f'id="module-{module.id}-counts"' in page
+
+
+def test_single_sign_off_with_htmx_returns_the_table_and_an_event(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    response = client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[1].id},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "training-completed" in response.headers["HX-Trigger"]
+    assert 'id="roster-table"' in response.get_data(as_text=True)
+    record = current(module, students[1])
+    assert (record.method, record.recorded_by_id) == ("single", trainer.id)
+    counts = client.get(f"/training/modules/{module.id}/counts", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'id="module-{module.id}-counts"' in counts and "<html" not in counts
+
+
+def test_bulk_sign_off_of_everything_matching_the_filter(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    response = client.post(f"/training/modules/{module.id}/complete",
+                           data={"scope": "filter", "q": "bách khoa", "status": ""})
+    assert response.status_code == 200
+    done = {s.full_name for s in students if current(module, s)}
+    assert done == {"Trần Thị Bình"}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "training.complete.bulk"))
+    assert event.actor_id == trainer.id and event.after["completed"] == 1
+
+
+def test_bulk_sign_off_of_selected_rows(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    client.post(f"/training/modules/{module.id}/complete", data={"user_id": [students[0].id, students[2].id]})
+    assert [bool(current(module, s)) for s in students] == [True, False, True]
+    assert current(module, students[0]).method == "bulk"
+
+
+def test_sign_off_without_a_selection_says_so(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    response = client.post(f"/training/modules/{module.id}/complete", data={"user_id": "abc"})
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Completion)) == 0
+
+
+def test_undo_through_the_roster(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[0].id})
+    refused = client.post(f"/training/modules/{module.id}/undo/{students[0].id}", data={"reason": ""})
+    assert refused.status_code == 422 and current(module, students[0]) is not None
+    ok = client.post(f"/training/modules/{module.id}/undo/{students[0].id}", data={"reason": "Ghi nhầm sinh viên"},
+                     headers={"HX-Request": "true"})
+    assert ok.status_code == 200 and "training-completed" in ok.headers["HX-Trigger"]
+    assert current(module, students[0]) is None
+
+
+def test_roster_queries_are_bounded_whatever_the_number_of_students(client, auth, world, make_user, count_queries):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    client.get(f"/training/modules/{module.id}/roster")  # warm-up: first-request work is not counted
+    with count_queries() as few:
+        assert client.get(f"/training/modules/{module.id}/roster").status_code == 200
+    from portal.accounts.models import User
+    from portal.campaigns.models import CampaignEnrolment
+
+    many = [User(email=f"bulk{i}@example.org", full_name=f"Sinh Viên Số {chr(65 + i % 26)}", password_hash="x")
+            for i in range(500)]
+    db.session.add_all(many)
+    db.session.flush()
+    db.session.add_all(CampaignEnrolment(campaign_id=campaign.id, user_id=u.id) for u in many)
+    db.session.commit()
+    signoff.complete(trainer, module, [u.id for u in many[:200]])
+    with count_queries() as lots:
+        assert client.get(f"/training/modules/{module.id}/roster").status_code == 200
+    assert lots.n == few.n
+    assert lots.n <= 15
+
+
+def test_student_sees_modules_and_reading_marks_them_read(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(students[0])
+    listing = client.get("/training/mua-he").get_data(as_text=True)
+    assert "Bảo mật thông tin công dân" in listing and 'id="training-gate"' in listing
+    page = client.get(f"/training/modules/{module.id}").get_data(as_text=True)
+    assert "<strong>chính</strong>" in page
+    assert services.statuses_for(students[0], [module])[module.id]["status"] == "ready"
+
+
+def test_quiz_through_the_page(client, auth, world, make_user):
+    campaign, trainer, students, module = world
+    services.set_quiz(make_user(role="admin"), module, "Ai được xem hồ sơ?\n- Mọi người\n* Cán bộ có thẩm quyền")
+    question = module.questions[0]
+    auth.as_(students[0])
+    wrong = client.post(f"/training/modules/{module.id}/quiz", data={f"q{question.id}": "0"}).get_data(as_text=True)
+    assert "0/1" in wrong or "0 trên 1" in wrong or "0 of 1" in wrong or "đúng 0" in wrong
+    client.post(f"/training/modules/{module.id}/quiz", data={f"q{question.id}": "1"})
+    assert services.statuses_for(students[0], [module])[module.id]["status"] == "ready"
+    assert current(module, students[0]) is None  # a quiz never completes a module
+
+
+def test_admin_creates_edits_reorders_and_retires_modules(client, auth, make_user, world):
+    campaign, trainer, students, module = world
+    auth.as_(make_user(role="admin"))
+    created = client.post("/training/mua-he/modules/new", data={
+        "title": "Kỹ năng ứng xử", "summary": "Giao tiếp với người dân", "body_md": "- Lắng nghe\n- Kiên nhẫn",
+        "estimated_minutes": "45", "is_required": "y", "validity_days": ""})
+    assert created.status_code == 303
+    new = db.session.scalar(select(TrainingModule).where(TrainingModule.title == "Kỹ năng ứng xử"))
+    assert "<li>Lắng nghe</li>" in new.body_html
+    duplicate = client.post("/training/mua-he/modules/new", data={"title": "Kỹ năng ứng xử", "estimated_minutes": "10"})
+    assert duplicate.status_code == 422
+    bad = client.post(f"/training/modules/{new.id}/edit", data={"title": "", "estimated_minutes": "0", "validity_days": "-3"})
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    for field in ("title", "estimated_minutes", "validity_days"):
+        assert f'id="{field}-error"' in body
+    moved = client.post(f"/training/modules/{new.id}/move", data={"direction": "up"}, headers={"HX-Request": "true"})
+    assert moved.status_code == 200 and 'id="module-list"' in moved.get_data(as_text=True)
+    assert [m.title for m in services.modules_of(campaign)] == ["Kỹ năng ứng xử", "Bảo mật thông tin công dân"]
+    client.post(f"/training/modules/{module.id}/retire", data={"retired": "1"})
+    assert [m.title for m in services.modules_of(campaign)] == ["Kỹ năng ứng xử"]
+    assert client.get(f"/training/modules/{module.id}").status_code == 404
+
+
+def test_retired_module_keeps_its_completions(client, auth, make_user, world):
+    campaign, trainer, students, module = world
+    signoff.complete(trainer, module, [students[0].id])
+    services.set_retired(make_user(role="admin"), module, True)
+    assert current(module, students[0]) is not None
+    assert services.missing_required_modules(students[1], campaign) == []
+
+
+def test_expired_completion_shows_as_expired_on_the_roster(client, auth, world, make_module):
+    campaign, trainer, students, module = world
+    expiring = make_module(campaign, validity_days=3)
+    signoff.complete(trainer, expiring, [students[0].id])
+    current(expiring, students[0]).completed_at = utcnow() - timedelta(days=4)
+    db.session.commit()
+    auth.as_(trainer)
+    body = client.get(f"/training/modules/{expiring.id}/roster?status=expired").get_data(as_text=True)
+    assert "Nguyễn Văn An" in body and "Trần Thị Bình" not in body

@@ -1,0 +1,112 @@
+"""Training sessions: schedule, register within capacity, attendance completes the covered modules."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.training import services
+from portal.training.models import Completion, SessionRegistration, TrainingSession
+from tests.factories import assign, enrol
+
+
+@pytest.fixture
+def world(make_user, make_campaign, make_module):
+    campaign = make_campaign(slug="mua-dong")
+    trainer = make_user(role="trainer")
+    assign(campaign, trainer)
+    a = make_module(campaign, title="Quy trình tiếp nhận hồ sơ")
+    b = make_module(campaign, title="Bảo mật thông tin công dân")
+    students = [make_user() for _ in range(3)]
+    enrol(campaign, *students)
+    return campaign, trainer, (a, b), students
+
+
+def schedule(client, modules, **change):
+    tomorrow = (utcnow() + timedelta(days=2)).strftime("%d/%m/%Y")
+    data = {"title": "Tập huấn đợt 1", "date": tomorrow, "start_time": "08:00", "end_time": "11:00",
+            "place": "Hội trường A, Học viện Nông nghiệp", "online_url": "", "capacity": "2",
+            "module_ids": [m.id for m in modules], **change}
+    return client.post("/training/mua-dong/sessions/new", data=data)
+
+
+def test_trainer_schedules_and_takes_attendance_that_completes_modules(client, auth, world):
+    campaign, trainer, modules, students = world
+    auth.as_(trainer)
+    assert schedule(client, modules).status_code == 303
+    session = db.session.scalar(select(TrainingSession))
+    assert (session.starts_at + timedelta(hours=7)).hour == 8  # 08:00 in Hanoi is 01:00 UTC
+    for student in students[:2]:
+        db.session.add(SessionRegistration(session_id=session.id, user_id=student.id))
+    db.session.commit()
+    response = client.post(f"/training/sessions/{session.id}/attendance", data={"present": [students[0].id]})
+    assert response.status_code == 303
+    done = db.session.scalars(select(Completion)).all()
+    assert {(c.user_id, c.module_id, c.method, c.session_id) for c in done} == {
+        (students[0].id, m.id, "session", session.id) for m in modules}
+    assert services.missing_required_modules(students[0], campaign) == []
+    regs = {r.user_id: r.attended for r in db.session.scalars(select(SessionRegistration))}
+    assert regs == {students[0].id: True, students[1].id: False}
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"end_time": "07:00"}, "end_time"),
+    ({"place": "", "online_url": ""}, "place"),
+    ({"online_url": "javascript:alert(1)", "place": ""}, "online_url"),
+    ({"module_ids": []}, "module_ids"),
+    ({"capacity": "0"}, "capacity"),
+    ({"date": "30/02/2026"}, "date"),
+    ({"start_time": "25:00"}, "start_time"),
+])
+def test_bad_session_input_is_refused(client, auth, world, change, field):
+    campaign, trainer, modules, students = world
+    auth.as_(trainer)
+    response = schedule(client, modules, **change)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(TrainingSession)) == 0
+
+
+def test_students_register_until_the_session_is_full(client, auth, world, make_app):
+    campaign, trainer, modules, students = world
+    auth.as_(trainer)
+    schedule(client, modules)
+    session = db.session.scalar(select(TrainingSession))
+    client.post("/logout")
+    for student in students:
+        auth.as_(student)
+        client.post(f"/training/sessions/{session.id}/registration")
+        client.post(f"/training/sessions/{session.id}/registration")  # a double click registers once
+        client.post("/logout")
+    registered = db.session.scalars(select(SessionRegistration.user_id)).all()
+    assert sorted(registered) == sorted(s.id for s in students[:2])
+    auth.as_(students[2])
+    page = client.get(f"/training/sessions/{session.id}").get_data(as_text=True)
+    assert "Full" in page or "Đã đủ chỗ" in page or "đủ" in page
+    client.post("/logout")
+    auth.as_(students[0])
+    client.post(f"/training/sessions/{session.id}/registration", data={"action": "cancel"})
+    assert db.session.scalar(select(func.count()).select_from(SessionRegistration)) == 1
+
+
+def test_students_not_in_the_campaign_cannot_register(client, auth, world, make_user):
+    campaign, trainer, modules, students = world
+    auth.as_(trainer)
+    schedule(client, modules)
+    session = db.session.scalar(select(TrainingSession))
+    client.post("/logout")
+    auth.as_(make_user())
+    client.post(f"/training/sessions/{session.id}/registration")
+    assert db.session.scalar(select(func.count()).select_from(SessionRegistration)) == 0
+
+
+def test_trainer_of_another_campaign_cannot_schedule_or_take_attendance(client, auth, world, make_user):
+    campaign, trainer, modules, students = world
+    auth.as_(make_user(role="trainer"))
+    assert schedule(client, modules).status_code == 403
+    session = TrainingSession(campaign_id=campaign.id, title="x", starts_at=utcnow() + timedelta(days=1),
+                              ends_at=utcnow() + timedelta(days=1, hours=1), capacity=5, modules=list(modules))
+    db.session.add(session)
+    db.session.commit()
+    assert client.post(f"/training/sessions/{session.id}/attendance", data={"present": []}).status_code == 403
