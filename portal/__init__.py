@@ -25,6 +25,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(Path(app.instance_path), environ))
     app.config.update(overrides)
 
+    from portal.core.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is registered
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     _init_extensions(app)
     _register_blueprints(app)
     _register_hooks(app)
@@ -72,18 +80,20 @@ def _register_hooks(app: Flask) -> None:
     from portal.accounts.models import User
     from portal.core import security
     from portal.extensions import db, login_manager
-    from portal.mail import services as mail
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        """Flask-Login: the signed-in user, unless their account was deactivated."""
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active_account else None
+    def load_user(session_id: str):
+        """Flask-Login: the signed-in user, unless deactivated or their password changed since."""
+        user_id, _, fingerprint = session_id.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+        if user is None or not user.is_active_account or user.get_id() != session_id:
+            return None
+        return user
 
+    app.before_request(security.reject_nul)
     app.before_request(access.enforce)
     app.after_request(htmx.add_vary)
     app.after_request(security.add_headers)
-    app.after_request(mail.flush_after_request)
 
     @app.context_processor
     def shell_context():

@@ -5,6 +5,7 @@ import os
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from portal.accounts.models import ROLE_VALUES
 from portal.accounts.validation import InvalidInput
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True, help="The person's email address.")
 @click.option("--name", "full_name", required=True, help='Full name, e.g. "Nguyễn Văn An".')
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_VALUES),
@@ -37,9 +39,16 @@ def create_user(email, full_name, roles):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load the demo campaign, service points and one account per role (safe to run twice)."""
+    from flask import current_app
+
     from portal import seed
+
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("seed-demo creates accounts with a published password; "
+                                   "it does not run with PORTAL_ENV=production.")
 
     for line in seed.seed_demo():
         click.echo(line)
@@ -51,12 +60,21 @@ def outbox():
 
 
 @outbox.command("send")
-@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
-def outbox_send(limit):
-    """Send pending emails through SMTP (run from cron to retry failures)."""
+@with_appcontext
+@click.option("--limit", default=100, show_default=True, help="At most this many messages a round.")
+@click.option("--loop", "interval", type=float, default=None,
+              help="Keep running, sending every INTERVAL seconds (a mail worker).")
+def outbox_send(limit, interval):
+    """Send pending emails through SMTP: once (cron), or as a worker with --loop."""
+    import time
+
     from portal.mail import services
 
     if not services.smtp_enabled():
         raise click.ClickException("MAIL_SERVER is not set; emails stay in the outbox page.")
-    sent, failed = services.send_pending(limit)
-    click.echo(f"sent {sent}, failed {failed}")
+    while True:
+        sent, failed = services.send_pending(limit)
+        click.echo(f"sent {sent}, failed {failed}")
+        if interval is None:
+            return
+        time.sleep(interval)

@@ -63,7 +63,10 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Statement values (emails, phones, hashes) stay out of logged errors outside development.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": portal_env != "development"},
+        # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto; 0 trusts none.
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "TIMEZONE": "Asia/Ho_Chi_Minh",
         # Flask-Babel
         "BABEL_DEFAULT_LOCALE": "vi",
@@ -94,6 +97,7 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Đồng hành <no-reply@example.org>"),
+        "MAIL_CA_FILE": env.get("MAIL_CA_FILE", ""),
         # Accounts
         "PRIVACY_NOTICE_VERSION": "2025-12",
         # werkzeug's scrypt by default; tests choose a cheaper method to stay fast.

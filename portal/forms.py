@@ -1,16 +1,26 @@
 """Form base classes shared by every domain."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, PasswordField
+from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 from wtforms.fields.choices import SelectChoice
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _nfc(value):
-    """Normalise text to NFC, so 'ễ' typed as e + two marks is stored as one character."""
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+    """Normalise text to NFC (so 'ễ' typed as e + two marks is one character) and drop control
+    characters, which no one means to type and PostgreSQL refuses."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", value)) if isinstance(value, str) else value
 
 
 def _clean(value):
@@ -51,3 +61,21 @@ def show_error(form, error) -> None:
 def choices(pairs) -> list[SelectChoice]:
     """Build select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LocalDateField(DateField):
+    """A date typed as dd/mm/yyyy (ISO accepted too), within years a campaign can really use."""
+
+    widget = TextInput()
+    EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%d/%m/%Y", "%Y-%m-%d"])
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        kwargs["render_kw"] = {**render_kw, **kwargs.get("render_kw", {})}
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        """Refuse dates outside 2000–2100 (they are typing mistakes, and overflow time zones)."""
+        if self.data is not None and not self.EARLIEST <= self.data <= self.LATEST:
+            raise ValidationError(_l("Enter a date between 01/01/2000 and 31/12/2100."))

@@ -51,3 +51,10 @@ def add_vary(response):
     response.vary.add("HX-Request")
     return response
 
+
+
+def retarget(response, selector: str, swap: str = "innerHTML"):
+    """Have htmx swap this response into `selector` instead of the element that asked."""
+    response.headers["HX-Retarget"] = selector
+    response.headers["HX-Reswap"] = swap
+    return response

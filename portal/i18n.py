@@ -50,8 +50,16 @@ def format_time_local(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%H:%M") if value else ""
 
 
+def pretty_json(value) -> str:
+    """Indented JSON that keeps Vietnamese letters readable (autoescaping still applies)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
 def init_app(app) -> None:
     """Register the date filters for templates."""
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime_local
     app.jinja_env.filters["time"] = format_time_local
+    app.jinja_env.filters["pretty_json"] = pretty_json

@@ -1,9 +1,18 @@
 """Pagination of multi-column selects (Flask-SQLAlchemy's paginates the first column only)."""
 from __future__ import annotations
 
+from flask import request
 from flask_sqlalchemy.pagination import SelectPagination
 
+from portal.core.converters import small_int
 from portal.extensions import db
+
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The `page` query argument, 1 when missing or absurd (so no query gets a huge OFFSET)."""
+    return small_int(request.args.get("page"), default=1, maximum=MAX_PAGE)
 
 
 class RowPagination(SelectPagination):
@@ -17,5 +26,5 @@ class RowPagination(SelectPagination):
 
 def paginate_rows(select, per_page: int) -> RowPagination:
     """Paginate a select by the request's `page` argument; out-of-range pages are empty, not errors."""
-    return RowPagination(select=select, session=db.session(), page=None, per_page=per_page,
+    return RowPagination(select=select, session=db.session(), page=page_number(), per_page=per_page,
                          max_per_page=None, error_out=False, count=True)

@@ -3,7 +3,7 @@
 The list exists so that `pybabel extract` finds these strings; BaseForm's translations object
 looks them up in our catalogue at run time.
 """
-from flask_babel import get_translations, lazy_gettext as _l
+from flask_babel import get_translations, lazy_gettext as _l, lazy_ngettext as _ln
 
 BUILT_IN = [
     _l("Not a valid choice."),
@@ -21,8 +21,8 @@ BUILT_IN = [
     _l("Field must be equal to %(other_name)s."),
     _l("Number must be between %(min)s and %(max)s."),
     _l("Field must be between %(min)d and %(max)d characters long."),
-    _l("Field cannot be longer than %(max)d character."),
-    _l("Field must be at least %(min)d character long."),
+    _ln("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1),
+    _ln("Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 1),
 ]
 
 

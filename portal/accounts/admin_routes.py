@@ -12,6 +12,7 @@ from portal.forms import EmptyForm, show_error
 from portal.accounts.models import ROLE_VALUES, User
 from portal.accounts.validation import InvalidInput
 from portal.extensions import db
+from portal.pagination import page_number
 
 PAGE_SIZE = 25
 
@@ -26,9 +27,7 @@ def _load_user(user_id: int) -> User:
 def people():
     """The list of everyone with an account, searchable and filterable."""
     search, role, active = (request.args.get(k, "") for k in ("q", "role", "active"))
-    page = db.paginate(
-        services.staff_query(search, role, active), per_page=PAGE_SIZE, error_out=False
-    )
+    page = db.paginate(services.staff_query(search, role, active), page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return htmx.render(
         "accounts/admin/people.html", "accounts/admin/partials/people_table.html",
         page=page, q=search, role=role, active=active, roles=ROLE_VALUES,

@@ -72,7 +72,7 @@ class SignupForm(PasswordRules, BaseForm):
         _l("Youth Union chapter"), [_required(_l("Enter your Youth Union chapter.")), _max(m.CHAPTER_MAX)]
     )
     password = PasswordField(
-        _l("Password"), [_required(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        _l("Password"), [_required(_l("Choose a password.")), _max(PASSWORD_MAX)],
         description=PASSWORD_HINT,
     )
     consent = BooleanField(
@@ -85,7 +85,7 @@ class LoginForm(BaseForm):
     """Log in."""
 
     email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)])
-    password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), Length(max=PASSWORD_MAX)])
+    password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), _max(PASSWORD_MAX)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
 
@@ -107,7 +107,7 @@ class NewPasswordForm(BaseForm):
     """Choose a password (reset link or staff invitation); the service checks its strength."""
 
     password = PasswordField(
-        _l("New password"), [_required(_l("Choose a password.")), Length(max=PASSWORD_MAX)],
+        _l("New password"), [_required(_l("Choose a password.")), _max(PASSWORD_MAX)],
         description=PASSWORD_HINT,
     )
     confirm = PasswordField(
@@ -120,7 +120,7 @@ class ChangePasswordForm(NewPasswordForm):
     """Change a password while signed in."""
 
     current_password = PasswordField(
-        _l("Current password"), [_required(_l("Enter your current password.")), Length(max=PASSWORD_MAX)]
+        _l("Current password"), [_required(_l("Enter your current password.")), _max(PASSWORD_MAX)]
     )
 
 

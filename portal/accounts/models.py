@@ -1,6 +1,7 @@
 """People and their roles. One account per person, across every campaign."""
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from datetime import datetime
 
@@ -66,6 +67,12 @@ class User(UserMixin, db.Model):
         """Keep sort_name in step with the full name."""
         self.sort_name = sort_key(value)
         return value
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the user id and a fingerprint of the password, so that a
+        password change or reset ends every other session and remember-me cookie."""
+        digest = hashlib.sha256(f"{self.id}:{self.password_hash or ''}".encode()).hexdigest()[:12]
+        return f"{self.id}:{digest}"
 
     @property
     def is_active(self) -> bool:

@@ -1,7 +1,7 @@
 """Self-service account pages: thin views over accounts.services."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -46,7 +46,8 @@ def signup():
         except InvalidInput as error:
             show_error(form, error)
         else:
-            return htmx.redirect(url_for("accounts.signup_done", email=user.email))
+            session["signup_email"] = user.email  # shown on the next page, kept out of URLs and logs
+            return htmx.redirect(url_for("accounts.signup_done"))
     status = 422 if form.is_submitted() else 200
     return htmx.render("accounts/signup.html", "accounts/partials/signup_form.html", status, form=form)
 
@@ -55,7 +56,7 @@ def signup():
 @access.public
 def signup_done():
     """Tell the new student to open the link in their email."""
-    return render_template("accounts/signup_done.html", email=request.args.get("email", ""))
+    return render_template("accounts/signup_done.html", email=session.get("signup_email", ""))
 
 
 @bp.route("/verify/<token>")
@@ -78,7 +79,8 @@ def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         services.resend_verification(form.email.data)
-        return redirect(url_for("accounts.signup_done", email=form.email.data), 303)
+        session["signup_email"] = form.email.data
+        return redirect(url_for("accounts.signup_done"), 303)
     return render_template("accounts/resend.html", form=form), 422 if form.is_submitted() else 200
 
 
@@ -200,6 +202,7 @@ def change_password():
         except InvalidInput as error:
             show_error(form, error)
         else:
+            login_user(current_user._get_current_object())  # keep this session; the others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"), 303)
     status = 422 if form.is_submitted() else 200

@@ -77,9 +77,17 @@ def _ensure_email_free(email: str) -> None:
         )
 
 
-def _commit_new_account(user: User) -> None:
-    """Commit, turning a concurrent duplicate email into the same message as the pre-check."""
+def _save_new_account(user: User, then=None) -> None:
+    """Insert the account, run `then(user)` (emails, audit) and commit, as one transaction.
+
+    A concurrent sign-up with the same email fails on the unique index at the flush or the
+    commit; either way the person gets the same message as the pre-check, not an error page.
+    """
     try:
+        db.session.add(user)
+        db.session.flush()
+        if then is not None:
+            then(user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -115,10 +123,7 @@ def register_student(data: StudentSignup) -> User:
             notice_version=current_app.config["PRIVACY_NOTICE_VERSION"], purpose=CONSENT_PURPOSE
         )
     )
-    db.session.add(user)
-    db.session.flush()
-    queue_verification(user)
-    _commit_new_account(user)
+    _save_new_account(user, queue_verification)
     return user
 
 
@@ -268,7 +273,7 @@ def reset_password(token: str, password: str) -> User:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a password, given the current one."""
+    """Change a password, given the current one; other sessions end (the caller re-logs this one)."""
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         raise InvalidInput(_l("Your current password is not correct."), "current_password")
     _set_password(user, new)
@@ -314,21 +319,16 @@ def invite_staff(actor: User | None, email: str, full_name: str, roles, locale="
     _ensure_email_free(email)
     user = User(email=email, full_name=full_name, locale=locale)
     user.roles.extend(UserRole(role=r) for r in sorted(roles))
-    db.session.add(user)
-    db.session.flush()
-    audit.record(actor, "user.invite", "user", user.id, after=audit.snapshot(user, USER_AUDIT_FIELDS))
-    mail.queue(
-        email,
-        "invite",
-        kind="invite",
-        locale=locale,
-        user=user,
-        inviter=actor,
-        roles=sorted(roles),
-        link=_link("accounts.accept_invite", make_token("invite", user)),
-        days=current_app.config["INVITE_MAX_AGE"] // 86400,
-    )
-    _commit_new_account(user)
+
+    def announce(user: User) -> None:
+        audit.record(actor, "user.invite", "user", user.id, after=audit.snapshot(user, USER_AUDIT_FIELDS))
+        mail.queue(
+            email, "invite", kind="invite", locale=locale, user=user, inviter=actor, roles=sorted(roles),
+            link=_link("accounts.accept_invite", make_token("invite", user)),
+            days=current_app.config["INVITE_MAX_AGE"] // 86400,
+        )
+
+    _save_new_account(user, announce)
     return user
 
 
@@ -388,10 +388,9 @@ def create_user(email: str, full_name: str, roles, password: str) -> User:
         email_verified_at=utcnow(),
     )
     user.roles.extend(UserRole(role=r) for r in sorted(roles))
-    db.session.add(user)
-    db.session.flush()
-    audit.record(None, "user.create", "user", user.id, after=audit.snapshot(user, USER_AUDIT_FIELDS))
-    _commit_new_account(user)
+    _save_new_account(
+        user, lambda u: audit.record(None, "user.create", "user", u.id, after=audit.snapshot(u, USER_AUDIT_FIELDS))
+    )
     return user
 
 

@@ -1,12 +1,9 @@
 """The audit log's filter form (GET, so no CSRF token)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional
-from wtforms.widgets import TextInput
 
-from portal.forms import BaseForm
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+from portal.forms import BaseForm, LocalDateField
 
 
 class AuditFilterForm(BaseForm):
@@ -18,7 +15,5 @@ class AuditFilterForm(BaseForm):
     action = SelectField(_l("Action"), [Optional()], choices=[], validate_choice=False)
     target_type = SelectField(_l("Record"), [Optional()], choices=[], validate_choice=False)
     actor = SelectField(_l("Done by"), [Optional()], choices=[], validate_choice=False)
-    date_from = DateField(_l("From"), [Optional()], format=DATE_FORMATS, widget=TextInput(),
-                          render_kw={"placeholder": "dd/mm/yyyy"})
-    date_to = DateField(_l("To"), [Optional()], format=DATE_FORMATS, widget=TextInput(),
-                        render_kw={"placeholder": "dd/mm/yyyy"})
+    date_from = LocalDateField(_l("From"), [Optional()])
+    date_to = LocalDateField(_l("To"), [Optional()])

@@ -11,6 +11,8 @@ from portal.audit import bp, services
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.pagination import page_number
+from portal.core.converters import small_int
 from portal.forms import choices
 
 PAGE_SIZE = 50
@@ -38,10 +40,10 @@ def index():
     valid = form.validate()
     stmt = services.query(
         action=form.action.data or None,
-        actor_id=int(form.actor.data) if valid and (form.actor.data or "").isdigit() else None,
+        actor_id=small_int(form.actor.data) if valid else None,
         target_type=form.target_type.data or None,
         date_from=form.date_from.data if valid else None,
         date_to=form.date_to.data if valid else None,
     )
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page)

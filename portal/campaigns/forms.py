@@ -1,23 +1,16 @@
 """One form per campaigns screen."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import TextInput
 
 from portal.campaigns import models as m
 from portal.campaigns.labels import STATUS_LABELS
-from portal.forms import BaseForm, choices
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
+from portal.forms import BaseForm, LocalDateField, choices
 
 def _date(label, required=True):
     """A dd/mm/yyyy date typed as text, as Vietnamese forms do."""
     checks = [DataRequired(message=_l("Enter a date as dd/mm/yyyy."))] if required else [Optional()]
-    return DateField(
-        label, checks, format=DATE_FORMATS, widget=TextInput(),
-        render_kw={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-    )
+    return LocalDateField(label, checks)
 
 
 class CampaignForm(BaseForm):

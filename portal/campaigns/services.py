@@ -99,9 +99,15 @@ def _apply(campaign: Campaign, data: CampaignData, slug: str) -> None:
             campaign.organisers.append(link)
 
 
-def _commit() -> None:
-    """Commit; a slug taken by a concurrent save becomes the slug message."""
+def _save(actor, campaign: Campaign, data: CampaignData, slug: str, action: str, before: dict | None) -> None:
+    """Apply, audit and commit as one transaction; a slug taken meanwhile by a concurrent save
+    fails on the unique index and becomes the same message as the pre-check."""
     try:
+        _apply(campaign, data, slug)
+        db.session.add(campaign)
+        db.session.flush()
+        db.session.refresh(campaign, ["organisers"])
+        audit.record(actor, action, "campaign", campaign.id, before, audit.snapshot(campaign, AUDIT_FIELDS))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -110,25 +116,15 @@ def _commit() -> None:
 
 def create(actor, data: CampaignData) -> Campaign:
     """Create a campaign and record it in the audit trail."""
-    slug = _check(data, None)
     campaign = Campaign()
-    _apply(campaign, data, slug)
-    db.session.add(campaign)
-    db.session.flush()
-    audit.record(actor, "campaign.create", "campaign", campaign.id, after=audit.snapshot(campaign, AUDIT_FIELDS))
-    _commit()
+    _save(actor, campaign, data, _check(data, None), "campaign.create", None)
     return campaign
 
 
 def update(actor, campaign: Campaign, data: CampaignData) -> None:
     """Edit a campaign; the audit trail keeps what changed."""
     slug = _check(data, campaign)
-    before = audit.snapshot(campaign, AUDIT_FIELDS)
-    _apply(campaign, data, slug)
-    db.session.flush()
-    db.session.refresh(campaign, ["organisers"])
-    audit.record(actor, "campaign.update", "campaign", campaign.id, before, audit.snapshot(campaign, AUDIT_FIELDS))
-    _commit()
+    _save(actor, campaign, data, slug, "campaign.update", audit.snapshot(campaign, AUDIT_FIELDS))
 
 
 def listing(include_drafts: bool):

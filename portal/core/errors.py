@@ -1,7 +1,7 @@
 """Error pages in the visitor's language: whole pages, or fragments for htmx requests."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import make_response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -23,8 +23,11 @@ def _page(code: int, title=None, detail=None):
     """Render the error page (or its fragment) with status `code`."""
     default_title, default_detail = MESSAGES.get(code, MESSAGES[500])
     context = {"code": code, "title": title or default_title, "detail": detail or default_detail}
-    template = "errors/partials/error.html" if htmx.is_fragment_request() else "errors/error.html"
-    return render_template(template, **context), code
+    if htmx.is_fragment_request():
+        # Shown in the page's error region, whatever element made the request.
+        response = make_response(render_template("errors/partials/error.html", **context), code)
+        return htmx.retarget(response, "#htmx-errors")
+    return render_template("errors/error.html", **context), code
 
 
 def handle_http(error: HTTPException):

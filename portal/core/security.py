@@ -17,6 +17,19 @@ CSP = "; ".join(
 )
 
 
+def reject_nul(request=None):
+    """before_request hook: a NUL character is never meaningful text, and PostgreSQL refuses it.
+
+    Refuse it up front with a 400 page, rather than failing deep in a query.
+    """
+    from flask import abort, request as current
+
+    req = request or current
+    values = list(req.args.values()) + (list(req.form.values()) if req.method in ("POST", "PUT", "PATCH") else [])
+    if any("\x00" in value for value in values) or "\x00" in req.path:
+        abort(400)
+
+
 def add_headers(response):
     """after_request hook: CSP without inline scripts, and the usual hardening headers."""
     headers = response.headers

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from portal import access, htmx
 from portal.extensions import db
+from portal.pagination import page_number
 from portal.mail import bp
 from portal.mail.models import STATUSES, OutboxMessage
-from portal.mail.services import smtp_enabled
+from portal.mail.services import display_body, smtp_enabled
 
 PAGE_SIZE = 50
 
@@ -23,7 +24,7 @@ def index():
         stmt = stmt.where(OutboxMessage.to_email.contains(to))
     if status in STATUSES:
         stmt = stmt.where(OutboxMessage.status == status)
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return htmx.render(
         "mail/index.html", "mail/partials/messages.html",
         page=page, to=to, status=status, statuses=STATUSES, smtp=smtp_enabled(),
@@ -34,4 +35,5 @@ def index():
 @access.roles_required("admin")
 def show(message_id):
     """One email as it was (or will be) sent."""
-    return htmx.render("mail/show.html", None, message=db.get_or_404(OutboxMessage, message_id))
+    message = db.get_or_404(OutboxMessage, message_id)
+    return htmx.render("mail/show.html", None, message=message, body=display_body(message), smtp=smtp_enabled())

@@ -1,12 +1,14 @@
 """Queue emails in the caller's transaction and deliver them through SMTP."""
 from __future__ import annotations
 
+import re
 import smtplib
+import ssl
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -29,8 +31,18 @@ def queue(to_email: str, template: str, kind: str, locale: str = "vi", **context
         to_email=to_email, subject=subject.strip()[:200], body_text=body.strip() + "\n", kind=kind
     )
     db.session.add(message)
-    g.outbox_dirty = True
     return message
+
+
+_TOKEN_RE = re.compile(r"(/(?:verify|password/reset|invite)/)[A-Za-z0-9._-]{16,}")
+
+
+def display_body(message: OutboxMessage) -> str:
+    """The body as admins may read it: once mail is really delivered, the one-time link tokens
+    are hidden, so no admin can use another person's reset or invitation link."""
+    if smtp_enabled():
+        return _TOKEN_RE.sub(r"\1…", message.body_text)
+    return message.body_text
 
 
 def smtp_enabled() -> bool:
@@ -53,31 +65,50 @@ def _to_email_message(message: OutboxMessage) -> MIMEText:
     return mime
 
 
+def _connect() -> smtplib.SMTP:
+    """Open an SMTP connection; with MAIL_USE_TLS, upgrade it with STARTTLS and check the certificate."""
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15)
+    try:
+        smtp.ehlo()
+        if config["MAIL_USE_TLS"]:
+            if not smtp.has_extn("starttls"):
+                raise smtplib.SMTPNotSupportedError("the server does not offer STARTTLS; refusing to send in clear")
+            smtp.starttls(context=ssl.create_default_context(cafile=config.get("MAIL_CA_FILE") or None))
+            smtp.ehlo()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
 def send_pending(limit: int = 100) -> tuple[int, int]:
-    """Send pending messages through SMTP; return (sent, failed). Each result is committed."""
+    """Send pending messages through SMTP; return (sent, failed). Each result is committed.
+
+    Rows are claimed with SKIP LOCKED on PostgreSQL, so two workers never send the same email.
+    """
     if not smtp_enabled():
         return 0, 0
-    config = current_app.config
     pending = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending")
         .order_by(OutboxMessage.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     ).all()
     if not pending:
+        db.session.rollback()
         return 0, 0
-    sent = failed = 0
     try:
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
-    except OSError as exc:
+        smtp = _connect()
+    except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
         _mark_failure(pending, f"connect: {exc}")
         db.session.commit()
         return 0, len(pending)
+    sent = failed = 0
     with smtp:
-        if config["MAIL_USE_TLS"] and smtp.has_extn("starttls"):
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for message in pending:
             try:
                 smtp.send_message(_to_email_message(message))
@@ -88,7 +119,7 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
                 message.status, message.sent_at = "sent", utcnow()
                 message.attempts += 1
                 sent += 1
-            db.session.commit()
+        db.session.commit()
     return sent, failed
 
 
@@ -99,14 +130,3 @@ def _mark_failure(messages: list[OutboxMessage], error: str) -> None:
         message.last_error = error[:500]
         if message.attempts >= MAX_ATTEMPTS:
             message.status = "failed"
-
-
-def flush_after_request(response):
-    """after_request hook: send what this request queued, once its transaction has committed."""
-    if g.pop("outbox_dirty", False) and smtp_enabled() and response.status_code < 400:
-        try:
-            send_pending()
-        except Exception:  # a mail server outage must not break the page; cron retries
-            current_app.logger.exception("sending the outbox failed; it will be retried")
-            db.session.rollback()
-    return response

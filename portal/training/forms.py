@@ -1,13 +1,11 @@
 """One form per training screen."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FileField, IntegerField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, FileField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
-
-from portal.forms import BaseForm
-from portal.training.models import TITLE_MAX
 
 from portal.accounts.forms import MultiCheckboxField
+from portal.forms import BaseForm, LocalDateField
+from portal.training.models import TITLE_MAX
 
 
 class ModuleForm(BaseForm):
@@ -49,16 +47,11 @@ class ImportForm(BaseForm):
                      description=_l("A column “email” or “student_id”; UTF-8, as Excel's “CSV UTF-8” saves it."))
 
 
-def _date(label):
-    return DateField(label, [DataRequired(message=_l("Enter a date as dd/mm/yyyy."))], format=["%d/%m/%Y", "%Y-%m-%d"],
-                     widget=TextInput(), render_kw={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-
-
 class SessionForm(BaseForm):
     """Schedule a training session."""
 
     title = StringField(_l("Title"), [DataRequired(message=_l("Enter the session's title.")), Length(max=TITLE_MAX)])
-    date = _date(_l("Date"))
+    date = LocalDateField(_l("Date"), [DataRequired(message=_l("Enter a date as dd/mm/yyyy."))])
     start_time = TimeField(_l("Starts at"), [DataRequired(message=_l("Enter a time as HH:MM."))],
                            render_kw={"placeholder": "08:00"})
     end_time = TimeField(_l("Ends at"), [DataRequired(message=_l("Enter a time as HH:MM."))],

@@ -36,3 +36,4 @@ def test_error_for_htmx_request_is_a_fragment(client, auth, make_user):
     body = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "<html" not in body and 'id="error-404"' in body
+    assert response.headers["HX-Retarget"] == "#htmx-errors"  # shown in the page's error region

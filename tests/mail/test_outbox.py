@@ -1,14 +1,16 @@
-"""The outbox: stored always, sent through a real SMTP server when one is configured."""
+"""The outbox: stored in the same transaction, delivered by a worker over SMTP with STARTTLS."""
 import email
 import email.policy
 import socket
+import ssl
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from portal.mail.models import OutboxMessage
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from tests.accounts.test_signup import GOOD
 
 
@@ -30,7 +32,24 @@ def _free_port():
 
 
 @pytest.fixture
-def smtp_server():
+def tls_server(tmp_path):
+    """A real SMTP server on loopback that requires STARTTLS, with a certificate from a test CA."""
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(),
+                            tls_context=server_context, require_starttls=True)
+    controller.start()
+    yield controller, inbox, str(ca_file)
+    controller.stop()
+
+
+@pytest.fixture
+def plain_server():
+    """A real SMTP server on loopback without TLS (a local relay)."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
@@ -49,12 +68,14 @@ def test_without_a_mail_server_emails_wait_in_the_outbox_for_admins(client, auth
     assert "/verify/" in shown
 
 
-def test_with_a_mail_server_the_email_is_delivered_after_commit(make_app, smtp_server):
-    controller, inbox = smtp_server
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+def test_worker_delivers_over_starttls_with_a_verified_certificate(make_app, tls_server):
+    controller, inbox, ca_file = tls_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=True, MAIL_CA_FILE=ca_file)
     with app.app_context():
-        client = app.test_client()
-        assert client.post("/signup", data=GOOD).status_code == 303
+        assert app.test_client().post("/signup", data=GOOD).status_code == 303
+        assert inbox.messages == []  # nothing is sent inside the web request
+        result = app.test_cli_runner().invoke(args=["outbox", "send"])
+        assert result.exit_code == 0 and "sent 1" in result.output
         message = db.session.scalar(select(OutboxMessage))
         assert message.status == "sent" and message.sent_at is not None
     (envelope,) = inbox.messages
@@ -65,26 +86,57 @@ def test_with_a_mail_server_the_email_is_delivered_after_commit(make_app, smtp_s
     assert received["From"].addresses[0].display_name == "Đồng hành"
 
 
+def test_an_unverifiable_certificate_is_refused_and_the_mail_kept(make_app, tls_server):
+    controller, inbox, ca_file = tls_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=True)  # no CA: untrusted
+    with app.app_context():
+        app.test_client().post("/signup", data=GOOD)
+        app.test_cli_runner().invoke(args=["outbox", "send"])
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.status == "pending" and message.attempts == 1 and "certificate" in message.last_error.lower()
+    assert inbox.messages == []
+
+
+def test_a_server_without_starttls_is_refused_when_tls_is_required(make_app, plain_server):
+    controller, inbox = plain_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=True)
+    with app.app_context():
+        app.test_client().post("/signup", data=GOOD)
+        app.test_cli_runner().invoke(args=["outbox", "send"])
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.status == "pending" and "STARTTLS" in message.last_error
+    assert inbox.messages == []
+
+
+def test_a_local_relay_without_tls_can_be_used_when_configured(make_app, plain_server):
+    controller, inbox = plain_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    with app.app_context():
+        app.test_client().post("/signup", data=GOOD)
+        assert "sent 1" in app.test_cli_runner().invoke(args=["outbox", "send"]).output
+    assert len(inbox.messages) == 1
+
+
 def test_an_unreachable_mail_server_keeps_the_email_for_a_retry(make_app):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port(), MAIL_USE_TLS=False)
     with app.app_context():
-        client = app.test_client()
-        assert client.post("/signup", data=GOOD).status_code == 303  # sign-up still succeeds
+        assert app.test_client().post("/signup", data=GOOD).status_code == 303
+        app.test_cli_runner().invoke(args=["outbox", "send"])
         message = db.session.scalar(select(OutboxMessage))
         assert message.status == "pending" and message.attempts == 1 and message.last_error
 
 
-def test_outbox_send_command_delivers_pending_mail(make_app, smtp_server):
-    controller, inbox = smtp_server
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+def test_outbox_hides_link_tokens_when_mail_is_really_sent(make_app, make_user):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
     with app.app_context():
-        from portal.mail import services
-
-        services.queue("a@example.org", "verify_email", kind="verify-email", user=type("U", (), {"full_name": "An"})(), link="http://x/verify/t", hours=48)
-        db.session.commit()
-        result = app.test_cli_runner().invoke(args=["outbox", "send"])
-        assert result.exit_code == 0 and "sent 1" in result.output
-    assert len(inbox.messages) == 1
+        client = app.test_client()
+        client.post("/signup", data=GOOD)
+        admin = make_user(role="admin")
+        client.post("/login", data={"email": admin.email, "password": "correct horse battery"})
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_email == GOOD["email"]))
+        shown = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+        token = message.body_text.split("/verify/")[1].split()[0]
+        assert token not in shown and "/verify/" in shown
 
 
 def test_emails_are_written_in_the_recipients_language(client, outbox):
