@@ -112,5 +112,34 @@ def seed_demo() -> list[str]:
                 user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"], purpose=CONSENT_PURPOSE))
             lines.append(f"account {email} created")
         logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}")
+    lines += _seed_training(campaign)
     db.session.commit()
     return lines + logins
+
+
+def _seed_training(campaign: Campaign) -> list[str]:
+    """The four modules of the article, the demo trainer assigned, the demo student enrolled."""
+    from portal.campaigns.models import CampaignEnrolment, CampaignStaff
+    from portal.seed_training import MODULES
+    from portal.training import markdown
+    from portal.training.models import QuizQuestion, TrainingModule
+    from portal.training.services import parse_quiz
+
+    lines = []
+    for position, spec in enumerate(MODULES, start=1):
+        fields = {k: v for k, v in spec.items() if k not in ("title", "quiz")}
+        module, created = _get_or_create(
+            TrainingModule, {**fields, "position": position, "body_html": markdown.render(spec["body_md"])},
+            campaign_id=campaign.id, title=spec["title"],
+        )
+        if created:
+            lines.append(f"training module {spec['title']!r} created")
+            for number, (prompt, options, answer) in enumerate(parse_quiz(spec.get("quiz", "")), start=1):
+                module.questions.append(QuizQuestion(position=number, prompt=prompt, options=options, answer_index=answer))
+    trainer = db.session.scalar(select(User).where(User.email == "trainer@example.org"))
+    leader = db.session.scalar(select(User).where(User.email == "leader@example.org"))
+    student = db.session.scalar(select(User).where(User.email == "student@example.org"))
+    _get_or_create(CampaignStaff, campaign_id=campaign.id, user_id=trainer.id, role="trainer")
+    _get_or_create(CampaignStaff, campaign_id=campaign.id, user_id=leader.id, role="leader")
+    _get_or_create(CampaignEnrolment, campaign_id=campaign.id, user_id=student.id)
+    return lines

@@ -11,7 +11,9 @@ from portal import access, htmx
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
 from portal.forms import EmptyForm, choices, show_error
+from portal.core.converters import small_int
 from portal.i18n import LOCAL_TZ
+from portal.pagination import paginate_rows
 from portal.training import bp, services, sessions
 from portal.training.forms import SessionForm
 from portal.training.loaders import campaign_or_404, require_sign_off, session_or_404
@@ -60,12 +62,15 @@ def schedule_session(slug):
 @bp.route("/sessions/<int:session_id>")
 @access.signed_in
 def show_session(session_id):
-    """A session: details, seats, the student's registration, and the trainer's attendance sheet."""
+    """A session: details, seats, the student's registration, and the trainer's attendance roster."""
     session = session_or_404(session_id)
-    registered = any(r.user_id == current_user.id for r in session.registrations)
-    return render_template(
-        "training/session.html", session=session, form=EmptyForm(), registered=registered,
-        taken=len(session.registrations), can_take=services.can_sign_off(current_user, session.campaign),
+    can_take = services.can_sign_off(current_user, session.campaign)
+    search, attendance = request.args.get("q", "").strip()[:100], request.args.get("attendance", "")
+    page = paginate_rows(sessions.roster_query(session, search, attendance), 50) if can_take else None
+    return htmx.render(
+        "training/session.html", "training/partials/session_roster.html", session=session, form=EmptyForm(),
+        registered=any(r.user_id == current_user.id for r in session.registrations),
+        taken=len(session.registrations), can_take=can_take, page=page, q=search, attendance=attendance,
         enrolled=campaigns.is_enrolled(current_user, session.campaign),
     )
 
@@ -97,7 +102,8 @@ def attendance(session_id):
     require_sign_off(session.campaign)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    present = {int(i) for i in request.form.getlist("present") if i.isdigit()}
-    done = sessions.take_attendance(current_user, session, present)
+    present = {small_int(i) for i in request.form.getlist("present")} - {None}
+    shown = {small_int(i) for i in request.form.getlist("shown")} - {None}
+    done = sessions.take_attendance(current_user, session, present, shown or None)
     flash(_("Attendance saved: %(n)d module completions recorded.", n=done), "success")
     return htmx.redirect(url_for("training.show_session", session_id=session.id))

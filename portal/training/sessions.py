@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.validation import InvalidInput
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment
 from portal.core.types import nfc, utcnow
@@ -102,9 +103,28 @@ def unregister(user, session: TrainingSession) -> None:
         db.session.commit()
 
 
-def take_attendance(actor, session: TrainingSession, present_ids: set[int]) -> int:
-    """Record who attended and complete every covered module for them, in one transaction."""
-    registrations = list(session.registrations)
+ATTENDANCE_FILTERS = ("unmarked", "present", "absent")
+
+
+def roster_query(session: TrainingSession, search: str = "", attendance: str = ""):
+    """A session's registrations with their students, searchable and filterable, by given name."""
+    stmt = (select(SessionRegistration, User).join(User, User.id == SessionRegistration.user_id)
+            .where(SessionRegistration.session_id == session.id))
+    if search:
+        like = f"%{nfc(search.strip()).lower()}%"
+        stmt = stmt.where(or_(*(func.lower(col).like(like) for col in
+                                (User.full_name, User.email, User.student_code, User.school, User.chapter))))
+    if attendance == "unmarked":
+        stmt = stmt.where(SessionRegistration.attended.is_(None))
+    elif attendance in ("present", "absent"):
+        stmt = stmt.where(SessionRegistration.attended.is_(attendance == "present"))
+    return stmt.order_by(User.sort_name, User.id)
+
+
+def take_attendance(actor, session: TrainingSession, present_ids: set[int], shown_ids: set[int] | None = None) -> int:
+    """Record who attended among the rows shown (all when None) and complete every covered
+    module for those present, in one transaction."""
+    registrations = [r for r in session.registrations if shown_ids is None or r.user_id in shown_ids]
     for registration in registrations:
         registration.attended = registration.user_id in present_ids
     attendees = [r.user_id for r in registrations if r.attended]

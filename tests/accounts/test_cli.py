@@ -55,3 +55,13 @@ def test_seed_demo_loads_the_article_campaign_and_is_idempotent(runner, client):
     for line in ("admin@example.org", "student@example.org", "donghanh-demo-2025"):
         assert line in second.output
     assert client.post("/login", data={"email": "leader@example.org", "password": "donghanh-demo-2025"}).status_code == 303
+
+    from portal.training import services as training
+
+    modules = training.modules_of(campaign)
+    assert [m.title for m in modules] == [
+        "Quy trình tiếp nhận, xử lý hồ sơ", "Bảo mật thông tin công dân",
+        "Kỹ năng mềm, kỹ năng ứng xử", "Hướng dẫn sử dụng dịch vụ công trực tuyến"]
+    assert all(m.body_html.startswith("<h2>") for m in modules) and len(modules[1].questions) == 2
+    trainer = db.session.scalar(select(User).where(User.email == "trainer@example.org"))
+    assert training.can_sign_off(trainer, campaign)

@@ -110,3 +110,24 @@ def test_trainer_of_another_campaign_cannot_schedule_or_take_attendance(client, 
     db.session.add(session)
     db.session.commit()
     assert client.post(f"/training/sessions/{session.id}/attendance", data={"present": []}).status_code == 403
+
+
+def test_session_roster_searches_and_saves_only_the_rows_shown(client, auth, world, make_user):
+    campaign, trainer, modules, students = world
+    auth.as_(trainer)
+    schedule(client, modules, capacity="10")
+    session = db.session.scalar(select(TrainingSession))
+    lan = make_user(full_name="Đỗ Thị Lan", student_code="SV-LAN")
+    enrol(campaign, lan)
+    for user in [*students, lan]:
+        db.session.add(SessionRegistration(session_id=session.id, user_id=user.id, attended=user is students[0] or None))
+    db.session.commit()
+    fragment = client.get(f"/training/sessions/{session.id}?q=sv-lan", headers={"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in body and f'id="session-{session.id}-roster"' in body
+    assert "Đỗ Thị Lan" in body and students[1].full_name not in body
+    client.post(f"/training/sessions/{session.id}/attendance", data={"shown": [lan.id], "present": [lan.id]})
+    marks = {r.user_id: r.attended for r in db.session.scalars(select(SessionRegistration))}
+    assert marks[lan.id] is True and marks[students[0].id] is True and marks[students[1].id] is None
+    unmarked = client.get(f"/training/sessions/{session.id}?attendance=unmarked").get_data(as_text=True)
+    assert students[1].full_name in unmarked and "Đỗ Thị Lan" not in unmarked
