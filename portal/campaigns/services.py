@@ -230,3 +230,14 @@ def staff_candidates(role: str):
     return list(db.session.scalars(
         select(User).where(User.is_active_account, User.roles.any(UserRole.role == role)).order_by(User.sort_name)
     ))
+
+
+def assigned_campaigns(user, role: str) -> list[Campaign]:
+    """Campaigns (not drafts) that a trainer or leader is assigned to, newest first."""
+    from portal.campaigns.models import CampaignStaff
+
+    return list(db.session.scalars(
+        select(Campaign).join(CampaignStaff, CampaignStaff.campaign_id == Campaign.id)
+        .where(CampaignStaff.user_id == user.id, CampaignStaff.role == role, Campaign.status != "draft")
+        .order_by(Campaign.start_date.desc())
+    ))

@@ -21,7 +21,8 @@ def home():
     """The welcome page for visitors; a role-based start page for people who are signed in."""
     current = campaigns.listing(include_drafts=False)
     if current_user.is_authenticated:
-        return render_template("core/dashboard.html", campaigns=current)
+        teaching = campaigns.assigned_campaigns(current_user, "trainer") if current_user.has_role("trainer") else []
+        return render_template("core/dashboard.html", campaigns=current, teaching=teaching)
     branches, points = campaigns.directory_counts()
     return render_template("core/home.html", campaigns=current, branches=branches, points=points)
 

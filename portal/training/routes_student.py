@@ -21,6 +21,7 @@ def my_training(slug):
         statuses=services.statuses_for(current_user, modules),
         enrolled=campaigns.is_enrolled(current_user, campaign),
         missing=services.missing_required_modules(current_user, campaign),
+        can_sign_off=services.can_sign_off(current_user, campaign),
     )
 
 
