@@ -178,13 +178,16 @@ def count_queries(app):
     def counting():
         class Counter:
             n = 0
+            statements: list = []
 
-        def before(*args, **kwargs):
+        def before(conn, cursor, statement, *args, **kwargs):
             Counter.n += 1
+            Counter.statements.append(statement)
 
         engine = _db.engine
         event.listen(engine, "before_cursor_execute", before)
         try:
+            Counter.statements = []
             yield Counter
         finally:
             event.remove(engine, "before_cursor_execute", before)
