@@ -89,12 +89,12 @@ def complete(actor, module: TrainingModule, user_ids=None, *, search="", status=
         literal(module.id), targets.c.id, literal(now, UTCDateTime()), literal(method),
         literal(getattr(actor, "id", None)), literal(session_id), literal(True),
     ).where(~already)
-    result = db.session.execute(
+    inserted = db.session.execute(
         insert(Completion).from_select(
             ["module_id", "user_id", "completed_at", "method", "recorded_by_id", "session_id", "is_current"], new_rows
-        )
+        ).returning(Completion.id)  # rowcount of INSERT … SELECT is not reported by every driver
     )
-    count = result.rowcount or 0
+    count = len(inserted.all())
     audit.record(actor, f"training.complete.{method}", "training_module", module.id,
                  after={"completed": count, "session_id": session_id, "filter": {"q": search, "status": status},
                         "selected": len(user_ids) if user_ids is not None else None})
