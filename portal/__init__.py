@@ -45,7 +45,12 @@ def _init_extensions(app: Flask) -> None:
     from portal.core import errors
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # Writers queue for up to 30 s instead of failing with "database is locked".
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
     db.init_app(app)
+    _sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -62,12 +67,33 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
 
 
+def _sqlite_pragmas(app: Flask) -> None:
+    """On SQLite: write-ahead logging (readers never wait for the writer) and foreign keys enforced."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from portal.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, record):
+        cursor = dbapi_connection.cursor()
+        if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
 def _register_blueprints(app: Flask) -> None:
     """Mount every domain."""
-    from portal import accounts, audit, campaigns, mail, training
+    from portal import accounts, audit, campaigns, mail, shifts, training
     from portal.core import routes as core
 
-    for module in (core, accounts, campaigns, audit, mail, training):
+    for module in (core, accounts, campaigns, audit, mail, training, shifts):
         app.register_blueprint(module.bp)
     from portal import cli
 

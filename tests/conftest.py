@@ -168,6 +168,18 @@ def make_module(app):
 
 
 @pytest.fixture
+def make_point(app):
+    """Builder: make_point(name=..., branch=...)."""
+    return factories.point_builder()
+
+
+@pytest.fixture
+def make_shift(app):
+    """Builder: make_shift(campaign, point, starts_in=timedelta(days=2), hours=4, capacity=5)."""
+    return factories.shift_builder()
+
+
+@pytest.fixture
 def count_queries(app):
     """Count SQL statements run inside a `with count_queries() as counter:` block (counter.n)."""
     from contextlib import contextmanager

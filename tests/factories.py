@@ -94,3 +94,36 @@ def assign(campaign, user, role="trainer"):
 
     db.session.add(CampaignStaff(campaign_id=campaign.id, user_id=user.id, role=role))
     db.session.commit()
+
+
+def point_builder():
+    """Return make_point(**fields) -> a committed ServicePoint (with its branch)."""
+    from portal.campaigns.models import Branch, ServicePoint
+
+    def make_point(**fields):
+        n = next(_counter)
+        branch = fields.pop("branch", None) or Branch(name=f"Chi nhánh số {n}")
+        point = ServicePoint(branch=branch, name=fields.pop("name", f"Điểm Hỗ trợ dịch vụ công số {n}"),
+                             ward=f"Phường {n}", address=f"{n} Phố Huế", **fields)
+        db.session.add(point)
+        db.session.commit()
+        return point
+
+    return make_point
+
+
+def shift_builder():
+    """Return make_shift(campaign, point, starts_in=timedelta, hours=4, capacity=5, **fields)."""
+    from datetime import timedelta
+
+    from portal.shifts.models import Shift
+
+    def make_shift(campaign, point, starts_in=timedelta(days=2), hours=4, capacity=5, **fields):
+        start = fields.pop("starts_at", None) or (utcnow() + starts_in).replace(microsecond=0)
+        shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start,
+                      ends_at=start + timedelta(hours=hours), capacity=capacity, **fields)
+        db.session.add(shift)
+        db.session.commit()
+        return shift
+
+    return make_shift

@@ -29,6 +29,12 @@ class Campaign(db.Model):
     peak_start: Mapped[date | None]
     peak_end: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    # Booking rules (the shifts domain enforces them).
+    booking_window_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    cancel_cutoff_hours: Mapped[int] = mapped_column(default=12, server_default="12")
+    max_shifts_per_week: Mapped[int] = mapped_column(default=5, server_default="5")
+    max_hours_per_day: Mapped[int] = mapped_column(default=8, server_default="8")
+    peak_extra_seats: Mapped[int] = mapped_column(default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -42,6 +48,9 @@ class Campaign(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
         CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("booking_window_days BETWEEN 1 AND 365 AND cancel_cutoff_hours BETWEEN 0 AND 168 "
+                        "AND max_shifts_per_week BETWEEN 1 AND 21 AND max_hours_per_day BETWEEN 1 AND 24 "
+                        "AND peak_extra_seats BETWEEN 0 AND 100", name="booking_rules"),
         CheckConstraint(
             "(peak_start IS NULL AND peak_end IS NULL) OR "
             "(peak_start IS NOT NULL AND peak_end IS NOT NULL AND peak_end >= peak_start)",
@@ -103,9 +112,13 @@ class ServicePoint(db.Model):
     name: Mapped[str] = mapped_column(String(160))
     ward: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(255))
+    map_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    opening_hours: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    volunteer_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 
     branch: Mapped[Branch] = relationship(back_populates="points")
+    leaders = relationship("User", secondary="point_leaders", order_by="User.sort_name")
 
     __table_args__ = (UniqueConstraint("branch_id", "name"),)
 
@@ -156,3 +169,15 @@ class CampaignStaff(db.Model):
 
     def __repr__(self) -> str:
         return f"<CampaignStaff {self.campaign_id} {self.user_id} {self.role}>"
+
+
+class PointLeader(db.Model):
+    """A team leader (tổ trưởng) assigned to a service point."""
+
+    __tablename__ = "point_leaders"
+
+    point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+    def __repr__(self) -> str:
+        return f"<PointLeader {self.point_id} {self.user_id}>"

@@ -1,0 +1,188 @@
+"""The one booking service: every seat is claimed here, atomically, with every rule checked.
+
+The seat counter `shifts.booked_count` is raised by a conditional UPDATE (`… WHERE booked_count <
+capacity`) in the same transaction as the booking row, and a CHECK constraint forbids more
+bookings than seats. A student's bookings are serialised by locking their user row first (a row
+lock on PostgreSQL; on SQLite the first write takes the database's write lock), so the rules read
+a state nobody else is changing for that student.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.audit import services as audit
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.mail import services as mail
+from portal.shifts import rules
+from portal.shifts.models import Booking, Shift, WaitlistEntry
+from portal.shifts.rules import BookingRefused
+
+
+def _lock_student(user_id: int) -> None:
+    """Serialise one student's bookings for the rest of this transaction."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": user_id})
+    else:  # SQLite: a write takes the database lock and holds it until commit
+        db.session.execute(text("UPDATE users SET id = id WHERE id = :id"), {"id": user_id})
+
+
+def _claim_seat(shift_id: int) -> bool:
+    """Take one free seat, or report that there is none (never more than capacity)."""
+    result = db.session.execute(
+        update(Shift).where(Shift.id == shift_id, Shift.status == "open", Shift.booked_count < Shift.capacity)
+        .values(booked_count=Shift.booked_count + 1).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _free_seat(shift_id: int) -> None:
+    """Give a seat back."""
+    db.session.execute(
+        update(Shift).where(Shift.id == shift_id, Shift.booked_count > 0)
+        .values(booked_count=Shift.booked_count - 1).execution_options(synchronize_session=False)
+    )
+
+
+def _fresh_shift(shift_id: int) -> Shift:
+    """The shift as the database has it now."""
+    shift = db.session.get(Shift, shift_id, populate_existing=True)
+    if shift is None:
+        raise BookingRefused("missing", _l("This shift does not exist."))
+    return shift
+
+
+def book(user, shift_id: int, actor=None, override_capacity: bool = False, source: str = "self") -> Booking:
+    """Book `user` on a shift, or raise BookingRefused with the rule that stops it.
+
+    `actor` is the leader or admin adding a volunteer (rules still apply); with
+    `override_capacity` they may add one seat beyond capacity, which is recorded.
+    """
+    try:
+        _lock_student(user.id)
+        shift = _fresh_shift(shift_id)
+        refused = rules.refusal(user, shift)
+        if refused:
+            raise refused
+        if not _claim_seat(shift.id):
+            if not (actor and override_capacity):
+                raise BookingRefused("full", _l("This shift is full. You can join its waitlist."))
+            db.session.execute(update(Shift).where(Shift.id == shift.id).values(
+                capacity=Shift.capacity + 1, booked_count=Shift.booked_count + 1))
+            audit.record(actor, "shift.capacity_override", "shift", shift.id,
+                         before={"capacity": shift.capacity}, after={"capacity": shift.capacity + 1, "user_id": user.id})
+        booking = Booking(shift_id=shift.id, user_id=user.id, source="staff" if actor else source,
+                          created_by_id=getattr(actor, "id", user.id), is_override=bool(actor and override_capacity))
+        db.session.add(booking)
+        db.session.flush()
+        db.session.execute(update(WaitlistEntry).where(
+            WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting"
+        ).values(status="promoted", resolved_at=utcnow()))
+        if actor:
+            audit.record(actor, "booking.add", "booking", booking.id, after={"user_id": user.id, "shift_id": shift.id,
+                                                                          "override": override_capacity})
+        db.session.commit()
+        return booking
+    except IntegrityError:  # the same student's second click: the partial unique index said no
+        db.session.rollback()
+        raise BookingRefused("duplicate", _l("You have already booked this shift.")) from None
+    except BookingRefused:
+        db.session.rollback()
+        raise
+
+
+def cancel(booking_id: int, actor, note: str = "") -> Booking:
+    """Cancel a booking (the student, before the cut-off) or release it (a leader or admin)."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise BookingRefused("missing", _l("This booking does not exist."))
+    by_staff = actor.id != booking.user_id
+    try:
+        _lock_student(booking.user_id)
+        db.session.refresh(booking)
+        refused = rules.cancellation_refusal(booking, by_staff)
+        if refused:
+            raise refused
+        booking.status = "released" if by_staff else "cancelled"
+        booking.cancelled_at, booking.cancelled_by_id = utcnow(), actor.id
+        booking.cancel_note = (note or "")[:500] or None
+        _free_seat(booking.shift_id)
+        if by_staff:
+            audit.record(actor, "booking.release", "booking", booking.id, after={"note": booking.cancel_note})
+        promote_waitlist(booking.shift_id)
+        db.session.commit()
+        return booking
+    except BookingRefused:
+        db.session.rollback()
+        raise
+
+
+def promote_waitlist(shift_id: int) -> Booking | None:
+    """Give a freed seat to the first waiting student who still meets every rule (same transaction).
+
+    Those who no longer qualify keep their place; nobody is skipped for good.
+    """
+    shift = _fresh_shift(shift_id)
+    entries = db.session.scalars(
+        select(WaitlistEntry).where(WaitlistEntry.shift_id == shift_id, WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).all()
+    for entry in entries:
+        if rules.refusal(entry.user, shift) is not None:
+            continue
+        if not _claim_seat(shift_id):
+            return None
+        booking = Booking(shift_id=shift_id, user_id=entry.user_id, source="waitlist", created_by_id=entry.user_id)
+        db.session.add(booking)
+        entry.status, entry.resolved_at = "promoted", utcnow()
+        db.session.flush()
+        mail.queue(entry.user.email, "waitlist_promoted", kind="waitlist-promoted", locale=entry.user.locale,
+                   user=entry.user, shift=shift)
+        return booking
+    return None
+
+
+def join_waitlist(user, shift_id: int) -> WaitlistEntry:
+    """Wait for a seat on a full shift (only when the student could otherwise book it)."""
+    try:
+        _lock_student(user.id)
+        shift = _fresh_shift(shift_id)
+        refused = rules.refusal(user, shift)
+        if refused:
+            raise refused
+        if shift.seats_left > 0:
+            raise BookingRefused("not_full", _l("This shift still has seats: book it directly."))
+        entry = WaitlistEntry(shift_id=shift.id, user_id=user.id)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+    except IntegrityError:
+        db.session.rollback()
+        raise BookingRefused("waiting", _l("You are already on this shift's waitlist.")) from None
+    except BookingRefused:
+        db.session.rollback()
+        raise
+
+
+def leave_waitlist(user, shift_id: int) -> None:
+    """Leave a shift's waitlist."""
+    db.session.execute(update(WaitlistEntry).where(
+        WaitlistEntry.shift_id == shift_id, WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting"
+    ).values(status="left", resolved_at=utcnow()))
+    db.session.commit()
+
+
+def waitlist_positions(user_id: int, shift_ids: list[int]) -> dict[int, int]:
+    """The student's place (1 = next) on each shift's waitlist they are on."""
+    mine = db.session.scalars(select(WaitlistEntry).where(
+        WaitlistEntry.user_id == user_id, WaitlistEntry.status == "waiting", WaitlistEntry.shift_id.in_(shift_ids))).all()
+    positions = {}
+    for entry in mine:
+        ahead = db.session.scalar(select(func.count()).select_from(WaitlistEntry).where(
+            WaitlistEntry.shift_id == entry.shift_id, WaitlistEntry.status == "waiting",
+            (WaitlistEntry.created_at < entry.created_at)
+            | ((WaitlistEntry.created_at == entry.created_at) & (WaitlistEntry.id < entry.id))))
+        positions[entry.shift_id] = ahead + 1
+    return positions

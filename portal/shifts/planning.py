@@ -1,0 +1,128 @@
+"""Organisers plan shifts: weekly templates generated over a campaign's dates, edits, cancellations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.campaigns.models import Campaign, ServicePoint
+from portal.core.types import nfc, utcnow
+from portal.extensions import db
+from portal.i18n import LOCAL_TZ
+from portal.mail import services as mail
+from portal.shifts import booking as bookings
+from portal.shifts.models import Booking, Shift, ShiftTemplate, WaitlistEntry
+
+
+@dataclass
+class PlannedShift:
+    """One shift a template would create."""
+
+    day: date
+    start: time
+    end: time
+    capacity: int
+    peak: bool
+    exists: bool
+
+
+def in_peak(campaign: Campaign, day: date) -> bool:
+    """Whether a day falls in the campaign's peak period."""
+    return bool(campaign.peak_start and campaign.peak_start <= day <= campaign.peak_end)
+
+
+def create_template(actor, campaign: Campaign, point: ServicePoint, weekdays: list[int], start: time, end: time,
+                    capacity: int, task_focus: str) -> ShiftTemplate:
+    """Save a weekly pattern for a point."""
+    if not weekdays or any(d not in range(1, 8) for d in weekdays):
+        raise InvalidInput(_l("Choose at least one weekday."), "weekdays")
+    if end <= start:
+        raise InvalidInput(_l("The shift must end after it starts."), "end_time")
+    template = ShiftTemplate(campaign_id=campaign.id, point_id=point.id, weekdays=",".join(map(str, sorted(set(weekdays)))),
+                             start_time=start, end_time=end, capacity=capacity, task_focus=nfc(task_focus or ""))
+    db.session.add(template)
+    db.session.flush()
+    audit.record(actor, "shift_template.create", "shift_template", template.id,
+                 after={"point_id": point.id, "weekdays": template.weekdays, "start": start.isoformat(),
+                        "end": end.isoformat(), "capacity": capacity})
+    db.session.commit()
+    return template
+
+
+def _aware(day: date, at: time) -> datetime:
+    """A Hanoi local date and time as an aware datetime."""
+    return datetime.combine(day, at, tzinfo=LOCAL_TZ)
+
+
+def preview(template: ShiftTemplate, skip: set[date]) -> tuple[list[PlannedShift], list[date]]:
+    """The shifts a template would create over its campaign's dates, and the dates skipped."""
+    campaign = db.session.get(Campaign, template.campaign_id)
+    existing = set(db.session.execute(
+        select(Shift.starts_at, Shift.ends_at).where(Shift.point_id == template.point_id)).all())
+    planned, skipped = [], []
+    day = campaign.start_date
+    while day <= campaign.end_date:
+        if day.isoweekday() in template.weekday_numbers:
+            if day in skip:
+                skipped.append(day)
+            else:
+                peak = in_peak(campaign, day)
+                starts, ends = _aware(day, template.start_time), _aware(day, template.end_time)
+                planned.append(PlannedShift(day, template.start_time, template.end_time,
+                                            template.capacity + (campaign.peak_extra_seats if peak else 0), peak,
+                                            (starts, ends) in existing))
+        day += timedelta(days=1)
+    return planned, skipped
+
+
+def generate(actor, template: ShiftTemplate, skip: set[date]) -> int:
+    """Create the previewed shifts (those not yet there) in one transaction; return how many."""
+    planned, _ = preview(template, skip)
+    new = [Shift(campaign_id=template.campaign_id, point_id=template.point_id, template_id=template.id,
+                 starts_at=_aware(p.day, p.start), ends_at=_aware(p.day, p.end), capacity=p.capacity,
+                 task_focus=template.task_focus) for p in planned if not p.exists]
+    db.session.add_all(new)
+    audit.record(actor, "shift.generate", "shift_template", template.id,
+                 after={"created": len(new), "skipped": sorted(d.isoformat() for d in skip)})
+    db.session.commit()
+    return len(new)
+
+
+def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity: int) -> None:
+    """Change a shift's times or seats; never fewer seats than bookings; new seats go to the waitlist."""
+    if end <= start:
+        raise InvalidInput(_l("The shift must end after it starts."), "end_time")
+    if capacity < shift.booked_count:
+        raise InvalidInput(_l("%(n)d volunteers are booked: release some before lowering the seats.",
+                              n=shift.booked_count), "capacity")
+    before = audit.snapshot(shift, ["starts_at", "ends_at", "capacity"])
+    shift.starts_at, shift.ends_at, shift.capacity = _aware(day, start), _aware(day, end), capacity
+    db.session.flush()
+    audit.record(actor, "shift.update", "shift", shift.id, before, audit.snapshot(shift, ["starts_at", "ends_at", "capacity"]))
+    while bookings.promote_waitlist(shift.id) is not None:
+        pass
+    db.session.commit()
+
+
+def cancel_shift(actor, shift: Shift, reason: str) -> int:
+    """Cancel a shift with a reason; every booked student is told through the outbox. Returns how many."""
+    reason = " ".join(nfc(reason or "").split())
+    if len(reason) < 5:
+        raise InvalidInput(_l("Give the reason the volunteers will read (at least 5 characters)."), "reason")
+    if shift.status == "cancelled":
+        raise InvalidInput(_l("This shift is already cancelled."), "reason")
+    booked = db.session.scalars(select(Booking).where(Booking.shift_id == shift.id, Booking.status == "booked")).all()
+    for booking in booked:
+        booking.status, booking.cancelled_at, booking.cancelled_by_id = "shift_cancelled", utcnow(), actor.id
+        mail.queue(booking.user.email, "shift_cancelled", kind="shift-cancelled", locale=booking.user.locale,
+                   user=booking.user, shift=shift, reason=reason)
+    db.session.execute(update(WaitlistEntry).where(WaitlistEntry.shift_id == shift.id, WaitlistEntry.status == "waiting")
+                       .values(status="closed", resolved_at=utcnow()))
+    shift.status, shift.cancel_reason, shift.booked_count = "cancelled", reason, 0
+    audit.record(actor, "shift.cancel", "shift", shift.id, after={"reason": reason, "notified": len(booked)})
+    db.session.commit()
+    return len(booked)

@@ -1,0 +1,111 @@
+"""The booking rules, each with its own message. `refusal()` checks all but the seat count."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.validation import InvalidInput
+from portal.campaigns import services as campaigns
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.i18n import LOCAL_TZ, format_date, format_datetime_local
+from portal.shifts.models import Booking, Shift
+from portal.training import services as training
+
+
+class BookingRefused(InvalidInput):
+    """A booking (or cancellation) that a rule refuses; `code` names the rule."""
+
+    def __init__(self, code: str, message):
+        super().__init__(message, "shift")
+        self.code = code
+
+
+def local_day(moment: datetime):
+    """The Hanoi calendar day of an instant."""
+    return moment.astimezone(LOCAL_TZ).date()
+
+
+def student_bookings(user_id: int, start: datetime, end: datetime) -> list[Booking]:
+    """A student's active bookings on shifts overlapping [start, end), with their shifts."""
+    return list(db.session.scalars(
+        select(Booking).join(Shift, Shift.id == Booking.shift_id)
+        .where(Booking.user_id == user_id, Booking.status == "booked", Shift.status == "open",
+               Shift.starts_at < end, Shift.ends_at > start)
+    ))
+
+
+def context_for(user, shifts: list[Shift]) -> dict:
+    """What the rules need for a student, loaded once for many shifts (no query per shift)."""
+    if not shifts:
+        return {"bookings": [], "missing": {}, "enrolled": {}}
+    start = min(s.starts_at for s in shifts) - timedelta(days=8)
+    end = max(s.ends_at for s in shifts) + timedelta(days=8)
+    campaign_ids = {s.campaign_id for s in shifts}
+    by_id = {s.campaign_id: s.campaign for s in shifts}
+    return {
+        "bookings": student_bookings(user.id, start, end),
+        "missing": {cid: training.missing_required_modules(user, by_id[cid]) for cid in campaign_ids},
+        "enrolled": {cid: campaigns.is_enrolled(user, by_id[cid]) for cid in campaign_ids},
+    }
+
+
+def refusal(user, shift: Shift, context: dict | None = None, now: datetime | None = None,
+            check_training: bool = True) -> BookingRefused | None:
+    """The first rule that stops `user` from booking `shift`, or None (capacity aside)."""
+    now = now or utcnow()
+    context = context or context_for(user, [shift])
+    campaign = shift.campaign
+    if shift.status != "open":
+        return BookingRefused("cancelled", _l("This shift was cancelled."))
+    if campaign.status != "open":
+        return BookingRefused("campaign", _l("This campaign is not open for bookings."))
+    if shift.starts_at <= now:
+        return BookingRefused("started", _l("This shift has already started."))
+    opens = shift.starts_at - timedelta(days=campaign.booking_window_days)
+    if opens > now:
+        return BookingRefused("window", _l("Bookings for this shift open on %(date)s, %(days)d days ahead.",
+                                           date=format_date(opens), days=campaign.booking_window_days))
+    if not context["enrolled"].get(shift.campaign_id):
+        return BookingRefused("enrolment", _l("Join the campaign first."))
+    missing = context["missing"].get(shift.campaign_id) or []
+    if check_training and missing:
+        return BookingRefused("training", _l("Complete the required training first: %(modules)s.",
+                                             modules=", ".join(m.title for m in missing)))
+    mine = [b for b in context["bookings"] if b.shift_id != shift.id]
+    if any(b.shift_id == shift.id for b in context["bookings"]):
+        return BookingRefused("duplicate", _l("You have already booked this shift."))
+    for booking in mine:
+        other = booking.shift
+        if other.starts_at < shift.ends_at and other.ends_at > shift.starts_at:
+            return BookingRefused("overlap", _l("It overlaps your shift at %(point)s, %(when)s.",
+                                                point=other.point.name, when=format_datetime_local(other.starts_at)))
+    week = local_day(shift.starts_at).isocalendar()[:2]
+    same_week = [b for b in mine if local_day(b.shift.starts_at).isocalendar()[:2] == week]
+    if len(same_week) >= campaign.max_shifts_per_week:
+        return BookingRefused("week_cap", _l("You already have %(n)d shifts that week, the most this campaign allows.",
+                                             n=len(same_week)))
+    day = local_day(shift.starts_at)
+    hours = shift.hours + sum(b.shift.hours for b in mine if local_day(b.shift.starts_at) == day)
+    if hours > campaign.max_hours_per_day:
+        return BookingRefused("day_cap", _l("That would make %(hours)s hours on %(date)s; the most is %(max)d a day.",
+                                            hours=f"{hours:g}", date=format_date(day), max=campaign.max_hours_per_day))
+    return None
+
+
+def cancellation_refusal(booking: Booking, by_staff: bool, now: datetime | None = None) -> BookingRefused | None:
+    """Students cancel only until the campaign's cut-off; leaders and admins release seats any time."""
+    now = now or utcnow()
+    if booking.status != "booked":
+        return BookingRefused("not_booked", _l("This booking is no longer active."))
+    if by_staff:
+        return None
+    if booking.shift.starts_at <= now:
+        return BookingRefused("started", _l("This shift has already started."))
+    cutoff = booking.shift.starts_at - timedelta(hours=booking.shift.campaign.cancel_cutoff_hours)
+    if now > cutoff:
+        return BookingRefused("cutoff", _l("Cancellations close %(hours)d hours before the start. Ask your team leader to release the seat.",
+                                           hours=booking.shift.campaign.cancel_cutoff_hours))
+    return None
