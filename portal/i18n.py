@@ -57,9 +57,17 @@ def pretty_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
 
 
+def format_weekday(value) -> str:
+    """The weekday's name in the current language (Thứ Hai, Monday)."""
+    from flask_babel import format_date as babel_format_date
+
+    return babel_format_date(value, "EEEE")
+
+
 def init_app(app) -> None:
     """Register the date filters for templates."""
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime_local
     app.jinja_env.filters["time"] = format_time_local
     app.jinja_env.filters["pretty_json"] = pretty_json
+    app.jinja_env.filters["weekday"] = format_weekday

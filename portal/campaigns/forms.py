@@ -1,8 +1,9 @@
 """One form per campaigns screen."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.accounts.forms import MultiCheckboxField
 from portal.campaigns import models as m
 from portal.campaigns.labels import STATUS_LABELS
 from portal.forms import BaseForm, LocalDateField, choices
@@ -31,3 +32,19 @@ class CampaignForm(BaseForm):
         _l("Organisers"), [Optional(), Length(max=4000)],
         description=_l("One organisation per line, e.g. Thành đoàn Hà Nội."),
     )
+
+
+class PointForm(BaseForm):
+    """Create or edit a service point."""
+
+    name = StringField(_l("Name"), [DataRequired(message=_l("Enter the point's name.")), Length(max=160)])
+    branch_name = StringField(_l("Branch"), [DataRequired(message=_l("Enter the branch, e.g. Chi nhánh số 6.")),
+                                             Length(max=120)])
+    ward = StringField(_l("Ward or commune"), [DataRequired(message=_l("Enter the ward or commune.")), Length(max=120)])
+    address = StringField(_l("Address"), [DataRequired(message=_l("Enter the address.")), Length(max=255)])
+    map_url = StringField(_l("Map link"), [Optional(), Length(max=500)])
+    opening_hours = StringField(_l("Opening hours"), [Optional(), Length(max=255)],
+                                description=_l("E.g. Thứ Hai – Thứ Sáu 7:30–17:00; sáng Thứ Bảy 7:30–11:30."))
+    volunteer_notes = TextAreaField(_l("Notes for volunteers"), [Optional(), Length(max=2000)])
+    is_active = BooleanField(_l("Open to volunteers"))
+    leader_ids = MultiCheckboxField(_l("Team leaders"), coerce=int, choices=[])

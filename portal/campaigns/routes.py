@@ -8,10 +8,11 @@ from flask_login import current_user
 from portal import access, htmx
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import bp, services
-from portal.campaigns.forms import CampaignForm
-from portal.forms import EmptyForm, show_error
+from portal.campaigns import points as points_service
+from portal.campaigns.forms import CampaignForm, PointForm
+from portal.forms import EmptyForm, choices, show_error
 from portal.accounts.models import User
-from portal.campaigns.models import STAFF_ROLES, Campaign
+from portal.campaigns.models import STAFF_ROLES, Campaign, ServicePoint
 from portal.extensions import db
 
 
@@ -85,7 +86,8 @@ def edit(slug):
 @access.signed_in
 def points():
     """The service points, grouped by branch."""
-    return htmx.render("campaigns/points.html", None, branches=services.branches_with_points())
+    led = {p.id for p in points_service.points_led_by(current_user)} if current_user.has_role("leader") else set()
+    return htmx.render("campaigns/points.html", None, branches=services.branches_with_points(), led=led)
 
 
 @bp.route("/<slug>/join", methods=["POST"])
@@ -124,3 +126,40 @@ def staff(slug):
     return htmx.render("campaigns/staff.html", None, campaign=campaign, form=form,
                        candidates={r: services.staff_candidates(r) for r in STAFF_ROLES},
                        assigned={r: services.staff_of(campaign, r) for r in STAFF_ROLES})
+
+
+def _point_form(point=None):
+    """The point form with the leaders to choose from."""
+    form = PointForm(obj=point, branch_name=point.branch.name if point else "",
+                     leader_ids=[u.id for u in point.leaders] if point else [], is_active=point.is_active if point else True)
+    form.leader_ids.choices = choices((u.id, u.full_name) for u in points_service.leader_candidates())
+    return form
+
+
+@bp.route("/points/new", methods=["GET", "POST"])
+@access.roles_required("admin")
+def create_point():
+    """Add a service point."""
+    return _save_point(None)
+
+
+@bp.route("/points/<int:point_id>/edit", methods=["GET", "POST"])
+@access.roles_required("admin")
+def edit_point(point_id):
+    """Edit a service point's details and leaders."""
+    return _save_point(db.get_or_404(ServicePoint, point_id))
+
+
+def _save_point(point):
+    """Shared create/edit flow of the point form."""
+    form = _point_form(point)
+    if form.validate_on_submit():
+        data = points_service.PointData(**{f: form[f].data for f in points_service.PointData.__dataclass_fields__})
+        try:
+            saved = points_service.save_point(current_user, point, data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Service point saved."), "success")
+            return htmx.redirect(url_for("campaigns.points") + f"#point-{saved.id}")
+    return htmx.render("campaigns/point_form.html", None, 422 if form.is_submitted() else 200, form=form, point=point)

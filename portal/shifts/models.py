@@ -26,6 +26,7 @@ class ShiftTemplate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     point = relationship("ServicePoint")
+    campaign = relationship("Campaign")
 
     __table_args__ = (
         CheckConstraint("capacity BETWEEN 1 AND 500", name="capacity"),

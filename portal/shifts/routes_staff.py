@@ -1,0 +1,198 @@
+"""Leaders and organisers: each point's schedule, adding and releasing volunteers, planning shifts."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from portal import access, htmx
+from portal.accounts.models import User
+from portal.accounts.validation import InvalidInput
+from portal.campaigns import services as campaigns
+from portal.campaigns.models import PointLeader, ServicePoint
+from portal.extensions import db
+from portal.forms import EmptyForm, choices, show_error
+from portal.i18n import LOCAL_TZ
+from portal.shifts import bp, planning
+from portal.shifts import booking as service
+from portal.shifts.forms import AddVolunteerForm, GenerateForm, ShiftCancelForm, ShiftEditForm, TemplateForm
+from portal.shifts.models import Booking, Shift, ShiftTemplate
+from portal.shifts.rules import BookingRefused
+
+UNDERSTAFFED = 0.5  # below half full
+
+
+def _leads(point_id: int) -> bool:
+    """Admins see every point; leaders only those they lead."""
+    if current_user.has_role("admin"):
+        return True
+    return db.session.get(PointLeader, (point_id, current_user.id)) is not None
+
+
+def _point(point_id: int) -> ServicePoint:
+    """Load a point (404) the current user may run (403)."""
+    point = db.get_or_404(ServicePoint, point_id)
+    if not _leads(point.id):
+        abort(403)
+    return point
+
+
+@bp.route("/points/<int:point_id>/schedule")
+@access.roles_required("leader", "admin")
+def schedule(point_id):
+    """A point's next 14 days: each shift's fill rate, the understaffed ones highlighted, its roster."""
+    point = _point(point_id)
+    start = datetime.combine(datetime.now(LOCAL_TZ).date(), time.min, tzinfo=LOCAL_TZ)
+    shifts = db.session.scalars(select(Shift).where(
+        Shift.point_id == point.id, Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=14)
+    ).order_by(Shift.starts_at)).all()
+    roster = {}
+    for booking in db.session.scalars(select(Booking).options(joinedload(Booking.user)).where(
+            Booking.shift_id.in_([s.id for s in shifts]), Booking.status == "booked")):
+        roster.setdefault(booking.shift_id, []).append(booking)
+    return render_template("shifts/schedule.html", point=point, shifts=shifts, roster=roster, threshold=UNDERSTAFFED,
+                           add_form=AddVolunteerForm(), form=EmptyForm())
+
+
+def _find_student(who: str) -> User | None:
+    """A student by email (any case) or student ID."""
+    who = who.strip()
+    return db.session.scalar(select(User).where(
+        or_(func.lower(User.email) == who.lower(), User.student_code == who)).limit(1))
+
+
+@bp.route("/<int:shift_id>/add", methods=["POST"])
+@access.roles_required("leader", "admin")
+def add_volunteer(shift_id):
+    """Add a volunteer to a shift: the rules apply; a full shift needs the explicit, recorded override."""
+    shift = db.get_or_404(Shift, shift_id)
+    _point(shift.point_id)
+    form = AddVolunteerForm()
+    if form.validate_on_submit():
+        student = _find_student(form.who.data)
+        if student is None:
+            flash(_("No account has this email or student ID."), "error")
+        else:
+            try:
+                service.book(student, shift.id, actor=current_user, override_capacity=form.override.data)
+                flash(_("%(name)s added to the shift.", name=student.full_name), "success")
+            except BookingRefused as refused:
+                flash(str(refused.message), "error")
+    else:
+        flash(_("Enter the volunteer's email or student ID."), "error")
+    return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
+
+
+@bp.route("/bookings/<int:booking_id>/release", methods=["POST"])
+@access.roles_required("leader", "admin")
+def release(booking_id):
+    """Release a volunteer's seat, at any time; the waitlist moves up."""
+    booking = db.get_or_404(Booking, booking_id)
+    _point(booking.shift.point_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.cancel(booking.id, current_user, note=request.form.get("note", ""))
+        flash(_("Seat released."), "success")
+    except BookingRefused as refused:
+        flash(str(refused.message), "error")
+    return htmx.redirect(url_for("shifts.schedule", point_id=booking.shift.point_id))
+
+
+@bp.route("/<int:shift_id>/edit", methods=["GET", "POST"])
+@access.roles_required("admin")
+def edit(shift_id):
+    """Change one shift's date, times or seats."""
+    shift = db.get_or_404(Shift, shift_id)
+    local_start, local_end = shift.starts_at.astimezone(LOCAL_TZ), shift.ends_at.astimezone(LOCAL_TZ)
+    form = ShiftEditForm(date=local_start.date(), start_time=local_start.time(), end_time=local_end.time(),
+                         capacity=shift.capacity)
+    cancel_form = ShiftCancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        try:
+            planning.edit_shift(current_user, shift, form.date.data, form.start_time.data, form.end_time.data,
+                                form.capacity.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Shift saved."), "success")
+            return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
+    return render_template("shifts/edit.html", shift=shift, form=form, cancel_form=cancel_form), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/<int:shift_id>/cancel-shift", methods=["POST"])
+@access.roles_required("admin")
+def cancel_shift(shift_id):
+    """Cancel a shift with a reason; booked volunteers are told by email."""
+    shift = db.get_or_404(Shift, shift_id)
+    form = ShiftCancelForm(prefix="cancel")
+    if form.validate_on_submit():
+        try:
+            notified = planning.cancel_shift(current_user, shift, form.reason.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            flash(_("Shift cancelled; %(n)d volunteers notified.", n=notified), "success")
+            return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
+    return render_template("shifts/edit.html", shift=shift, form=ShiftEditForm(obj=None), cancel_form=form), 422
+
+
+@bp.route("/campaigns/<slug>/templates", methods=["GET", "POST"])
+@access.roles_required("admin")
+def templates(slug):
+    """A campaign's weekly shift patterns, and a form to add one."""
+    campaign = campaigns.by_slug(slug) or abort(404)
+    form = TemplateForm()
+    points = db.session.scalars(select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)).all()
+    form.point.choices = choices([(str(p.id), p.name) for p in points])
+    if form.validate_on_submit():
+        point = db.session.get(ServicePoint, int(form.point.data))
+        try:
+            template = planning.create_template(current_user, campaign, point, form.weekdays.data, form.start_time.data,
+                                                form.end_time.data, form.capacity.data, form.task_focus.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            return htmx.redirect(url_for("shifts.generate", template_id=template.id))
+    items = db.session.scalars(select(ShiftTemplate).where(ShiftTemplate.campaign_id == campaign.id)
+                               .order_by(ShiftTemplate.id)).all()
+    return render_template("shifts/templates.html", campaign=campaign, form=form, templates=items), \
+        422 if form.is_submitted() else 200
+
+
+def _skip_dates(text: str) -> tuple[set[date], list[str]]:
+    """Parse one dd/mm/yyyy per line; return the dates and the lines that are not dates."""
+    dates, bad = set(), []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            dates.add(datetime.strptime(line, "%d/%m/%Y").date())
+        except ValueError:
+            bad.append(line[:40])
+    return dates, bad
+
+
+@bp.route("/templates/<int:template_id>/generate", methods=["GET", "POST"])
+@access.roles_required("admin")
+def generate(template_id):
+    """Preview a template's shifts over the campaign's dates, then create them in one action."""
+    template = db.get_or_404(ShiftTemplate, template_id)
+    form = GenerateForm()
+    skip, bad = _skip_dates(form.skip.data)
+    if bad:
+        form.skip.errors = [_("These lines are not dates as dd/mm/yyyy: %(lines)s", lines=", ".join(bad))]
+    elif form.validate_on_submit() and request.form.get("confirm") == "1":
+        created = planning.generate(current_user, template, skip)
+        flash(_("%(n)d shifts created.", n=created), "success")
+        return htmx.redirect(url_for("shifts.schedule", point_id=template.point_id))
+    planned, skipped = planning.preview(template, skip)
+    return render_template("shifts/generate.html", template=template, form=form, planned=planned, skipped=skipped), \
+        422 if bad else 200

@@ -1,2 +1,137 @@
-"""Students find, book and cancel shifts; calendars."""
+"""Students find, book and cancel shifts, wait for seats, and take their shifts to their calendar."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import access, htmx
+from portal.campaigns.models import Branch, ServicePoint
+from portal.core.converters import small_int
+from portal.extensions import db, limiter
+from portal.forms import EmptyForm
+from portal.shifts import bp, calendar, finder
+from portal.shifts import booking as service
 from portal.shifts import models  # noqa: F401  (the tables exist before any route uses them)
+from portal.shifts.forms import ShiftFilterForm
+from portal.shifts.models import Booking, Shift
+from portal.shifts.rules import BookingRefused
+
+
+def _filters(form: ShiftFilterForm) -> finder.Filters:
+    """The finder's filters from a validated form (invalid fields are ignored)."""
+    valid = form.validate()
+    return finder.Filters(
+        date_from=form.date_from.data if valid else None, date_to=form.date_to.data if valid else None,
+        branch_id=small_int(form.branch.data), point_id=small_int(form.point.data), only_available=form.available.data,
+    )
+
+
+@bp.route("/")
+@access.roles_required("student")
+def find():
+    """Shifts I can take: by day, with seats left, and why a shift is not for me."""
+    form = ShiftFilterForm(request.args)
+    form.fill_choices(db.session.scalars(select(Branch).order_by(Branch.name)).all(),
+                      db.session.scalars(select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)).all())
+    rows = finder.rows_for(current_user, finder.shifts_for(current_user, _filters(form)))
+    return htmx.render("shifts/find.html", "shifts/partials/shift_list.html", form=form, days=finder.by_day(rows),
+                       action_form=EmptyForm())
+
+
+def _widget(shift_id: int, message=None, status=200):
+    """The booking widget of one shift, re-rendered after an action, with the booking-changed event."""
+    shift = db.session.get(Shift, shift_id)
+    (row,) = finder.rows_for(current_user, [shift])
+    response = htmx.render("shifts/shift.html", "shifts/partials/booking_widget.html", status,
+                           row=row, message=message, action_form=EmptyForm())
+    return htmx.trigger(response, "booking-changed", {"shift": shift_id}) if status == 200 else response
+
+
+def _act(shift_id: int, action):
+    """Run a booking action for the current student; refusals come back in the widget (422)."""
+    db.get_or_404(Shift, shift_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        action()
+    except BookingRefused as refused:
+        return _widget(shift_id, refused.message, 422)
+    return _widget(shift_id)
+
+
+@bp.route("/<int:shift_id>")
+@access.roles_required("student")
+def show(shift_id):
+    """One shift with its booking widget (the page a widget falls back to without JavaScript)."""
+    db.get_or_404(Shift, shift_id)
+    return _widget(shift_id)
+
+
+@bp.route("/<int:shift_id>/book", methods=["POST"])
+@access.roles_required("student")
+def book(shift_id):
+    """Book a seat."""
+    return _act(shift_id, lambda: service.book(current_user, shift_id))
+
+
+@bp.route("/<int:shift_id>/cancel", methods=["POST"])
+@access.roles_required("student")
+def cancel(shift_id):
+    """Cancel my booking (until the campaign's cut-off)."""
+    mine = db.session.scalar(select(Booking.id).where(
+        Booking.shift_id == shift_id, Booking.user_id == current_user.id, Booking.status == "booked"))
+    if mine is None:
+        abort(404)
+    return _act(shift_id, lambda: service.cancel(mine, current_user))
+
+
+@bp.route("/<int:shift_id>/waitlist", methods=["POST"])
+@access.roles_required("student")
+def waitlist(shift_id):
+    """Join the waitlist of a full shift, or leave it ('action=leave')."""
+    if request.form.get("action") == "leave":
+        return _act(shift_id, lambda: service.leave_waitlist(current_user, shift_id))
+    return _act(shift_id, lambda: service.join_waitlist(current_user, shift_id))
+
+
+@bp.route("/mine")
+@access.roles_required("student")
+def mine():
+    """My shifts: upcoming and past, with status; refreshed by the booking-changed event."""
+    upcoming, past = finder.my_bookings(current_user)
+    token = calendar.feed_token(current_user)
+    return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", upcoming=upcoming, past=past,
+                       feed_url=current_app.config["BASE_URL"] + url_for("shifts.feed", token=token),
+                       action_form=EmptyForm())
+
+
+@bp.route("/calendar/regenerate", methods=["POST"])
+@access.roles_required("student")
+def regenerate_feed():
+    """Make a new secret calendar address; the old one stops working."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    calendar.feed_token(current_user, regenerate=True)
+    return htmx.redirect(url_for("shifts.mine"))
+
+
+@bp.route("/<int:shift_id>.ics")
+@access.signed_in
+def shift_ics(shift_id):
+    """One shift as a calendar file."""
+    shift = db.get_or_404(Shift, shift_id)
+    return Response(calendar.shift_ics(shift), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="ca-truc-{shift.id}.ics"'})
+
+
+@bp.route("/calendar/<token>.ics")
+@access.public
+@limiter.limit("60 per minute")
+def feed(token):
+    """The student's subscribable calendar (the secret token is the only key)."""
+    user = calendar.user_for_token(token) if len(token) < 80 else None
+    if user is None or not user.is_active_account:
+        abort(404)
+    return Response(calendar.feed_ics(user), mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=300"})
