@@ -89,7 +89,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('shift_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('source', sa.String(length=12), nullable=False),
     sa.Column('is_override', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),

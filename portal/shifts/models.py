@@ -95,7 +95,7 @@ class Booking(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="booked")
+    status: Mapped[str] = mapped_column(String(16), default="booked")
     source: Mapped[str] = mapped_column(String(12), default="self")
     is_override: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,208 @@
+"""Shift pages: the booking widget's htmx contract, My shifts, calendars, planning, schedules, access."""
+from datetime import date, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from portal.campaigns.models import PointLeader
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from portal.shifts import booking as service
+from portal.shifts.models import Booking, Shift, ShiftTemplate
+from tests.factories import enrol
+
+
+@pytest.fixture
+def world(make_user, make_campaign, make_point, make_shift):
+    campaign = make_campaign(slug="mua-xuan", start_date=date(2026, 12, 1), end_date=date(2026, 12, 31),
+                             peak_start=date(2026, 12, 14), peak_end=date(2026, 12, 20), peak_extra_seats=3)
+    point = make_point(name="Điểm Hỗ trợ dịch vụ công số xã Gia Lâm")
+    student = make_user(full_name="Nguyễn Văn An")
+    enrol(campaign, student)
+    shift = make_shift(campaign, point, capacity=2, task_focus="Hướng dẫn kích hoạt VNeID")
+    return campaign, point, student, shift
+
+
+def test_booking_widget_htmx_contract(client, auth, world):
+    campaign, point, student, shift = world
+    auth.as_(student)
+    response = client.post(f"/shifts/{shift.id}/book", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert f'id="shift-{shift.id}-booking"' in body and "HX-Request" in response.headers["Vary"]
+    assert "booking-changed" in response.headers["HX-Trigger"]
+    assert "1 seat left" in body or "Còn 1 chỗ" in body
+    page = client.get(f"/shifts/{shift.id}")
+    assert "<html" in page.get_data(as_text=True) and f'id="shift-{shift.id}-booking"' in page.get_data(as_text=True)
+
+
+def test_refusal_comes_back_in_the_widget_with_422(client, auth, world, make_module):
+    campaign, point, student, shift = world
+    make_module(campaign, title="Bảo mật thông tin công dân")
+    auth.as_(student)
+    response = client.post(f"/shifts/{shift.id}/book", headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "HX-Trigger" not in response.headers
+    assert "Bảo mật thông tin công dân" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
+
+
+def test_find_lists_shifts_by_day_and_says_why_some_are_not_for_me(client, auth, world, make_shift, make_point):
+    campaign, point, student, shift = world
+    clash = make_shift(campaign, make_point(name="Điểm Bát Tràng"), starts_at=shift.starts_at)
+    service.book(student, shift.id)
+    auth.as_(student)
+    body = client.get("/shifts/").get_data(as_text=True)
+    assert f'id="shift-{shift.id}-booking"' in body and f'id="shift-{clash.id}-booking"' in body
+    assert "Gia Lâm" in body  # the clash says which booking it overlaps
+    fragment = client.get(f"/shifts/?point={point.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="shift-list"' in fragment and "<html" not in fragment and f"shift-{clash.id}-booking" not in fragment
+
+
+def test_my_shifts_panel_is_a_fragment_for_the_event_refresh(client, auth, world):
+    campaign, point, student, shift = world
+    service.book(student, shift.id)
+    auth.as_(student)
+    fragment = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="my-shifts"' in fragment and "<html" not in fragment and point.name in fragment
+
+
+def test_cancel_and_waitlist_through_the_widget(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    others = [make_user(), make_user()]
+    enrol(campaign, *others)
+    for other in others:
+        service.book(other, shift.id)
+    auth.as_(student)
+    joined = client.post(f"/shifts/{shift.id}/waitlist", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "1" in joined and ("waitlist" in joined.lower() or "chờ" in joined)
+    holder = db.session.scalar(select(Booking).where(Booking.user_id == others[0].id))
+    service.cancel(holder.id, others[0])
+    mine = db.session.scalar(select(Booking).where(Booking.user_id == student.id, Booking.status == "booked"))
+    assert mine is not None and mine.source == "waitlist"
+    response = client.post(f"/shifts/{shift.id}/cancel", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    db.session.refresh(mine)
+    assert mine.status == "cancelled"
+
+
+def test_shift_ics_parses_back_in_hanoi_time(client, auth, world):
+    campaign, point, student, shift = world
+    auth.as_(student)
+    response = client.get(f"/shifts/{shift.id}.ics")
+    assert response.mimetype == "text/calendar"
+    (event,) = Calendar.from_ical(response.data).walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start == shift.starts_at and str(start.tzinfo) == "Asia/Ho_Chi_Minh"
+    assert point.name in str(event.get("summary"))
+
+
+def test_calendar_feed_lists_bookings_and_dies_when_regenerated(client, auth, world, make_app):
+    campaign, point, student, shift = world
+    service.book(student, shift.id)
+    auth.as_(student)
+    page = client.get("/shifts/mine").get_data(as_text=True)
+    import re
+
+    url = re.search(r'value="http://portal\.test(/shifts/calendar/[^"]+\.ics)"', page).group(1)
+    anonymous = client.application.test_client()
+    feed = anonymous.get(url)
+    assert feed.status_code == 200
+    assert [e.decoded("dtstart") for e in Calendar.from_ical(feed.data).walk("VEVENT")] == [shift.starts_at]
+    client.post("/shifts/calendar/regenerate")
+    assert anonymous.get(url).status_code == 404
+
+
+def test_generation_preview_then_create_with_peak_seats_and_skipped_dates(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    auth.as_(make_user(role="admin"))
+    response = client.post("/shifts/campaigns/mua-xuan/templates", data={
+        "point": str(point.id), "weekdays": ["1", "3"], "start_time": "07:30", "end_time": "11:30",
+        "capacity": "4", "task_focus": "Phân luồng giờ cao điểm"})
+    assert response.status_code == 303
+    template = db.session.scalar(select(ShiftTemplate))
+    preview = client.get(f"/shifts/templates/{template.id}/generate")
+    assert preview.status_code == 200 and db.session.scalar(select(func.count()).select_from(Shift)) == 1
+    bad = client.post(f"/shifts/templates/{template.id}/generate", data={"skip": "hôm qua", "confirm": "1"})
+    assert bad.status_code == 422 and db.session.scalar(select(func.count()).select_from(Shift)) == 1
+    done = client.post(f"/shifts/templates/{template.id}/generate", data={"skip": "02/12/2026\n", "confirm": "1"})
+    assert done.status_code == 303
+    created = db.session.scalars(select(Shift).where(Shift.template_id == template.id).order_by(Shift.starts_at)).all()
+    days = [s.starts_at.astimezone().date() for s in created]
+    # Mondays and Wednesdays of December 2026 (9 days), less the skipped 02/12.
+    assert len(created) == 8 and date(2026, 12, 2) not in days
+    assert {s.capacity for s in created if date(2026, 12, 14) <= s.starts_at.date() <= date(2026, 12, 20)} == {7}
+    assert created[0].starts_at.hour == 0 and created[0].starts_at.minute == 30  # 07:30 Hanoi = 00:30 UTC
+    again = client.post(f"/shifts/templates/{template.id}/generate", data={"skip": "", "confirm": "1"})
+    assert again.status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(Shift).where(Shift.template_id == template.id)) == 9
+
+
+def test_cancelling_a_shift_notifies_every_booked_student(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    other = make_user()
+    enrol(campaign, other)
+    service.book(student, shift.id)
+    service.book(other, shift.id)
+    auth.as_(make_user(role="admin"))
+    assert client.post(f"/shifts/{shift.id}/cancel-shift", data={"cancel-reason": ""}).status_code == 422
+    assert client.post(f"/shifts/{shift.id}/cancel-shift", data={"cancel-reason": "Điểm đóng cửa để sửa chữa"}).status_code == 303
+    kinds = db.session.scalars(select(OutboxMessage.to_email).where(OutboxMessage.kind == "shift-cancelled")).all()
+    assert sorted(kinds) == sorted([student.email, other.email])
+    db.session.refresh(shift)
+    assert shift.status == "cancelled" and shift.booked_count == 0
+
+
+def test_edit_refuses_fewer_seats_than_bookings(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    service.book(student, shift.id)
+    auth.as_(make_user(role="admin"))
+    local = shift.starts_at.astimezone()
+    response = client.post(f"/shifts/{shift.id}/edit", data={"date": "01/12/2026", "start_time": "08:00",
+                                                             "end_time": "12:00", "capacity": "0"})
+    assert response.status_code == 422 and 'id="capacity-error"' in response.get_data(as_text=True)
+
+
+def test_leaders_run_only_their_own_points(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    leader = make_user(role="leader")
+    auth.as_(leader)
+    assert client.get(f"/shifts/points/{point.id}/schedule").status_code == 403
+    db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
+    db.session.commit()
+    page = client.get(f"/shifts/points/{point.id}/schedule").get_data(as_text=True)
+    assert f'id="schedule-shift-{shift.id}"' in page and "understaffed" in page
+    added = client.post(f"/shifts/{shift.id}/add", data={"who": student.email})
+    assert added.status_code == 303
+    booking = db.session.scalar(select(Booking).where(Booking.user_id == student.id))
+    assert booking.source == "staff" and booking.created_by_id == leader.id
+    client.post(f"/shifts/bookings/{booking.id}/release")
+    db.session.refresh(booking)
+    assert booking.status == "released"
+
+
+def test_students_cannot_reach_staff_pages_and_staff_cannot_book(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    auth.as_(student)
+    assert client.get(f"/shifts/points/{point.id}/schedule").status_code == 403
+    assert client.post(f"/shifts/{shift.id}/cancel-shift", data={"cancel-reason": "xxxxxxx"}).status_code == 403
+    client.post("/logout")
+    auth.as_(make_user(role="leader"))
+    assert client.post(f"/shifts/{shift.id}/book").status_code == 403
+
+
+def test_admin_manages_points_and_their_leaders(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    leader = make_user(role="leader", full_name="Phạm Thu Hà")
+    auth.as_(make_user(role="admin"))
+    response = client.post("/campaigns/points/new", data={
+        "name": "Điểm Hỗ trợ dịch vụ công số phường Hoàn Kiếm", "branch_name": "Chi nhánh số 1",
+        "ward": "Phường Hoàn Kiếm", "address": "126 Hàng Trống", "map_url": "https://maps.example.org/hk",
+        "opening_hours": "Thứ Hai – Thứ Sáu 7:30–17:00", "volunteer_notes": "Gửi xe ở cổng sau",
+        "is_active": "y", "leader_ids": [str(leader.id)]})
+    assert response.status_code == 303
+    listing = client.get("/campaigns/points").get_data(as_text=True)
+    assert "Phường Hoàn Kiếm" in listing and "Phạm Thu Hà" in listing
+    bad = client.post("/campaigns/points/new", data={"name": "X", "branch_name": "Y", "ward": "Z", "address": "A",
+                                                     "map_url": "javascript:alert(1)"})
+    assert bad.status_code == 422 and 'id="map_url-error"' in bad.get_data(as_text=True)
