@@ -48,6 +48,13 @@ def privacy():
     return render_template("core/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])
 
 
+@bp.route("/livez")
+@access.public
+def live():
+    """Liveness: the process answers (no database); also the benchmarks' bare baseline."""
+    return "ok"
+
+
 @bp.route("/healthz")
 @access.public
 def health():

@@ -44,7 +44,7 @@ def test_full_shift_is_refused_with_a_waitlist_hint(world, make_user):
     enrol(campaign, other)
     service.book(other, shift.id)
     error = refused(student, shift)
-    assert error.code == "full" and "waitlist" in str(error.message)
+    assert error.code == "full" and "danh sách chờ" in str(error.message)
 
 
 def test_one_booking_per_student_per_shift(world):
