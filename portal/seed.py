@@ -113,8 +113,69 @@ def seed_demo() -> list[str]:
             lines.append(f"account {email} created")
         logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}")
     lines += _seed_training(campaign)
+    lines += _seed_current_season()
     db.session.commit()
     return lines + logins
+
+
+CURRENT_SLUG = "thanh-nien-dong-hanh-2026"
+
+
+def _seed_current_season() -> list[str]:
+    """A season running now, so the demo has shifts to book: the same modules, the demo student
+    trained, weekly shifts at three points for the next three weeks, the demo leader at Gia Lâm."""
+    from datetime import time, timedelta
+
+    from portal.campaigns.models import CampaignEnrolment, CampaignStaff, PointLeader
+    from portal.shifts import planning
+    from portal.shifts.models import ShiftTemplate
+    from portal.training import signoff
+    from portal.training.models import TrainingModule
+
+    if db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)) is not None:
+        return []
+    today = date.today()
+    campaign = Campaign(
+        name="Thanh niên đồng hành cùng hành chính công 2026–2027", slug=CURRENT_SLUG, status="open",
+        description="Mùa thứ hai của chiến dịch, tiếp nối kết quả mùa 2025–2026.",
+        start_date=today - timedelta(days=7), end_date=today + timedelta(days=60),
+        peak_start=today + timedelta(days=7), peak_end=today + timedelta(days=21),
+    )
+    campaign.organisers.extend(CampaignOrganiser(name=n, position=i) for i, n in enumerate(ORGANISERS))
+    db.session.add(campaign)
+    db.session.flush()
+    first = db.session.scalar(select(Campaign).where(Campaign.slug == CAMPAIGN_SLUG))
+    for module in db.session.scalars(select(TrainingModule).where(TrainingModule.campaign_id == first.id)):
+        db.session.add(TrainingModule(campaign_id=campaign.id, **{
+            f: getattr(module, f) for f in ("title", "summary", "body_md", "body_html", "estimated_minutes",
+                                            "position", "is_required", "validity_days")}))
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    trainer, leader, student = (users[e] for e in ("trainer@example.org", "leader@example.org", "student@example.org"))
+    db.session.add_all([CampaignStaff(campaign_id=campaign.id, user_id=trainer.id, role="trainer"),
+                        CampaignStaff(campaign_id=campaign.id, user_id=leader.id, role="leader"),
+                        CampaignEnrolment(campaign_id=campaign.id, user_id=student.id)])
+    db.session.flush()
+    for module in db.session.scalars(select(TrainingModule).where(TrainingModule.campaign_id == campaign.id)):
+        signoff.complete(trainer, module, [student.id], method="session", commit=False)
+    points = db.session.scalars(select(ServicePoint).order_by(ServicePoint.id)).all()[:3]
+    gia_lam = db.session.scalar(select(ServicePoint).where(ServicePoint.name.contains("Gia Lâm")))
+    if gia_lam is not None:
+        db.session.add(PointLeader(point_id=gia_lam.id, user_id=leader.id))
+        gia_lam.opening_hours = "Thứ Hai – Thứ Sáu 7:30–17:00; sáng Thứ Bảy 7:30–11:30"
+        gia_lam.volunteer_notes = "Gặp tổ trưởng tại quầy số 1; mặc áo tình nguyện; mang theo thẻ sinh viên."
+        points.append(gia_lam)
+    lines = [f"campaign {CURRENT_SLUG} created"]
+    for point in {p.id: p for p in points}.values():
+        for start, end, focus in ((time(7, 30), time(11, 30), "Hướng dẫn hoàn thiện hồ sơ, phân luồng"),
+                                  (time(13, 30), time(17, 0), "Hỗ trợ kích hoạt VNeID, nộp hồ sơ trực tuyến")):
+            template = ShiftTemplate(campaign_id=campaign.id, point_id=point.id, weekdays="1,2,3,4,5",
+                                     start_time=start, end_time=end, capacity=4, task_focus=focus)
+            db.session.add(template)
+            db.session.flush()
+            shifts = planning.new_shifts(template, set())
+            db.session.add_all(shifts)
+            lines.append(f"{len(shifts)} shifts created at {point.name}")
+    return lines
 
 
 def _seed_training(campaign: Campaign) -> list[str]:

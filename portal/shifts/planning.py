@@ -79,12 +79,17 @@ def preview(template: ShiftTemplate, skip: set[date]) -> tuple[list[PlannedShift
     return planned, skipped
 
 
+def new_shifts(template: ShiftTemplate, skip: set[date]) -> list[Shift]:
+    """The shifts a template adds (those not there yet), not yet saved."""
+    planned, _ = preview(template, skip)
+    return [Shift(campaign_id=template.campaign_id, point_id=template.point_id, template_id=template.id,
+                  starts_at=_aware(p.day, p.start), ends_at=_aware(p.day, p.end), capacity=p.capacity,
+                  task_focus=template.task_focus) for p in planned if not p.exists]
+
+
 def generate(actor, template: ShiftTemplate, skip: set[date]) -> int:
     """Create the previewed shifts (those not yet there) in one transaction; return how many."""
-    planned, _ = preview(template, skip)
-    new = [Shift(campaign_id=template.campaign_id, point_id=template.point_id, template_id=template.id,
-                 starts_at=_aware(p.day, p.start), ends_at=_aware(p.day, p.end), capacity=p.capacity,
-                 task_focus=template.task_focus) for p in planned if not p.exists]
+    new = new_shifts(template, skip)
     db.session.add_all(new)
     audit.record(actor, "shift.generate", "shift_template", template.id,
                  after={"created": len(new), "skipped": sorted(d.isoformat() for d in skip)})
