@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export PORTAL_ENV ?= development
 
-.PHONY: setup run test test-sqlite test-postgres serve-gunicorn translations extract-messages vendor clean
+.PHONY: setup run test test-sqlite test-postgres bench serve-gunicorn translations extract-messages vendor clean
 
 ## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
 setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
@@ -67,6 +67,11 @@ test-sqlite:
 
 test-postgres:
 	PORTAL_TEST_DB=postgresql $(PYTEST)
+
+## bench: the benchmarks (figures on each one's last line); PostgreSQL from BENCH_DATABASE_URL
+bench: $(VENV)/.installed translations
+	$(PY) bench/training_signoff.py
+	$(PY) bench/booking_rush.py
 
 ## serve-gunicorn: the production server, locally (SECRET_KEY and DATABASE_URL from the environment)
 serve-gunicorn: setup

@@ -1,7 +1,7 @@
 """One form per campaigns screen."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.forms import MultiCheckboxField
 from portal.campaigns import models as m
@@ -28,6 +28,23 @@ class CampaignForm(BaseForm):
     peak_start = _date(_l("Peak period starts"), required=False)
     peak_end = _date(_l("Peak period ends"), required=False)
     status = SelectField(_l("Status"), choices=lambda: choices(STATUS_LABELS.items()))
+    booking_window_days = IntegerField(
+        _l("Shifts open for booking (days ahead)"), [InputRequired(message=_l("Enter a number of days.")),
+                                                    NumberRange(1, 365, message=_l("Enter a number from 1 to 365."))],
+        default=14)
+    cancel_cutoff_hours = IntegerField(
+        _l("Students may cancel until (hours before the start)"),
+        [InputRequired(message=_l("Enter a number of hours.")), NumberRange(0, 168, message=_l("Enter a number from 0 to 168."))],
+        default=12)
+    max_shifts_per_week = IntegerField(
+        _l("Most shifts a student may book in a week"),
+        [InputRequired(message=_l("Enter a number.")), NumberRange(1, 21, message=_l("Enter a number from 1 to 21."))], default=5)
+    max_hours_per_day = IntegerField(
+        _l("Most hours a student may serve in a day"),
+        [InputRequired(message=_l("Enter a number.")), NumberRange(1, 24, message=_l("Enter a number from 1 to 24."))], default=8)
+    peak_extra_seats = IntegerField(
+        _l("Extra seats per shift in the peak period"),
+        [InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number from 0 to 100."))], default=2)
     organiser_text = TextAreaField(
         _l("Organisers"), [Optional(), Length(max=4000)],
         description=_l("One organisation per line, e.g. Thành đoàn Hà Nội."),

@@ -16,9 +16,11 @@ from portal.campaigns.models import ORGANISER_MAX, SLUG_MAX, STATUSES, Campaign,
 from portal.core.types import nfc
 from portal.extensions import db
 
+BOOKING_RULES = ["booking_window_days", "cancel_cutoff_hours", "max_shifts_per_week", "max_hours_per_day",
+                 "peak_extra_seats"]
 AUDIT_FIELDS = [
     "name", "slug", "description", "start_date", "end_date", "peak_start", "peak_end", "status",
-    "organiser_names",
+    "organiser_names", *BOOKING_RULES,
 ]
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"new", "points"}  # taken by other pages under /campaigns/
@@ -37,6 +39,11 @@ class CampaignData:
     peak_end: date | None
     status: str
     organisers: list[str]
+    booking_window_days: int = 14
+    cancel_cutoff_hours: int = 12
+    max_shifts_per_week: int = 5
+    max_hours_per_day: int = 8
+    peak_extra_seats: int = 2
 
 
 def slugify(text: str) -> str:
@@ -87,6 +94,8 @@ def _apply(campaign: Campaign, data: CampaignData, slug: str) -> None:
     campaign.start_date, campaign.end_date = data.start_date, data.end_date
     campaign.peak_start, campaign.peak_end = data.peak_start, data.peak_end
     campaign.status = data.status
+    for rule in BOOKING_RULES:
+        setattr(campaign, rule, getattr(data, rule))
     wanted = data.organisers
     for link in [o for o in campaign.organisers if o.name not in wanted]:
         campaign.organisers.remove(link)

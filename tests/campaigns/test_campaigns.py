@@ -15,6 +15,8 @@ FORM = {
     "peak_start": "15/12/2026",
     "peak_end": "15/01/2027",
     "status": "draft",
+    "booking_window_days": "10", "cancel_cutoff_hours": "24", "max_shifts_per_week": "4",
+    "max_hours_per_day": "8", "peak_extra_seats": "3",
     "organiser_text": "Thành đoàn Hà Nội\nTrung tâm Phục vụ hành chính công thành phố Hà Nội\n\nThành đoàn Hà Nội",
 }
 
@@ -35,6 +37,7 @@ def test_admin_creates_a_campaign_with_dates_in_dd_mm_yyyy(client, auth, make_us
     assert campaign.slug == "thanh-nien-dong-hanh-cung-hanh-chinh-cong-2026"
     assert campaign.start_date.isoformat() == "2026-12-18" and campaign.peak_end.isoformat() == "2027-01-15"
     assert campaign.organiser_names == ["Thành đoàn Hà Nội", "Trung tâm Phục vụ hành chính công thành phố Hà Nội"]
+    assert (campaign.booking_window_days, campaign.cancel_cutoff_hours, campaign.peak_extra_seats) == (10, 24, 3)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.create"))
     assert event.actor_id == admin.id and event.after["start_date"] == "2026-12-18"
     page = client.get(f"/campaigns/{campaign.slug}").get_data(as_text=True)
@@ -56,6 +59,9 @@ def test_bad_campaign_input_is_refused_and_writes_nothing(client, auth, make_use
         ({"status": "archived"}, "status"),
         ({"name": ""}, "name"),
         ({"name": "x" * 201}, "name"),
+        ({"cancel_cutoff_hours": "-1"}, "cancel_cutoff_hours"),
+        ({"max_shifts_per_week": "0"}, "max_shifts_per_week"),
+        ({"booking_window_days": "mười"}, "booking_window_days"),
     ]
     before = campaign_count()
     for change, field in bad:

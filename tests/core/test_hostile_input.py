@@ -90,7 +90,9 @@ def test_a_concurrent_duplicate_slug_gets_the_friendly_message(client, auth, mak
 
     monkeypatch.setattr(campaigns, "_check", lenient)
     response = client.post("/campaigns/new", data={
-        "name": "Trùng", "slug": "trung-slug", "start_date": "01/01/2026", "end_date": "02/01/2026", "status": "draft"})
+        "name": "Trùng", "slug": "trung-slug", "start_date": "01/01/2026", "end_date": "02/01/2026", "status": "draft",
+        "booking_window_days": "14", "cancel_cutoff_hours": "12", "max_shifts_per_week": "5",
+        "max_hours_per_day": "8", "peak_extra_seats": "2"})
     assert response.status_code == 422 and 'id="slug-error"' in response.get_data(as_text=True)
 
 
