@@ -111,7 +111,7 @@ def _register_hooks(app: Flask) -> None:
     def load_user(session_id: str):
         """Flask-Login: the signed-in user, unless deactivated or their password changed since."""
         user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+        user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None
         if user is None or not user.is_active_account or user.get_id() != session_id:
             return None
         return user

@@ -99,6 +99,7 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "MAIL_SENDER": env.get("MAIL_SENDER", "Đồng hành <no-reply@example.org>"),
         "MAIL_CA_FILE": env.get("MAIL_CA_FILE", ""),
         # Accounts
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (attendance sheets) are refused above 5 MB
         "PRIVACY_NOTICE_VERSION": "2025-12",
         # werkzeug's scrypt by default; tests choose a cheaper method to stay fast.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),

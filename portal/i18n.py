@@ -64,6 +64,13 @@ def format_weekday(value) -> str:
     return babel_format_date(value, "EEEE")
 
 
+def weekday_name(iso_number) -> str:
+    """The name of an ISO weekday (1 = Monday) in the current language."""
+    from datetime import date, timedelta
+
+    return format_weekday(date(2024, 1, 1) + timedelta(days=int(iso_number) - 1))  # 01/01/2024 was a Monday
+
+
 def init_app(app) -> None:
     """Register the date filters for templates."""
     app.jinja_env.filters["date"] = format_date
@@ -71,3 +78,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["time"] = format_time_local
     app.jinja_env.filters["pretty_json"] = pretty_json
     app.jinja_env.filters["weekday"] = format_weekday
+    app.jinja_env.filters["weekday_name"] = weekday_name

@@ -13,6 +13,7 @@ from portal.campaigns.forms import CampaignForm, PointForm
 from portal.forms import EmptyForm, choices, show_error
 from portal.accounts.models import User
 from portal.campaigns.models import STAFF_ROLES, Campaign, ServicePoint
+from portal.core.converters import small_int
 from portal.extensions import db
 
 
@@ -114,7 +115,7 @@ def staff(slug):
     form = EmptyForm()
     if request.method == "POST":
         user_id = request.form.get("user_id", "")
-        person = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        person = db.session.get(User, small_int(user_id)) if small_int(user_id) else None
         if not form.validate_on_submit() or person is None:
             abort(400)
         try:

@@ -14,7 +14,7 @@ class IdConverter(IntegerConverter):
 def small_int(value, default=None, maximum=INT32_MAX):
     """Parse a query-string number safely: digits only, within range, else `default`."""
     value = (value or "").strip()
-    if not value.isdigit() or len(value) > 10:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:  # "²".isdigit() is True
         return default
     number = int(value)
     return number if 0 < number <= maximum else default

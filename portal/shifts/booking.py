@@ -9,10 +9,11 @@ a state nobody else is changing for that student.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
+from portal.core.locks import lock_row
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.mail import services as mail
@@ -23,10 +24,7 @@ from portal.shifts.rules import BookingRefused
 
 def _lock_student(user_id: int) -> None:
     """Serialise one student's bookings for the rest of this transaction."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": user_id})
-    else:  # SQLite: a write takes the database lock and holds it until commit
-        db.session.execute(text("UPDATE users SET id = id WHERE id = :id"), {"id": user_id})
+    lock_row("users", user_id)
 
 
 def _claim_seat(shift_id: int) -> bool:
@@ -85,8 +83,11 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
                                                                           "override": override_capacity})
         db.session.commit()
         return booking
-    except IntegrityError:  # the same student's second click: the partial unique index said no
+    except IntegrityError as error:
         db.session.rollback()
+        if "seats" in str(error.orig) or "capacity" in str(error.orig):  # 500 seats is the most a shift has
+            raise BookingRefused("full", _l("This shift is full. You can join its waitlist.")) from None
+        # The same student's second click: the partial unique index said no.
         raise BookingRefused("duplicate", _l("You have already booked this shift.")) from None
     except BookingRefused:
         db.session.rollback()
@@ -130,6 +131,10 @@ def promote_waitlist(shift_id: int) -> Booking | None:
         .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
     ).all()
     for entry in entries:
+        # Lock the student as a booking would; one busy booking elsewhere right now keeps their
+        # place (and avoids a deadlock), the next in line is tried.
+        if not lock_row("users", entry.user_id, skip_locked=True):
+            continue
         if rules.refusal(entry.user, shift) is not None:
             continue
         if not _claim_seat(shift_id):

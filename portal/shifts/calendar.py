@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale, gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
@@ -53,7 +54,7 @@ def _event(shift: Shift) -> Event:
     event.add("dtstamp", utcnow())
     event.add("dtstart", shift.starts_at.astimezone(LOCAL_TZ))
     event.add("dtend", shift.ends_at.astimezone(LOCAL_TZ))
-    event.add("summary", f"Ca trực: {point.name}")
+    event.add("summary", _("Shift: %(point)s", point=point.name))
     event.add("location", f"{point.address}, {point.ward}")
     description = [shift.task_focus, point.opening_hours, point.volunteer_notes]
     event.add("description", "\n".join(part for part in description if part))
@@ -77,8 +78,9 @@ def feed_ics(user) -> bytes:
         .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at >= utcnow() - timedelta(days=30))
         .order_by(Shift.starts_at)
     ).all()
-    calendar = _calendar(f"Đồng hành – {user.full_name}")
-    for shift in shifts:
-        calendar.add_component(_event(shift))
+    with force_locale(user.locale):  # the feed is read by a calendar app, in the student's language
+        calendar = _calendar(_("Đồng hành – %(name)s", name=user.full_name))
+        for shift in shifts:
+            calendar.add_component(_event(shift))
     calendar.add_missing_timezones()
     return calendar.to_ical()

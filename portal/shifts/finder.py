@@ -58,7 +58,8 @@ def shifts_for(user, filters: Filters) -> list[Shift]:
         .join(CampaignEnrolment, (CampaignEnrolment.campaign_id == Shift.campaign_id) & (CampaignEnrolment.user_id == user.id))
         .join(ServicePoint, ServicePoint.id == Shift.point_id)
         .options(joinedload(Shift.point).joinedload(ServicePoint.branch), joinedload(Shift.campaign))
-        .where(Shift.status == "open", Campaign.status == "open", Shift.starts_at >= max(start, utcnow()),
+        .where(Shift.status == "open", Campaign.status == "open", ServicePoint.is_active,
+               Shift.starts_at >= max(start, utcnow()),
                Shift.starts_at < end)
         .order_by(Shift.starts_at, ServicePoint.name).limit(MAX_SHIFTS)
     )

@@ -1,7 +1,7 @@
 """Forms of the shifts screens."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.forms import MultiCheckboxField
 from portal.forms import BaseForm, LocalDateField, choices
@@ -55,7 +55,7 @@ class ShiftEditForm(BaseForm):
     date = LocalDateField(_l("Date"), [DataRequired(message=_l("Enter a date as dd/mm/yyyy."))])
     start_time = TimeField(_l("Starts at"), [DataRequired(message=_l("Enter a time as HH:MM."))])
     end_time = TimeField(_l("Ends at"), [DataRequired(message=_l("Enter a time as HH:MM."))])
-    capacity = IntegerField(_l("Seats"), [DataRequired(message=_l("Enter the number of seats.")),
+    capacity = IntegerField(_l("Seats"), [InputRequired(message=_l("Enter the number of seats.")),
                                           NumberRange(0, 500, message=_l("Enter a number from 0 to 500."))])
 
 

@@ -6,16 +6,22 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.core.locks import lock_row
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.mail import services as mail
 from portal.shifts import booking as bookings
+from portal.shifts import rules
 from portal.shifts.models import Booking, Shift, ShiftTemplate, WaitlistEntry
+
+
+MAX_SEATS = 500  # the most a shift can have (a CHECK constraint)
 
 
 @dataclass
@@ -72,8 +78,8 @@ def preview(template: ShiftTemplate, skip: set[date]) -> tuple[list[PlannedShift
             else:
                 peak = in_peak(campaign, day)
                 starts, ends = _aware(day, template.start_time), _aware(day, template.end_time)
-                planned.append(PlannedShift(day, template.start_time, template.end_time,
-                                            template.capacity + (campaign.peak_extra_seats if peak else 0), peak,
+                seats = min(template.capacity + (campaign.peak_extra_seats if peak else 0), MAX_SEATS)
+                planned.append(PlannedShift(day, template.start_time, template.end_time, seats, peak,
                                             (starts, ends) in existing))
         day += timedelta(days=1)
     return planned, skipped
@@ -97,17 +103,52 @@ def generate(actor, template: ShiftTemplate, skip: set[date]) -> int:
     return len(new)
 
 
+def _booked(shift: Shift) -> list[Booking]:
+    """The shift's active bookings."""
+    return list(db.session.scalars(select(Booking).where(Booking.shift_id == shift.id, Booking.status == "booked")))
+
+
 def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity: int) -> None:
-    """Change a shift's times or seats; never fewer seats than bookings; new seats go to the waitlist."""
+    """Change a shift's times or seats, in one transaction with the shift locked.
+
+    Never fewer seats than bookings; new times must not clash with the booked volunteers' other
+    shifts or caps; booked volunteers are told of a new time; new seats go to the waitlist.
+    """
     if end <= start:
         raise InvalidInput(_l("The shift must end after it starts."), "end_time")
-    if capacity < shift.booked_count:
-        raise InvalidInput(_l("%(n)d volunteers are booked: release some before lowering the seats.",
-                              n=shift.booked_count), "capacity")
-    before = audit.snapshot(shift, ["starts_at", "ends_at", "capacity"])
-    shift.starts_at, shift.ends_at, shift.capacity = _aware(day, start), _aware(day, end), capacity
-    db.session.flush()
+    try:
+        lock_row("shifts", shift.id)
+        db.session.refresh(shift)
+        if shift.status != "open":
+            raise InvalidInput(_l("This shift is already cancelled."), "date")
+        if capacity < shift.booked_count:
+            raise InvalidInput(_l("%(n)d volunteers are booked: release some before lowering the seats.",
+                                  n=shift.booked_count), "capacity")
+        before = audit.snapshot(shift, ["starts_at", "ends_at", "capacity"])
+        new_start, new_end = _aware(day, start), _aware(day, end)
+        moved = (new_start, new_end) != (shift.starts_at, shift.ends_at)
+        booked = _booked(shift)
+        shift.starts_at, shift.ends_at, shift.capacity = new_start, new_end, capacity
+        if moved:
+            for booking in booked:
+                others = [b for b in rules.student_bookings(booking.user_id, new_start - timedelta(days=8),
+                                                            new_end + timedelta(days=8)) if b.shift_id != shift.id]
+                clash = rules.schedule_clash(shift, others, shift.campaign)
+                if clash:
+                    raise InvalidInput(_l("%(name)s cannot come at the new time: %(reason)s",
+                                          name=booking.user.full_name, reason=clash.message), "start_time")
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise InvalidInput(_l("This point already has a shift at exactly these times."), "start_time") from None
+    except InvalidInput:
+        db.session.rollback()
+        raise
     audit.record(actor, "shift.update", "shift", shift.id, before, audit.snapshot(shift, ["starts_at", "ends_at", "capacity"]))
+    if moved:
+        for booking in booked:
+            mail.queue(booking.user.email, "shift_changed", kind="shift-changed", locale=booking.user.locale,
+                       user=booking.user, shift=shift)
     while bookings.promote_waitlist(shift.id) is not None:
         pass
     db.session.commit()
@@ -118,9 +159,14 @@ def cancel_shift(actor, shift: Shift, reason: str) -> int:
     reason = " ".join(nfc(reason or "").split())
     if len(reason) < 5:
         raise InvalidInput(_l("Give the reason the volunteers will read (at least 5 characters)."), "reason")
+    # Lock first: a booking being made right now either committed (and is notified below) or waits
+    # and then finds the shift cancelled.
+    lock_row("shifts", shift.id)
+    db.session.refresh(shift)
     if shift.status == "cancelled":
+        db.session.rollback()
         raise InvalidInput(_l("This shift is already cancelled."), "reason")
-    booked = db.session.scalars(select(Booking).where(Booking.shift_id == shift.id, Booking.status == "booked")).all()
+    booked = _booked(shift)
     for booking in booked:
         booking.status, booking.cancelled_at, booking.cancelled_by_id = "shift_cancelled", utcnow(), actor.id
         mail.queue(booking.user.email, "shift_cancelled", kind="shift-cancelled", locale=booking.user.locale,

@@ -103,14 +103,20 @@ def release(booking_id):
     return htmx.redirect(url_for("shifts.schedule", point_id=booking.shift.point_id))
 
 
+def _edit_form(shift: Shift, formdata=True) -> ShiftEditForm:
+    """The edit form filled with the shift as it is (Hanoi time)."""
+    local_start, local_end = shift.starts_at.astimezone(LOCAL_TZ), shift.ends_at.astimezone(LOCAL_TZ)
+    values = {"date": local_start.date(), "start_time": local_start.time(), "end_time": local_end.time(),
+              "capacity": shift.capacity}
+    return ShiftEditForm(**values) if formdata else ShiftEditForm(formdata=None, **values)
+
+
 @bp.route("/<int:shift_id>/edit", methods=["GET", "POST"])
 @access.roles_required("admin")
 def edit(shift_id):
     """Change one shift's date, times or seats."""
     shift = db.get_or_404(Shift, shift_id)
-    local_start, local_end = shift.starts_at.astimezone(LOCAL_TZ), shift.ends_at.astimezone(LOCAL_TZ)
-    form = ShiftEditForm(date=local_start.date(), start_time=local_start.time(), end_time=local_end.time(),
-                         capacity=shift.capacity)
+    form = _edit_form(shift)
     cancel_form = ShiftCancelForm(prefix="cancel")
     if form.validate_on_submit():
         try:
@@ -140,7 +146,7 @@ def cancel_shift(shift_id):
         else:
             flash(_("Shift cancelled; %(n)d volunteers notified.", n=notified), "success")
             return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
-    return render_template("shifts/edit.html", shift=shift, form=ShiftEditForm(obj=None), cancel_form=form), 422
+    return render_template("shifts/edit.html", shift=shift, form=_edit_form(shift, formdata=False), cancel_form=form), 422
 
 
 @bp.route("/campaigns/<slug>/templates", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """Students find, book and cancel shifts, wait for seats, and take their shifts to their calendar."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -48,15 +49,25 @@ def _widget(shift_id: int, message=None, status=200):
     return htmx.trigger(response, "booking-changed", {"shift": shift_id}) if status == 200 else response
 
 
-def _act(shift_id: int, action):
-    """Run a booking action for the current student; refusals come back in the widget (422)."""
+def _act(shift_id: int, action, done_message):
+    """Run a booking action for the current student.
+
+    With htmx the widget comes back (refusals with 422); without JavaScript the browser is sent
+    back to the shift's page (303) with the outcome as a message.
+    """
     db.get_or_404(Shift, shift_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         action()
     except BookingRefused as refused:
+        if not htmx.is_htmx():
+            flash(str(refused.message), "error")
+            return redirect(url_for("shifts.show", shift_id=shift_id), 303)
         return _widget(shift_id, refused.message, 422)
+    if not htmx.is_htmx():
+        flash(done_message, "success")
+        return redirect(url_for("shifts.show", shift_id=shift_id), 303)
     return _widget(shift_id)
 
 
@@ -64,7 +75,8 @@ def _act(shift_id: int, action):
 @access.roles_required("student")
 def show(shift_id):
     """One shift with its booking widget (the page a widget falls back to without JavaScript)."""
-    db.get_or_404(Shift, shift_id)
+    if db.get_or_404(Shift, shift_id).campaign.status == "draft":
+        abort(404)
     return _widget(shift_id)
 
 
@@ -72,7 +84,7 @@ def show(shift_id):
 @access.roles_required("student")
 def book(shift_id):
     """Book a seat."""
-    return _act(shift_id, lambda: service.book(current_user, shift_id))
+    return _act(shift_id, lambda: service.book(current_user, shift_id), _("Shift booked."))
 
 
 @bp.route("/<int:shift_id>/cancel", methods=["POST"])
@@ -83,7 +95,7 @@ def cancel(shift_id):
         Booking.shift_id == shift_id, Booking.user_id == current_user.id, Booking.status == "booked"))
     if mine is None:
         abort(404)
-    return _act(shift_id, lambda: service.cancel(mine, current_user))
+    return _act(shift_id, lambda: service.cancel(mine, current_user), _("Your booking is cancelled."))
 
 
 @bp.route("/<int:shift_id>/waitlist", methods=["POST"])
@@ -91,8 +103,8 @@ def cancel(shift_id):
 def waitlist(shift_id):
     """Join the waitlist of a full shift, or leave it ('action=leave')."""
     if request.form.get("action") == "leave":
-        return _act(shift_id, lambda: service.leave_waitlist(current_user, shift_id))
-    return _act(shift_id, lambda: service.join_waitlist(current_user, shift_id))
+        return _act(shift_id, lambda: service.leave_waitlist(current_user, shift_id), _("You left the waitlist."))
+    return _act(shift_id, lambda: service.join_waitlist(current_user, shift_id), _("You are on the waitlist."))
 
 
 @bp.route("/mine")
@@ -121,6 +133,8 @@ def regenerate_feed():
 def shift_ics(shift_id):
     """One shift as a calendar file."""
     shift = db.get_or_404(Shift, shift_id)
+    if shift.campaign.status == "draft" and not current_user.has_role("admin"):
+        abort(404)
     return Response(calendar.shift_ics(shift), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="ca-truc-{shift.id}.ics"'})
 

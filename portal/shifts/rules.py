@@ -47,9 +47,35 @@ def context_for(user, shifts: list[Shift]) -> dict:
     by_id = {s.campaign_id: s.campaign for s in shifts}
     return {
         "bookings": student_bookings(user.id, start, end),
-        "missing": {cid: training.missing_required_modules(user, by_id[cid]) for cid in campaign_ids},
+        "training": {cid: training.required_progress(user, by_id[cid]) for cid in campaign_ids},
         "enrolled": {cid: campaigns.is_enrolled(user, by_id[cid]) for cid in campaign_ids},
     }
+
+
+def missing_training(context: dict, shift: Shift) -> list:
+    """Required modules not completed, or whose completion expires before the shift ends."""
+    return [module for module, completion in context["training"].get(shift.campaign_id, [])
+            if completion is None or (module.validity_days and module.expires_at(completion.completed_at) < shift.ends_at)]
+
+
+def schedule_clash(shift: Shift, others: list[Booking], campaign) -> BookingRefused | None:
+    """Overlap, weekly cap and daily hours cap of `shift` against a student's other bookings."""
+    for booking in others:
+        other = booking.shift
+        if other.starts_at < shift.ends_at and other.ends_at > shift.starts_at:
+            return BookingRefused("overlap", _l("It overlaps your shift at %(point)s, %(when)s.",
+                                                point=other.point.name, when=format_datetime_local(other.starts_at)))
+    week = local_day(shift.starts_at).isocalendar()[:2]
+    same_week = [b for b in others if local_day(b.shift.starts_at).isocalendar()[:2] == week]
+    if len(same_week) >= campaign.max_shifts_per_week:
+        return BookingRefused("week_cap", _l("You already have %(n)d shifts that week, the most this campaign allows.",
+                                             n=len(same_week)))
+    day = local_day(shift.starts_at)
+    hours = shift.hours + sum(b.shift.hours for b in others if local_day(b.shift.starts_at) == day)
+    if hours > campaign.max_hours_per_day:
+        return BookingRefused("day_cap", _l("That would make %(hours)s hours on %(date)s; the most is %(max)d a day.",
+                                            hours=f"{hours:g}", date=format_date(day), max=campaign.max_hours_per_day))
+    return None
 
 
 def refusal(user, shift: Shift, context: dict | None = None, now: datetime | None = None,
@@ -70,29 +96,17 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
                                            date=format_date(opens), days=campaign.booking_window_days))
     if not context["enrolled"].get(shift.campaign_id):
         return BookingRefused("enrolment", _l("Join the campaign first."))
-    missing = context["missing"].get(shift.campaign_id) or []
-    if check_training and missing:
+    if not user.is_active_account or not user.has_role("student"):
+        return BookingRefused("account", _l("Only active student accounts can book shifts."))
+    if not shift.point.is_active:
+        return BookingRefused("point", _l("This service point is not taking volunteers at the moment."))
+    missing = missing_training(context, shift) if check_training else []
+    if missing:
         return BookingRefused("training", _l("Complete the required training first: %(modules)s.",
                                              modules=", ".join(m.title for m in missing)))
-    mine = [b for b in context["bookings"] if b.shift_id != shift.id]
     if any(b.shift_id == shift.id for b in context["bookings"]):
         return BookingRefused("duplicate", _l("You have already booked this shift."))
-    for booking in mine:
-        other = booking.shift
-        if other.starts_at < shift.ends_at and other.ends_at > shift.starts_at:
-            return BookingRefused("overlap", _l("It overlaps your shift at %(point)s, %(when)s.",
-                                                point=other.point.name, when=format_datetime_local(other.starts_at)))
-    week = local_day(shift.starts_at).isocalendar()[:2]
-    same_week = [b for b in mine if local_day(b.shift.starts_at).isocalendar()[:2] == week]
-    if len(same_week) >= campaign.max_shifts_per_week:
-        return BookingRefused("week_cap", _l("You already have %(n)d shifts that week, the most this campaign allows.",
-                                             n=len(same_week)))
-    day = local_day(shift.starts_at)
-    hours = shift.hours + sum(b.shift.hours for b in mine if local_day(b.shift.starts_at) == day)
-    if hours > campaign.max_hours_per_day:
-        return BookingRefused("day_cap", _l("That would make %(hours)s hours on %(date)s; the most is %(max)d a day.",
-                                            hours=f"{hours:g}", date=format_date(day), max=campaign.max_hours_per_day))
-    return None
+    return schedule_clash(shift, [b for b in context["bookings"] if b.shift_id != shift.id], campaign)
 
 
 def cancellation_refusal(booking: Booking, by_staff: bool, now: datetime | None = None) -> BookingRefused | None:

@@ -22,14 +22,22 @@ def campaign_or_404(slug: str) -> Campaign:
 def module_or_404(module_id: int, allow_retired: bool = False) -> TrainingModule:
     """A module; retired ones only for staff pages that ask for them."""
     module = db.get_or_404(TrainingModule, module_id)
-    if module.is_retired and not allow_retired:
+    if (module.is_retired and not allow_retired) or not _visible(module.campaign):
         abort(404)
     return module
 
 
+def _visible(campaign: Campaign) -> bool:
+    """Drafts are for organisers only."""
+    return campaign.status != "draft" or current_user.has_role("admin")
+
+
 def session_or_404(session_id: int) -> TrainingSession:
-    """A training session."""
-    return db.get_or_404(TrainingSession, session_id)
+    """A training session of a campaign the user may see."""
+    session = db.get_or_404(TrainingSession, session_id)
+    if not _visible(session.campaign):
+        abort(404)
+    return session
 
 
 def require_sign_off(campaign: Campaign) -> None:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.validation import InvalidInput
+from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import EmptyForm, show_error
 from portal.pagination import paginate_rows
@@ -67,8 +68,8 @@ def complete(module_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     search, status = _filters()
-    ids = request.form.getlist("user_id")
-    if request.form.get("scope") != "filter" and (not ids or not all(i.isdigit() for i in ids)):
+    ids = [small_int(i) for i in request.form.getlist("user_id")]
+    if request.form.get("scope") != "filter" and (not ids or None in ids):
         flash(_("Choose at least one student."), "error")
         return _roster(module, 422)
     method = "single" if len(ids) == 1 and request.form.get("scope") != "filter" else "bulk"

@@ -45,9 +45,9 @@ def submit_quiz(module_id):
         abort(403)
     answers = {}
     for question in module.questions:
-        value = request.form.get(f"q{question.id}", "")
-        if value.isdigit():
-            answers[question.id] = int(value)
+        raw = request.form.get(f"q{question.id}", "")
+        if raw.isascii() and raw.isdigit() and len(raw) < 3:  # an option's index
+            answers[question.id] = int(raw)
     score, total, passed = services.grade_quiz(current_user, module, answers)
     status = services.statuses_for(current_user, [module])[module.id]
     result = {"score": score, "total": total, "passed": passed, "answers": answers}

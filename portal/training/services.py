@@ -246,6 +246,13 @@ class TrainingIncomplete(InvalidInput):
         self.modules = modules
 
 
+def required_progress(user, campaign: Campaign) -> list[tuple[TrainingModule, Completion | None]]:
+    """Each required, active module with the student's current completion (None if there is none)."""
+    required = [m for m in modules_of(campaign) if m.is_required]
+    statuses = statuses_for(user, required)
+    return [(m, statuses[m.id]["completion"]) for m in required]
+
+
 def missing_required_modules(user, campaign: Campaign) -> list[TrainingModule]:
     """Required, active modules of the campaign without a current, unexpired completion."""
     required = [m for m in modules_of(campaign) if m.is_required]

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts.validation import InvalidInput
 from portal.accounts.models import User
 from portal.audit import services as audit
+from portal.core.locks import lock_row
 from portal.campaigns.models import Campaign, CampaignEnrolment
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
@@ -80,8 +81,8 @@ def register(user, session: TrainingSession) -> None:
         CampaignEnrolment.campaign_id == session.campaign_id, CampaignEnrolment.user_id == user.id))
     if enrolled is None:
         raise InvalidInput(_l("Join the campaign first, then register for its training."), "session")
-    # Lock the session row so two last-seat registrations cannot both pass the count.
-    db.session.execute(select(TrainingSession.id).where(TrainingSession.id == session.id).with_for_update())
+    # Lock the session so two last-seat registrations cannot both pass the count (both databases).
+    lock_row("training_sessions", session.id)
     if seats_taken(session) >= session.capacity:
         db.session.rollback()
         raise InvalidInput(_l("This session is full. Choose another one."), "session")

@@ -73,7 +73,9 @@ def complete(actor, module: TrainingModule, user_ids=None, *, search="", status=
     targets = _matching_ids(module, search, status)
     if user_ids is not None:
         targets = targets.where(User.id.in_([int(i) for i in user_ids]))
-    targets = targets.subquery()
+    # Fix the set of students first: the status filter must not be re-read after the update below.
+    ids = list(db.session.scalars(targets))
+    targets = select(User.id).where(User.id.in_(ids)).subquery()
     now = utcnow()
     cutoff = expiry_cutoff(module, now)
     if cutoff is not None:
@@ -156,6 +158,14 @@ def _read_rows(raw: bytes) -> tuple[str, list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    try:
+        return _parse(text, dialect)
+    except csv.Error:
+        raise InvalidInput(_l("The sheet could not be read as CSV. Save it again as “CSV UTF-8” and upload it."), "file") from None
+
+
+def _parse(text: str, dialect) -> tuple[str, list[str]]:
+    """The key column and its values from CSV text."""
     reader = csv.reader(io.StringIO(text), dialect)
     header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
     key = next((k for k in ("email", "student_id") if k in header), None)
