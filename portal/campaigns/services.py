@@ -155,8 +155,10 @@ def branches_with_points():
 
     from portal.campaigns.models import Branch
 
+    from portal.campaigns.models import ServicePoint
+
     return db.session.scalars(
-        select(Branch).options(selectinload(Branch.points)).order_by(Branch.name)
+        select(Branch).options(selectinload(Branch.points).selectinload(ServicePoint.leaders)).order_by(Branch.name)
     ).all()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from portal.audit import services as audit
 from portal.core.locks import lock_row
@@ -181,13 +182,13 @@ def leave_waitlist(user, shift_id: int) -> None:
 
 def waitlist_positions(user_id: int, shift_ids: list[int]) -> dict[int, int]:
     """The student's place (1 = next) on each shift's waitlist they are on."""
-    mine = db.session.scalars(select(WaitlistEntry).where(
-        WaitlistEntry.user_id == user_id, WaitlistEntry.status == "waiting", WaitlistEntry.shift_id.in_(shift_ids))).all()
-    positions = {}
-    for entry in mine:
-        ahead = db.session.scalar(select(func.count()).select_from(WaitlistEntry).where(
-            WaitlistEntry.shift_id == entry.shift_id, WaitlistEntry.status == "waiting",
-            (WaitlistEntry.created_at < entry.created_at)
-            | ((WaitlistEntry.created_at == entry.created_at) & (WaitlistEntry.id < entry.id))))
-        positions[entry.shift_id] = ahead + 1
-    return positions
+    mine = aliased(WaitlistEntry)
+    ahead = aliased(WaitlistEntry)
+    rows = db.session.execute(
+        select(mine.shift_id, func.count(ahead.id))
+        .join(ahead, (ahead.shift_id == mine.shift_id) & (ahead.status == "waiting")
+              & ((ahead.created_at < mine.created_at) | ((ahead.created_at == mine.created_at) & (ahead.id <= mine.id))))
+        .where(mine.user_id == user_id, mine.status == "waiting", mine.shift_id.in_(shift_ids))
+        .group_by(mine.shift_id)
+    ).all()
+    return dict(rows)  # counts include the student's own entry: 1 means next in line

@@ -26,7 +26,7 @@ def session_list(slug):
     campaign = campaign_or_404(slug)
     items = sessions.sessions_of(campaign)
     return render_template("training/sessions.html", campaign=campaign, sessions=items,
-                           taken={s.id: sessions.seats_taken(s) for s in items},
+                           taken=sessions.seats_taken_by_session([s.id for s in items]),
                            can_schedule=services.can_sign_off(current_user, campaign))
 
 

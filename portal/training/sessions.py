@@ -33,10 +33,22 @@ class SessionData:
 
 
 def sessions_of(campaign: Campaign) -> list[TrainingSession]:
-    """A campaign's sessions, soonest first."""
+    """A campaign's sessions, soonest first, with their modules."""
+    from sqlalchemy.orm import selectinload
+
     return list(db.session.scalars(
-        select(TrainingSession).where(TrainingSession.campaign_id == campaign.id).order_by(TrainingSession.starts_at)
+        select(TrainingSession).options(selectinload(TrainingSession.modules))
+        .where(TrainingSession.campaign_id == campaign.id).order_by(TrainingSession.starts_at)
     ))
+
+
+def seats_taken_by_session(session_ids: list[int]) -> dict[int, int]:
+    """Registrations per session, in one query."""
+    rows = db.session.execute(
+        select(SessionRegistration.session_id, func.count()).where(SessionRegistration.session_id.in_(session_ids))
+        .group_by(SessionRegistration.session_id)
+    ).all()
+    return {session_id: 0 for session_id in session_ids} | dict(rows)
 
 
 def seats_taken(session: TrainingSession) -> int:

@@ -205,3 +205,36 @@ def test_admin_manages_points_and_their_leaders(client, auth, world, make_user):
     bad = client.post("/campaigns/points/new", data={"name": "X", "branch_name": "Y", "ward": "Z", "address": "A",
                                                      "map_url": "javascript:alert(1)"})
     assert bad.status_code == 422 and 'id="map_url-error"' in bad.get_data(as_text=True)
+
+
+def test_a_leader_cannot_act_at_another_point(client, auth, world, make_user, make_point, make_shift):
+    campaign, point, student, shift = world
+    leader = make_user(role="leader")
+    mine = make_point()
+    db.session.add(PointLeader(point_id=mine.id, user_id=leader.id))
+    db.session.commit()
+    booking = service.book(student, shift.id)
+    auth.as_(leader)
+    assert client.post(f"/shifts/{shift.id}/add", data={"who": student.email}).status_code == 403
+    assert client.post(f"/shifts/bookings/{booking.id}/release").status_code == 403
+    db.session.refresh(booking)
+    assert booking.status == "booked"
+
+
+def test_a_student_cannot_cancel_someone_elses_booking(client, auth, world, make_user):
+    campaign, point, student, shift = world
+    other = make_user()
+    enrol(campaign, other)
+    theirs = service.book(other, shift.id)
+    auth.as_(student)
+    assert client.post(f"/shifts/{shift.id}/cancel").status_code == 404
+    db.session.refresh(theirs)
+    assert theirs.status == "booked"
+
+
+def test_without_javascript_booking_answers_with_a_redirect(client, auth, world):
+    campaign, point, student, shift = world
+    auth.as_(student)
+    response = client.post(f"/shifts/{shift.id}/book")
+    assert response.status_code == 303 and response.headers["Location"] == f"/shifts/{shift.id}"
+    assert "Đã đăng ký ca trực." in client.get(response.headers["Location"]).get_data(as_text=True)
