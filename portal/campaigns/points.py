@@ -73,3 +73,12 @@ def points_led_by(user) -> list[ServicePoint]:
 
     return list(db.session.scalars(select(ServicePoint).join(PointLeader, PointLeader.point_id == ServicePoint.id)
                                    .where(PointLeader.user_id == user.id).order_by(ServicePoint.name)))
+
+
+def runs_point(user, point_id: int) -> bool:
+    """Admins run every point; a leader only the points they lead."""
+    from portal.campaigns.models import PointLeader
+
+    if user.has_role("admin"):
+        return True
+    return user.has_role("leader") and db.session.get(PointLeader, (point_id, user.id)) is not None

@@ -13,7 +13,8 @@ from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
-from portal.campaigns.models import PointLeader, ServicePoint
+from portal.campaigns.models import ServicePoint
+from portal.campaigns.points import runs_point
 from portal.extensions import db
 from portal.forms import EmptyForm, choices, show_error
 from portal.i18n import LOCAL_TZ
@@ -26,17 +27,10 @@ from portal.shifts.rules import BookingRefused
 UNDERSTAFFED = 0.5  # below half full
 
 
-def _leads(point_id: int) -> bool:
-    """Admins see every point; leaders only those they lead."""
-    if current_user.has_role("admin"):
-        return True
-    return db.session.get(PointLeader, (point_id, current_user.id)) is not None
-
-
 def _point(point_id: int) -> ServicePoint:
     """Load a point (404) the current user may run (403)."""
     point = db.get_or_404(ServicePoint, point_id)
-    if not _leads(point.id):
+    if not runs_point(current_user, point.id):
         abort(403)
     return point
 

@@ -1,0 +1,6 @@
+"""Operations: the team leader's day at a point (attendance, tasks, hours)."""
+from flask import Blueprint
+
+bp = Blueprint("operations", __name__, url_prefix="/operations")
+
+from portal.operations import routes  # noqa: E402,F401

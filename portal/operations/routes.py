@@ -1,0 +1,93 @@
+"""The leader's 'today' console: check volunteers in and out, no-shows, tasks, hour corrections."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal import access, htmx
+from portal.accounts.validation import InvalidInput
+from portal.campaigns import points as points_service
+from portal.campaigns.models import ServicePoint
+from portal.core.converters import small_int
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.i18n import LOCAL_TZ
+from portal.operations import bp, services
+from portal.operations.models import Attendance
+from portal.shifts.models import Booking, Shift
+
+
+def _my_points() -> list[ServicePoint]:
+    """The points the current user runs today: led ones, or every active point for admins."""
+    if current_user.has_role("admin"):
+        return list(db.session.scalars(select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)))
+    return points_service.points_led_by(current_user)
+
+
+def _rows(shift_ids: list[int]) -> dict[int, list[tuple[Booking, Attendance | None]]]:
+    """Each shift's active bookings with their attendance, in two queries."""
+    bookings = db.session.scalars(select(Booking).options(joinedload(Booking.user)).where(
+        Booking.shift_id.in_(shift_ids), Booking.status == "booked")).all()
+    records = {a.booking_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.booking_id.in_([b.id for b in bookings])))}
+    rows: dict[int, list] = {}
+    for booking in sorted(bookings, key=lambda b: b.user.sort_name):
+        rows.setdefault(booking.shift_id, []).append((booking, records.get(booking.id)))
+    return rows
+
+
+@bp.route("/today")
+@access.roles_required("leader", "admin")
+def today():
+    """Today's shifts at my points, each with its roster and one-tap attendance."""
+    points = _my_points()
+    chosen = small_int(request.args.get("point"))
+    shown = ([p for p in points if p.id == chosen] or points[:1]) if current_user.has_role("admin") else points
+    day = datetime.now(LOCAL_TZ).date()
+    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    shifts = db.session.scalars(select(Shift).options(joinedload(Shift.point)).where(
+        Shift.point_id.in_([p.id for p in shown]), Shift.status == "open",
+        Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=1)).order_by(Shift.starts_at)).all()
+    return render_template("operations/today.html", points=points, shown=shown, shifts=shifts,
+                           rows=_rows([s.id for s in shifts]), day=day, services=services, form=EmptyForm())
+
+
+ACTIONS = {
+    "check_in": lambda booking: services.check_in(current_user, booking),
+    "check_out": lambda booking: services.check_out(current_user, booking),
+    "no_show": lambda booking: services.mark_no_show(current_user, booking),
+    "task": lambda booking: services.assign_task(current_user, booking, request.form.get("task", "")),
+}
+
+
+@bp.route("/bookings/<int:booking_id>/<action>", methods=["POST"])
+@access.roles_required("leader", "admin")
+def act(booking_id, action):
+    """One tap on a volunteer's row; answers with the row re-rendered (htmx) or back to today."""
+    booking = db.get_or_404(Booking, booking_id)
+    if action not in ACTIONS:
+        abort(404)
+    if not points_service.runs_point(current_user, booking.shift.point_id):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    message, status = None, 200
+    try:
+        ACTIONS[action](booking)
+    except InvalidInput as error:
+        db.session.rollback()
+        message, status = error.message, 422
+    if not htmx.is_htmx():
+        if message:
+            flash(str(message), "error")
+        return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
+    record = db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id))
+    response = htmx.render("operations/today.html", "operations/partials/attendance_row.html", status,
+                           booking=booking, record=record, shift=booking.shift, services=services,
+                           form=EmptyForm(), message=message)
+    return htmx.trigger(response, "attendance-changed") if status == 200 else response

@@ -1,0 +1,139 @@
+"""Attendance rules: check-in and check-out in a window, no-shows, tasks, hours and corrections."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.core.types import nfc, utcnow
+from portal.extensions import db
+from portal.operations.models import Attendance
+from portal.shifts.models import Booking, Shift
+
+CHECK_IN_OPENS = timedelta(minutes=60)   # before the start
+CHECK_IN_CLOSES = timedelta(minutes=0)   # after the end: no check-in once the shift is over
+LATE_AFTER = timedelta(minutes=10)
+
+
+def record_for(booking: Booking) -> Attendance:
+    """The attendance row of a booking, created on first use."""
+    record = db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id))
+    if record is None:
+        record = Attendance(booking_id=booking.id)
+        db.session.add(record)
+    return record
+
+
+def _editable(booking: Booking) -> Shift:
+    """Refuse changes to bookings that no longer stand or whose campaign is closed."""
+    shift = booking.shift
+    if booking.status != "booked":
+        raise InvalidInput(_l("This volunteer's booking was cancelled."), "attendance")
+    if shift.campaign.status == "closed":
+        raise InvalidInput(_l("The campaign is closed: attendance can no longer change."), "attendance")
+    return shift
+
+
+def check_in(actor, booking: Booking, at: datetime | None = None, method: str = "leader") -> Attendance:
+    """Check a volunteer in, from an hour before the start until the end of the shift."""
+    at = at or utcnow()
+    shift = _editable(booking)
+    if not shift.starts_at - CHECK_IN_OPENS <= at <= shift.ends_at + CHECK_IN_CLOSES:
+        raise InvalidInput(_l("Check-in opens an hour before the shift starts and closes when it ends."), "attendance")
+    record = record_for(booking)
+    if record.checked_in_at is not None:
+        raise InvalidInput(_l("This volunteer is already checked in."), "attendance")
+    record.status, record.checked_in_at, record.check_in_method = "present", at, method
+    record.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    audit.record(actor, "attendance.check_in", "attendance", record.id, after={"booking_id": booking.id, "method": method})
+    db.session.commit()
+    return record
+
+
+def check_out(actor, booking: Booking, at: datetime | None = None) -> Attendance:
+    """Check a volunteer out (only after a check-in)."""
+    at = at or utcnow()
+    _editable(booking)
+    record = record_for(booking)
+    if record.checked_in_at is None:
+        raise InvalidInput(_l("Check the volunteer in before checking them out."), "attendance")
+    if record.checked_out_at is not None:
+        raise InvalidInput(_l("This volunteer is already checked out."), "attendance")
+    record.checked_out_at = max(at, record.checked_in_at)
+    record.updated_by_id = actor.id
+    audit.record(actor, "attendance.check_out", "attendance", record.id, after={"booking_id": booking.id})
+    db.session.commit()
+    return record
+
+
+def mark_no_show(actor, booking: Booking) -> Attendance:
+    """Record that a booked volunteer did not come (only once the shift has started, and not after a check-in)."""
+    shift = _editable(booking)
+    if utcnow() < shift.starts_at:
+        raise InvalidInput(_l("A no-show can only be recorded once the shift has started."), "attendance")
+    record = record_for(booking)
+    if record.checked_in_at is not None:
+        raise InvalidInput(_l("This volunteer checked in: they are not a no-show."), "attendance")
+    record.status, record.updated_by_id = "no_show", actor.id
+    db.session.flush()
+    audit.record(actor, "attendance.no_show", "attendance", record.id, after={"booking_id": booking.id})
+    db.session.commit()
+    return record
+
+
+def assign_task(actor, booking: Booking, task: str) -> Attendance:
+    """Give a volunteer their task for the shift."""
+    _editable(booking)
+    task = " ".join(nfc(task or "").split())
+    if len(task) > 200:
+        raise InvalidInput(_l("Keep the task under 200 characters."), "task")
+    record = record_for(booking)
+    record.task, record.updated_by_id = task, actor.id
+    db.session.flush()
+    audit.record(actor, "attendance.task", "attendance", record.id, after={"task": task})
+    db.session.commit()
+    return record
+
+
+def is_late(record: Attendance, shift: Shift) -> bool:
+    """Checked in more than ten minutes after the start."""
+    return record.checked_in_at is not None and record.checked_in_at > shift.starts_at + LATE_AFTER
+
+
+def computed_minutes(record: Attendance | None, shift: Shift) -> int:
+    """Minutes served: check-in to check-out, bounded by the shift's times (0 until checked out)."""
+    if record is None or record.checked_in_at is None or record.checked_out_at is None:
+        return 0
+    start = max(record.checked_in_at, shift.starts_at)
+    end = min(record.checked_out_at, shift.ends_at)
+    return max(int((end - start).total_seconds() // 60), 0)
+
+
+def minutes(record: Attendance | None, shift: Shift) -> int:
+    """The minutes that count: a leader's correction when there is one, else the computed ones."""
+    if record is not None and record.adjusted_minutes is not None:
+        return record.adjusted_minutes
+    return computed_minutes(record, shift)
+
+
+def adjust(actor, booking: Booking, new_minutes: int, reason: str) -> Attendance:
+    """Correct the minutes served, with a reason; the audit trail keeps before and after."""
+    shift = _editable(booking)
+    reason = " ".join(nfc(reason or "").split())
+    if len(reason) < 5:
+        raise InvalidInput(_l("Say why you correct the hours (at least 5 characters)."), "reason")
+    longest = int((shift.ends_at - shift.starts_at).total_seconds() // 60)
+    if not 0 <= new_minutes <= longest:
+        raise InvalidInput(_l("Enter between 0 and %(n)d minutes: the length of the shift.", n=longest), "minutes")
+    record = record_for(booking)
+    before = minutes(record, shift)
+    record.adjusted_minutes, record.updated_by_id = new_minutes, actor.id
+    db.session.flush()
+    audit.record(actor, "attendance.adjust", "attendance", record.id,
+                 before={"minutes": before}, after={"minutes": new_minutes, "reason": reason})
+    db.session.commit()
+    return record

@@ -1,0 +1,105 @@
+"""Attendance at the point: check-in window, states, hours bounded by the shift, corrections."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.accounts.validation import InvalidInput
+from portal.audit.models import AuditEvent
+from portal.campaigns.models import PointLeader
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.operations import services
+from portal.operations.models import Attendance
+from portal.shifts.models import Booking
+from tests.factories import enrol
+
+
+@pytest.fixture
+def world(make_user, make_campaign, make_point, make_shift):
+    campaign = make_campaign()
+    point = make_point()
+    leader = make_user(role="leader")
+    db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
+    student = make_user(full_name="Nguyễn Văn An", phone="0912345678")
+    enrol(campaign, student)
+    shift = make_shift(campaign, point, starts_in=timedelta(minutes=30), hours=4)
+    booking = Booking(shift_id=shift.id, user_id=student.id)
+    db.session.add(booking)
+    shift.booked_count = 1
+    db.session.commit()
+    return campaign, point, leader, student, shift, booking
+
+
+def test_check_in_window_double_check_in_and_check_out_order(world):
+    campaign, point, leader, student, shift, booking = world
+    with pytest.raises(InvalidInput):
+        services.check_in(leader, booking, at=shift.starts_at - timedelta(hours=2))
+    with pytest.raises(InvalidInput):
+        services.check_out(leader, booking)  # before any check-in
+    services.check_in(leader, booking, at=shift.starts_at + timedelta(minutes=20))
+    with pytest.raises(InvalidInput):
+        services.check_in(leader, booking)
+    record = db.session.scalar(select(Attendance))
+    assert record.status == "present" and services.is_late(record, shift)
+    with pytest.raises(InvalidInput):
+        services.mark_no_show(leader, booking)
+
+
+def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
+    campaign, point, leader, student, shift, booking = world
+    services.check_in(leader, booking, at=shift.starts_at - timedelta(minutes=45))  # early: counts from the start
+    record = services.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1))  # late: counts to the end
+    assert services.minutes(record, shift) == 240
+    with pytest.raises(InvalidInput):
+        services.adjust(leader, booking, 300, "Ở lại muộn")  # longer than the shift
+    with pytest.raises(InvalidInput):
+        services.adjust(leader, booking, 200, "")  # no reason
+    services.adjust(leader, booking, 200, "Về sớm để thi")
+    assert services.minutes(db.session.get(Attendance, record.id), shift) == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attendance.adjust"))
+    assert (event.actor_id, event.before, event.after) == (leader.id, {"minutes": 240}, {"minutes": 200, "reason": "Về sớm để thi"})
+
+
+def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(world, make_shift):
+    campaign, point, leader, student, shift, booking = world
+    with pytest.raises(InvalidInput):
+        services.mark_no_show(leader, booking)  # starts in 30 minutes
+    shift.starts_at = utcnow() - timedelta(minutes=5)
+    campaign.status = "closed"
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        services.mark_no_show(leader, booking)
+    campaign.status = "open"
+    db.session.commit()
+    assert services.mark_no_show(leader, booking).status == "no_show"
+
+
+def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
+    campaign, point, leader, student, shift, booking = world
+    shift.starts_at = utcnow() - timedelta(minutes=1)  # today, already started
+    db.session.commit()
+    auth.as_(leader)
+    page = client.get("/operations/today").get_data(as_text=True)
+    assert f'id="attendance-{booking.id}"' in page and "Nguyễn Văn An" in page
+    response = client.post(f"/operations/bookings/{booking.id}/check_in", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body and f'id="attendance-{booking.id}"' in body
+    assert "HX-Request" in response.headers["Vary"] and "attendance-changed" in response.headers["HX-Trigger"]
+    again = client.post(f"/operations/bookings/{booking.id}/check_in", headers={"HX-Request": "true"})
+    assert again.status_code == 422
+    task = client.post(f"/operations/bookings/{booking.id}/task", data={"task": "Phân luồng giờ cao điểm"})
+    assert task.status_code == 303
+    assert db.session.scalar(select(Attendance.task)) == "Phân luồng giờ cao điểm"
+
+
+def test_a_leader_sees_and_acts_only_at_their_points(client, auth, world, make_user):
+    campaign, point, leader, student, shift, booking = world
+    other = make_user(role="leader")
+    auth.as_(other)
+    assert f"attendance-{booking.id}" not in client.get("/operations/today").get_data(as_text=True)
+    assert client.post(f"/operations/bookings/{booking.id}/check_in").status_code == 403
+    assert db.session.scalar(select(Attendance)) is None
+    client.post("/logout")
+    auth.as_(student)
+    assert client.get("/operations/today").status_code == 403
