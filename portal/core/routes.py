@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal import access
-from portal.campaigns import points
+from portal.campaigns import points as points_service
 from portal.campaigns import services as campaigns
 from portal.core.urls import safe_next
 from portal.extensions import db
@@ -23,7 +23,7 @@ def home():
     current = campaigns.listing(include_drafts=False)
     if current_user.is_authenticated:
         teaching = campaigns.assigned_campaigns(current_user, "trainer") if current_user.has_role("trainer") else []
-        leading = points.points_led_by(current_user) if current_user.has_role("leader") else []
+        leading = points_service.points_led_by(current_user) if current_user.has_role("leader") else []
         return render_template("core/dashboard.html", campaigns=current, teaching=teaching, leading=leading)
     branches, points = campaigns.directory_counts()
     return render_template("core/home.html", campaigns=current, branches=branches, points=points)
