@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import LOCAL_TZ
-from portal.operations import bp, services
+from portal.operations import bp, checkin, services
 from portal.operations.models import Attendance
 from portal.shifts.models import Booking, Shift
 
@@ -91,3 +92,40 @@ def act(booking_id, action):
                            booking=booking, record=record, shift=booking.shift, services=services,
                            form=EmptyForm(), message=message)
     return htmx.trigger(response, "attendance-changed") if status == 200 else response
+
+
+@bp.route("/points/<int:point_id>/qr")
+@access.roles_required("leader", "admin")
+def point_qr(point_id):
+    """Today's check-in QR code of a point, to print or show on the leader's screen."""
+    point = db.get_or_404(ServicePoint, point_id)
+    if not points_service.runs_point(current_user, point.id):
+        abort(403)
+    url = checkin.checkin_url(point.id)
+    return render_template("operations/qr.html", point=point, url=url, svg=Markup(checkin.qr_svg(url)),
+                           day=datetime.now(LOCAL_TZ).date())
+
+
+@bp.route("/checkin/<int:point_id>/<code>", methods=["GET", "POST"])
+@access.roles_required("student")
+def self_check_in(point_id, code):
+    """A student who scanned the point's code confirms their check-in (a POST, so a link alone does nothing)."""
+    point = db.get_or_404(ServicePoint, point_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            booking = checkin.self_check_in(current_user, point.id, code[:40])
+        except InvalidInput as error:
+            db.session.rollback()
+            return render_template("operations/checkin.html", point=point, code=code, form=form, error=error.message), 422
+        flash(_("You are checked in for your shift at %(point)s. Thank you!", point=point.name), "success")
+        return redirect(url_for("operations.my_hours"), 303)
+    return render_template("operations/checkin.html", point=point, code=code, form=form, error=None)
+
+
+@bp.route("/my-hours")
+@access.roles_required("student")
+def my_hours():
+    """A student's ledger: each past shift, attended minutes, no-shows, and the totals."""
+    ledger = services.ledger(current_user)
+    return render_template("operations/my_hours.html", ledger=ledger)

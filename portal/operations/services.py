@@ -137,3 +137,24 @@ def adjust(actor, booking: Booking, new_minutes: int, reason: str) -> Attendance
                  before={"minutes": before}, after={"minutes": new_minutes, "reason": reason})
     db.session.commit()
     return record
+
+
+def ledger(user) -> dict:
+    """A student's served shifts (ended, booked) with minutes and status, and the totals."""
+    from sqlalchemy.orm import joinedload
+
+    rows = db.session.execute(
+        select(Booking, Attendance).join(Shift, Shift.id == Booking.shift_id)
+        .outerjoin(Attendance, Attendance.booking_id == Booking.id)
+        .options(joinedload(Booking.shift).joinedload(Shift.point))
+        .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at <= utcnow())
+        .order_by(Shift.starts_at.desc())
+    ).all()
+    items = [{"booking": b, "record": a, "minutes": minutes(a, b.shift),
+              "status": a.status if a else "expected"} for b, a in rows]
+    return {
+        "rows": items,
+        "minutes": sum(i["minutes"] for i in items),
+        "attended": sum(1 for i in items if i["status"] == "present"),
+        "no_shows": sum(1 for i in items if i["status"] == "no_show"),
+    }

@@ -1,0 +1,103 @@
+"""Self check-in by the point's daily code, and the student's hours ledger."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.accounts.validation import InvalidInput
+from portal.campaigns.models import PointLeader
+from portal.core.types import utcnow
+from portal.extensions import db
+from portal.operations import checkin, services
+from portal.operations.models import Attendance
+from portal.shifts.models import Booking
+from tests.factories import enrol
+
+
+@pytest.fixture
+def world(make_user, make_campaign, make_point, make_shift):
+    campaign = make_campaign()
+    point, elsewhere = make_point(), make_point()
+    student = make_user()
+    enrol(campaign, student)
+    shift = make_shift(campaign, point, starts_in=timedelta(minutes=20), hours=3)
+    booking = Booking(shift_id=shift.id, user_id=student.id)
+    db.session.add(booking)
+    shift.booked_count = 1
+    db.session.commit()
+    return campaign, point, elsewhere, student, shift, booking
+
+
+def test_a_booked_student_checks_in_with_todays_code(world):
+    campaign, point, elsewhere, student, shift, booking = world
+    checkin.self_check_in(student, point.id, checkin.daily_code(point.id))
+    record = db.session.scalar(select(Attendance))
+    assert (record.status, record.check_in_method) == ("present", "self")
+
+
+@pytest.mark.parametrize("case", ["yesterday", "other_point", "garbage"])
+def test_codes_from_another_day_or_point_are_refused(world, case):
+    campaign, point, elsewhere, student, shift, booking = world
+    code = {"yesterday": checkin.daily_code(point.id, (utcnow() - timedelta(days=1)).date()),
+            "other_point": checkin.daily_code(elsewhere.id),
+            "garbage": "AAAAAAAAAAAAAAAA"}[case]
+    with pytest.raises(InvalidInput) as caught:
+        checkin.self_check_in(student, point.id, code)
+    assert "không phải mã hôm nay" in str(caught.value.message)
+    assert db.session.scalar(select(Attendance)) is None
+
+
+def test_not_booked_here_or_not_now_is_refused(world, make_user):
+    campaign, point, elsewhere, student, shift, booking = world
+    stranger = make_user()
+    with pytest.raises(InvalidInput):
+        checkin.self_check_in(stranger, point.id, checkin.daily_code(point.id))
+    shift.starts_at = utcnow() + timedelta(hours=3)
+    shift.ends_at = shift.starts_at + timedelta(hours=2)
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        checkin.self_check_in(student, point.id, checkin.daily_code(point.id))
+
+
+def test_the_check_in_page_needs_a_post_and_reports_errors(client, auth, world):
+    campaign, point, elsewhere, student, shift, booking = world
+    auth.as_(student)
+    url = f"/operations/checkin/{point.id}/{checkin.daily_code(point.id)}"
+    assert client.get(url).status_code == 200
+    assert db.session.scalar(select(Attendance)) is None  # opening the link changes nothing
+    assert client.post(url).status_code == 303
+    assert db.session.scalar(select(Attendance)).check_in_method == "self"
+    wrong = client.post(f"/operations/checkin/{elsewhere.id}/{checkin.daily_code(point.id)}")
+    assert wrong.status_code == 422
+
+
+def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user):
+    campaign, point, elsewhere, student, shift, booking = world
+    leader = make_user(role="leader")
+    db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
+    db.session.commit()
+    auth.as_(leader)
+    page = client.get(f"/operations/points/{point.id}/qr").get_data(as_text=True)
+    assert "<svg" in page and checkin.daily_code(point.id) in page
+    assert client.get(f"/operations/points/{elsewhere.id}/qr").status_code == 403
+
+
+def test_ledger_counts_minutes_attended_shifts_and_no_shows(client, auth, world, make_shift, make_user):
+    campaign, point, elsewhere, student, shift, booking = world
+    leader = make_user(role="leader")
+    past = make_shift(campaign, point, starts_in=timedelta(days=-2), hours=4)
+    missed = make_shift(campaign, point, starts_in=timedelta(days=-1), hours=4)
+    for s in (past, missed):
+        db.session.add(Booking(shift_id=s.id, user_id=student.id))
+    db.session.commit()
+    served = db.session.scalar(select(Booking).where(Booking.shift_id == past.id))
+    no_show = db.session.scalar(select(Booking).where(Booking.shift_id == missed.id))
+    db.session.add(Attendance(booking_id=served.id, status="present", checked_in_at=past.starts_at,
+                              checked_out_at=past.starts_at + timedelta(hours=3)))
+    db.session.add(Attendance(booking_id=no_show.id, status="no_show"))
+    db.session.commit()
+    ledger = services.ledger(student)
+    assert (ledger["minutes"], ledger["attended"], ledger["no_shows"]) == (180, 1, 1)
+    auth.as_(student)
+    page = client.get("/operations/my-hours").get_data(as_text=True)
+    assert "3.0" in page and "180" in page
