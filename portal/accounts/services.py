@@ -68,6 +68,13 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def find_student(who: str) -> User | None:
+    """A person by email (any case) or student ID, as a leader types it at the point."""
+    who = (who or "").strip()
+    return db.session.scalar(select(User).where(
+        (func.lower(User.email) == who.lower()) | (User.student_code == who)).order_by(User.id).limit(1))
+
+
 def _ensure_email_free(email: str) -> None:
     """Refuse an email that another account already uses."""
     if find_by_email(email) is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access, htmx
+from portal.accounts.services import find_student
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import points as points_service
 from portal.campaigns.models import ServicePoint
@@ -20,6 +21,7 @@ from portal.forms import EmptyForm
 from portal.i18n import LOCAL_TZ
 from portal.operations import bp, checkin, services
 from portal.operations.models import Attendance
+from portal.shifts import booking as bookings
 from portal.shifts.models import Booking, Shift
 
 
@@ -56,6 +58,52 @@ def today():
         Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=1)).order_by(Shift.starts_at)).all()
     return render_template("operations/today.html", points=points, shown=shown, shifts=shifts,
                            rows=_rows([s.id for s in shifts]), day=day, services=services, form=EmptyForm())
+
+
+@bp.route("/shifts/<int:shift_id>/walk-in", methods=["POST"])
+@access.roles_required("leader", "admin")
+def walk_in(shift_id):
+    """Add a volunteer who turned up without a booking: the rules apply (override recorded), then check in."""
+    shift = db.get_or_404(Shift, shift_id)
+    if not points_service.runs_point(current_user, shift.point_id):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    student = find_student(request.form.get("who", "")[:254])
+    try:
+        if student is None:
+            raise InvalidInput(_("No account has this email or student ID."), "who")
+        booking = bookings.book(student, shift.id, actor=current_user,
+                                override_capacity=request.form.get("override") == "y")
+        services.check_in(current_user, booking)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("%(name)s added and checked in.", name=student.full_name), "success")
+    return redirect(url_for("operations.today", point=shift.point_id), 303)
+
+
+@bp.route("/bookings/<int:booking_id>/hours", methods=["POST"])
+@access.roles_required("leader", "admin")
+def adjust_hours(booking_id):
+    """Correct the minutes a volunteer served, with a reason (kept in the audit trail)."""
+    booking = db.get_or_404(Booking, booking_id)
+    if not points_service.runs_point(current_user, booking.shift.point_id):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    value = small_int(request.form.get("minutes", ""), maximum=1440)
+    try:
+        if value is None and request.form.get("minutes", "").strip() != "0":
+            raise InvalidInput(_("Enter the minutes served as a whole number."), "minutes")
+        services.adjust(current_user, booking, value or 0, request.form.get("reason", "")[:500])
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        flash(_("Hours corrected."), "success")
+    return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
 
 
 ACTIONS = {

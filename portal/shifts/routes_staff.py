@@ -6,11 +6,11 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal import access, htmx
-from portal.accounts.models import User
+from portal.accounts.services import find_student
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
 from portal.campaigns.models import ServicePoint
@@ -52,13 +52,6 @@ def schedule(point_id):
                            add_form=AddVolunteerForm(), form=EmptyForm())
 
 
-def _find_student(who: str) -> User | None:
-    """A student by email (any case) or student ID."""
-    who = who.strip()
-    return db.session.scalar(select(User).where(
-        or_(func.lower(User.email) == who.lower(), User.student_code == who)).limit(1))
-
-
 @bp.route("/<int:shift_id>/add", methods=["POST"])
 @access.roles_required("leader", "admin")
 def add_volunteer(shift_id):
@@ -67,7 +60,7 @@ def add_volunteer(shift_id):
     _point(shift.point_id)
     form = AddVolunteerForm()
     if form.validate_on_submit():
-        student = _find_student(form.who.data)
+        student = find_student(form.who.data)
         if student is None:
             flash(_("No account has this email or student ID."), "error")
         else:

@@ -103,3 +103,29 @@ def test_a_leader_sees_and_acts_only_at_their_points(client, auth, world, make_u
     client.post("/logout")
     auth.as_(student)
     assert client.get("/operations/today").status_code == 403
+
+
+def test_walk_in_is_added_with_the_rules_and_checked_in(client, auth, world, make_user):
+    campaign, point, leader, student, shift, booking = world
+    walker = make_user(student_code="SV-WALK")
+    enrol(campaign, walker)
+    outsider = make_user(student_code="SV-OUT")
+    auth.as_(leader)
+    assert client.post(f"/operations/shifts/{shift.id}/walk-in", data={"who": "SV-WALK"}).status_code == 303
+    added = db.session.scalar(select(Booking).where(Booking.user_id == walker.id))
+    assert added.source == "staff"
+    assert db.session.scalar(select(Attendance).where(Attendance.booking_id == added.id)).status == "present"
+    client.post(f"/operations/shifts/{shift.id}/walk-in", data={"who": "SV-OUT"})  # not in the campaign
+    assert db.session.scalar(select(Booking).where(Booking.user_id == outsider.id)) is None
+
+
+def test_hours_correction_through_the_console(client, auth, world):
+    campaign, point, leader, student, shift, booking = world
+    services.check_in(leader, booking, at=shift.starts_at)
+    services.check_out(leader, booking, at=shift.starts_at + timedelta(hours=2))
+    auth.as_(leader)
+    client.post(f"/operations/bookings/{booking.id}/hours", data={"minutes": "abc", "reason": "Nhầm giờ ra"})
+    client.post(f"/operations/bookings/{booking.id}/hours", data={"minutes": "150", "reason": ""})
+    assert db.session.scalar(select(Attendance.adjusted_minutes)) is None
+    client.post(f"/operations/bookings/{booking.id}/hours", data={"minutes": "150", "reason": "Quên điểm danh ra"})
+    assert db.session.scalar(select(Attendance.adjusted_minutes)) == 150
