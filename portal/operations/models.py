@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
@@ -41,3 +41,73 @@ class Attendance(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attendance booking {self.booking_id} {self.status}>"
+
+
+class ActivityCategory(db.Model):
+    """A kind of help counted in the activity log; data, editable by organisers per campaign."""
+
+    __tablename__ = "activity_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    label_vi: Mapped[str] = mapped_column(String(160))
+    label_en: Mapped[str] = mapped_column(String(160))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (UniqueConstraint("campaign_id", "key"),)
+
+    def label(self, locale: str) -> str:
+        """The name in the reader's language."""
+        return self.label_en if locale == "en" and self.label_en else self.label_vi
+
+    def __repr__(self) -> str:
+        return f"<ActivityCategory {self.campaign_id} {self.key}>"
+
+
+class ActivityLog(db.Model):
+    """The diary of one shift (nhật ký hoạt động): counts per category, the elderly helped, notes."""
+
+    __tablename__ = "activity_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    elderly_helped: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    incidents: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    counts: Mapped[list[ActivityCount]] = relationship(back_populates="log", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'confirmed')", name="status"),
+        CheckConstraint("elderly_helped >= 0", name="elderly"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ActivityLog shift {self.shift_id} {self.status}>"
+
+
+class ActivityCount(db.Model):
+    """How many people were helped in one category during one shift."""
+
+    __tablename__ = "activity_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("activity_logs.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("activity_categories.id", ondelete="CASCADE"), index=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+    log: Mapped[ActivityLog] = relationship(back_populates="counts")
+
+    __table_args__ = (
+        UniqueConstraint("log_id", "category_id"),
+        CheckConstraint("count BETWEEN 0 AND 100000", name="count"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ActivityCount log {self.log_id} category {self.category_id}: {self.count}>"

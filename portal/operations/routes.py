@@ -19,7 +19,7 @@ from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import LOCAL_TZ
-from portal.operations import bp, checkin, services
+from portal.operations import activity, bp, checkin, services
 from portal.operations.models import Attendance
 from portal.shifts import booking as bookings
 from portal.shifts.models import Booking, Shift
@@ -177,3 +177,44 @@ def my_hours():
     """A student's ledger: each past shift, attended minutes, no-shows, and the totals."""
     ledger = services.ledger(current_user)
     return render_template("operations/my_hours.html", ledger=ledger)
+
+
+def _may_write_log(shift: Shift) -> tuple[bool, bool]:
+    """(may write, may confirm): the point's leaders and admins confirm; its booked volunteers draft."""
+    if points_service.runs_point(current_user, shift.point_id):
+        return True, True
+    booked = db.session.scalar(select(Booking.id).where(
+        Booking.shift_id == shift.id, Booking.user_id == current_user.id, Booking.status == "booked"))
+    return booked is not None, False
+
+
+@bp.route("/shifts/<int:shift_id>/log", methods=["GET", "POST"])
+@access.roles_required("student", "leader", "admin")
+def activity_log(shift_id):
+    """The shift's activity diary: counts per category, the elderly helped, notes and incidents."""
+    shift = db.get_or_404(Shift, shift_id)
+    may_write, may_confirm = _may_write_log(shift)
+    if not may_write:
+        abort(403)
+    cats = activity.categories(shift.campaign_id)
+    log = activity.log_for(shift)
+    values = {c.category_id: str(c.count) for c in (log.counts if log else [])}
+    error, status = None, 200
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        values = {c.id: request.form.get(f"count-{c.id}", "")[:10] for c in cats}
+        try:
+            activity.save(current_user, shift, values, request.form.get("elderly", "")[:10],
+                          request.form.get("notes", ""), request.form.get("incidents", ""),
+                          confirm=may_confirm and request.form.get("confirm") == "1")
+        except InvalidInput as invalid:
+            db.session.rollback()
+            error, status = invalid, 422
+        else:
+            flash(_("Activity log saved."), "success")
+            return redirect(url_for("operations.activity_log", shift_id=shift.id), 303)
+    db.session.commit()  # default categories created on first view
+    return render_template("operations/activity_log.html", shift=shift, categories=cats, log=log, values=values,
+                           form=EmptyForm(), error=error, may_confirm=may_confirm,
+                           submitted=request.form if request.method == "POST" else None), status

@@ -1,0 +1,94 @@
+"""The activity log of a shift: counts per category, validated, drafted by volunteers, kept by the leader."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.core.types import nfc
+from portal.extensions import db
+from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
+from portal.shifts.models import Shift
+
+MAX_PER_CATEGORY = 300  # more people than a point can serve in one shift: a typing mistake
+TEXT_MAX = 4000
+
+# (key, Vietnamese, English): the article's list of what volunteers do at a point.
+DEFAULT_CATEGORIES = [
+    ("dossier_guidance", "Hướng dẫn hoàn thiện hồ sơ", "Guided dossier completion"),
+    ("portal_declaration", "Khai báo thông tin trên Cổng dịch vụ công", "Declarations on the public service portal"),
+    ("queue_direction", "Phân luồng, điều tiết giờ cao điểm", "Queue direction at peak hours"),
+    ("scanning", "Quét, số hóa, nhập liệu hồ sơ", "Scanning and digitising dossiers"),
+    ("results_return", "Phối hợp trả kết quả", "Returning results"),
+    ("feedback_recorded", "Ghi nhận phản ánh, kiến nghị", "Feedback recorded"),
+    ("accounts_created", "Tạo tài khoản", "Accounts created"),
+    ("vneid_activated", "Kích hoạt định danh điện tử (VNeID)", "Electronic identity (VNeID) activated"),
+    ("online_submissions", "Nộp hồ sơ trực tuyến", "Dossiers submitted online"),
+    ("cashless_payments", "Thanh toán không dùng tiền mặt", "Cashless payments"),
+]
+
+
+def categories(campaign_id: int, include_inactive: bool = False) -> list[ActivityCategory]:
+    """A campaign's categories in order; the article's defaults are created the first time."""
+    stmt = select(ActivityCategory).where(ActivityCategory.campaign_id == campaign_id)
+    found = list(db.session.scalars(stmt.order_by(ActivityCategory.position, ActivityCategory.id)))
+    if not found:
+        found = [ActivityCategory(campaign_id=campaign_id, key=k, label_vi=vi, label_en=en, position=i)
+                 for i, (k, vi, en) in enumerate(DEFAULT_CATEGORIES)]
+        db.session.add_all(found)
+        db.session.flush()
+    return found if include_inactive else [c for c in found if c.is_active]
+
+
+def log_for(shift: Shift) -> ActivityLog | None:
+    """The shift's log, if anyone has written it."""
+    return db.session.scalar(select(ActivityLog).where(ActivityLog.shift_id == shift.id))
+
+
+def save(actor, shift: Shift, counts: dict[int, str], elderly: str, notes: str, incidents: str,
+         confirm: bool) -> ActivityLog:
+    """Validate and store the log in one transaction; a confirmed log only the leader may change."""
+    if shift.campaign.status == "closed":
+        raise InvalidInput(_l("The campaign is closed: its activity logs can no longer change."), "log")
+    log = log_for(shift) or ActivityLog(shift_id=shift.id)
+    if log.status == "confirmed" and not confirm:
+        raise InvalidInput(_l("The team leader has confirmed this log; ask them to change it."), "log")
+    wanted = {}
+    for category in categories(shift.campaign_id):
+        raw = (counts.get(category.id) or "0").strip() or "0"
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_PER_CATEGORY:
+            raise InvalidInput(_l("“%(category)s”: enter a whole number from 0 to %(max)d.",
+                                  category=category.label_vi, max=MAX_PER_CATEGORY), f"count-{category.id}")
+        wanted[category.id] = int(raw)
+    raw_elderly = (elderly or "0").strip() or "0"
+    if not (raw_elderly.isascii() and raw_elderly.isdigit()) or int(raw_elderly) > sum(wanted.values()):
+        raise InvalidInput(_l("The elderly or vulnerable people helped cannot be more than everyone helped."), "elderly")
+    notes, incidents = nfc(notes or "").strip(), nfc(incidents or "").strip()
+    if len(notes) > TEXT_MAX or len(incidents) > TEXT_MAX:
+        raise InvalidInput(_l("Keep notes and incidents under %(n)d characters each.", n=TEXT_MAX), "notes")
+    before = _snapshot(log) if log.id else None
+    existing = {c.category_id: c for c in log.counts}
+    for category_id, value in wanted.items():
+        (existing.get(category_id) or _new_count(log, category_id)).count = value
+    log.elderly_helped, log.notes, log.incidents = int(raw_elderly), notes, incidents
+    log.updated_by_id = actor.id
+    if confirm:
+        log.status, log.confirmed_by_id = "confirmed", actor.id
+    db.session.add(log)
+    db.session.flush()
+    audit.record(actor, "activity_log.save", "activity_log", log.id, before, _snapshot(log))
+    db.session.commit()
+    return log
+
+
+def _new_count(log: ActivityLog, category_id: int) -> ActivityCount:
+    count = ActivityCount(category_id=category_id)
+    log.counts.append(count)
+    return count
+
+
+def _snapshot(log: ActivityLog) -> dict:
+    """The log's values, for the audit trail."""
+    return {"status": log.status, "elderly": log.elderly_helped, "notes": log.notes, "incidents": log.incidents,
+            "counts": {str(c.category_id): c.count for c in log.counts}}

@@ -1,0 +1,97 @@
+"""The shift's activity log: categories as data, validated counts, drafts and the leader's confirmation."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.campaigns.models import PointLeader
+from portal.extensions import db
+from portal.operations import activity
+from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
+from portal.shifts.models import Booking
+from tests.factories import enrol
+
+
+@pytest.fixture
+def world(make_user, make_campaign, make_point, make_shift):
+    campaign = make_campaign()
+    point = make_point()
+    leader = make_user(role="leader")
+    db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
+    student = make_user()
+    enrol(campaign, student)
+    shift = make_shift(campaign, point, starts_in=timedelta(hours=-3), hours=3)
+    db.session.add(Booking(shift_id=shift.id, user_id=student.id))
+    db.session.commit()
+    cats = activity.categories(campaign.id)
+    db.session.commit()
+    return campaign, point, leader, student, shift, cats
+
+
+def form(cats, **values):
+    data = {f"count-{c.id}": "0" for c in cats}
+    data.update(values)
+    return data
+
+
+def test_the_article_categories_are_created_as_data(world):
+    campaign, point, leader, student, shift, cats = world
+    keys = [c.key for c in cats]
+    assert "vneid_activated" in keys and "cashless_payments" in keys and len(keys) == 10
+
+
+def test_a_volunteer_drafts_and_the_leader_confirms(client, auth, world):
+    campaign, point, leader, student, shift, cats = world
+    vneid = next(c for c in cats if c.key == "vneid_activated")
+    auth.as_(student)
+    assert client.post(f"/operations/shifts/{shift.id}/log",
+                       data=form(cats, **{f"count-{vneid.id}": "12", "elderly": "5", "notes": "Đông người buổi sáng"})).status_code == 303
+    log = db.session.scalar(select(ActivityLog))
+    assert log.status == "draft" and log.elderly_helped == 5
+    client.post("/logout")
+    auth.as_(leader)
+    client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{vneid.id}": "14", "elderly": "5", "confirm": "1"}))
+    db.session.refresh(log)
+    assert log.status == "confirmed" and log.confirmed_by_id == leader.id
+    assert db.session.scalar(select(ActivityCount.count).where(ActivityCount.category_id == vneid.id)) == 14
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "activity_log.save")).all()[-1]
+    assert event.before["counts"][str(vneid.id)] == 12 and event.after["counts"][str(vneid.id)] == 14
+    client.post("/logout")
+    auth.as_(student)
+    refused = client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{vneid.id}": "1"}))
+    assert refused.status_code == 422  # confirmed: only the leader changes it now
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"count": "-3"}, "count"), ({"count": "100000"}, "count"), ({"count": "mười"}, "count"),
+    ({"count": "²"}, "count"), ({"count": "2", "elderly": "5"}, "elderly"),
+])
+def test_bad_counts_are_refused_and_nothing_is_written(client, auth, world, change, field):
+    campaign, point, leader, student, shift, cats = world
+    auth.as_(leader)
+    first = cats[0]
+    data = form(cats, **{f"count-{first.id}": change["count"], "elderly": change.get("elderly", "0")})
+    response = client.post(f"/operations/shifts/{shift.id}/log", data=data)
+    assert response.status_code == 422
+    expected = f"count-{first.id}" if field == "count" else "elderly"
+    assert f'href="#{expected}"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ActivityLog)) == 0
+
+
+def test_others_cannot_write_the_log(client, auth, world, make_user):
+    campaign, point, leader, student, shift, cats = world
+    auth.as_(make_user())  # a student not booked on the shift
+    assert client.get(f"/operations/shifts/{shift.id}/log").status_code == 403
+    client.post("/logout")
+    auth.as_(make_user(role="leader"))  # another point's leader
+    assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats)).status_code == 403
+
+
+def test_closed_campaign_logs_are_frozen(client, auth, world):
+    campaign, point, leader, student, shift, cats = world
+    campaign.status = "closed"
+    db.session.commit()
+    auth.as_(leader)
+    assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats)).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(ActivityCategory)) == 10
