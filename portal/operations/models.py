@@ -111,3 +111,34 @@ class ActivityCount(db.Model):
 
     def __repr__(self) -> str:
         return f"<ActivityCount log {self.log_id} category {self.category_id}: {self.count}>"
+
+
+FEEDBACK_CATEGORIES = ("procedure", "waiting", "conduct", "online", "facilities", "other")
+FEEDBACK_STATUSES = ("new", "forwarded", "resolved")
+
+
+class CitizenFeedback(db.Model):
+    """A citizen's feedback or petition (phản ánh, kiến nghị), recorded without personal data."""
+
+    __tablename__ = "citizen_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    point = relationship("ServicePoint")
+    handled_by = relationship("User", foreign_keys=[handled_by_id])
+
+    __table_args__ = (
+        CheckConstraint("category IN ('procedure', 'waiting', 'conduct', 'online', 'facilities', 'other')", name="category"),
+        CheckConstraint("status IN ('new', 'forwarded', 'resolved')", name="status"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<CitizenFeedback {self.id} point {self.point_id} {self.status}>"

@@ -19,8 +19,8 @@ from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import LOCAL_TZ
-from portal.operations import activity, bp, checkin, services
-from portal.operations.models import Attendance
+from portal.operations import activity, bp, checkin, feedback, services
+from portal.operations.models import Attendance, CitizenFeedback
 from portal.shifts import booking as bookings
 from portal.shifts.models import Booking, Shift
 
@@ -218,3 +218,47 @@ def activity_log(shift_id):
     return render_template("operations/activity_log.html", shift=shift, categories=cats, log=log, values=values,
                            form=EmptyForm(), error=error, may_confirm=may_confirm,
                            submitted=request.form if request.method == "POST" else None), status
+
+
+def _run_point(point_id: int) -> ServicePoint:
+    """A point the current user runs (404/403)."""
+    point = db.get_or_404(ServicePoint, point_id)
+    if not points_service.runs_point(current_user, point.id):
+        abort(403)
+    return point
+
+
+@bp.route("/points/<int:point_id>/feedback", methods=["GET", "POST"])
+@access.roles_required("leader", "admin")
+def point_feedback(point_id):
+    """Citizens' feedback at a point: record a new item, follow the others."""
+    point = _run_point(point_id)
+    error, status = None, 200
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        try:
+            feedback.record(current_user, point.id, request.form.get("category", ""), request.form.get("text", ""))
+        except InvalidInput as invalid:
+            db.session.rollback()
+            error, status = invalid, 422
+        else:
+            flash(_("Feedback recorded."), "success")
+            return redirect(url_for("operations.point_feedback", point_id=point.id), 303)
+    return render_template("operations/feedback.html", point=point, items=feedback.for_point(point.id),
+                           form=EmptyForm(), error=error, submitted=request.form), status
+
+
+@bp.route("/feedback/<int:item_id>/status", methods=["POST"])
+@access.roles_required("leader", "admin")
+def feedback_status(item_id):
+    """Mark feedback forwarded or resolved."""
+    item = db.get_or_404(CitizenFeedback, item_id)
+    _run_point(item.point_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        feedback.set_status(current_user, item, request.form.get("status", ""))
+    except InvalidInput as invalid:
+        flash(str(invalid.message), "error")
+    return redirect(url_for("operations.point_feedback", point_id=item.point_id), 303)

@@ -1,0 +1,68 @@
+"""Citizens' feedback and petitions: recorded at the point, never with a citizen's personal data."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.core.types import nfc, utcnow
+from portal.extensions import db
+from portal.operations.models import FEEDBACK_CATEGORIES, FEEDBACK_STATUSES, CitizenFeedback
+
+TEXT_MAX = 2000
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s.\-](?=\d)")
+_NATIONAL_ID = re.compile(r"\d{12}")
+_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)\d{9}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def personal_data_problem(text: str):
+    """Say what looks like a citizen's personal data in `text`, or None."""
+    digits_joined = _BETWEEN_DIGITS.sub("", text)
+    if _NATIONAL_ID.search(digits_joined):
+        return _l("The text contains a 12-digit number, which looks like a citizen's ID number. Remove it: "
+                  "we never store citizens' personal data.")
+    if _PHONE.search(digits_joined):
+        return _l("The text contains what looks like a phone number. Remove it: we never store citizens' personal data.")
+    if _EMAIL.search(text):
+        return _l("The text contains an email address. Remove it: we never store citizens' personal data.")
+    return None
+
+
+def record(actor, point_id: int, category: str, text: str) -> CitizenFeedback:
+    """Record one piece of feedback at a point, refusing anything that looks like personal data."""
+    text = nfc(text or "").strip()
+    if category not in FEEDBACK_CATEGORIES:
+        raise InvalidInput(_l("Choose a category from the list."), "category")
+    if not text:
+        raise InvalidInput(_l("Write what the citizen reported."), "text")
+    if len(text) > TEXT_MAX:
+        raise InvalidInput(_l("Keep it under %(n)d characters.", n=TEXT_MAX), "text")
+    problem = personal_data_problem(text)
+    if problem:
+        raise InvalidInput(problem, "text")
+    item = CitizenFeedback(point_id=point_id, category=category, text=text, created_by_id=actor.id)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(actor, "feedback.create", "citizen_feedback", item.id, after={"point_id": point_id, "category": category})
+    db.session.commit()
+    return item
+
+
+def set_status(actor, item: CitizenFeedback, status: str) -> None:
+    """Move feedback to forwarded or resolved, recording who handled it and when."""
+    if status not in FEEDBACK_STATUSES:
+        raise InvalidInput(_l("Choose a status from the list."), "status")
+    before = {"status": item.status}
+    item.status, item.handled_by_id, item.handled_at = status, actor.id, utcnow()
+    audit.record(actor, "feedback.status", "citizen_feedback", item.id, before, {"status": status})
+    db.session.commit()
+
+
+def for_point(point_id: int) -> list[CitizenFeedback]:
+    """A point's feedback, newest first (the latest 200)."""
+    return list(db.session.scalars(select(CitizenFeedback).where(CitizenFeedback.point_id == point_id)
+                                   .order_by(CitizenFeedback.created_at.desc()).limit(200)))
