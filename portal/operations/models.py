@@ -142,3 +142,21 @@ class CitizenFeedback(db.Model):
 
     def __repr__(self) -> str:
         return f"<CitizenFeedback {self.id} point {self.point_id} {self.status}>"
+
+
+class VolunteerRating(db.Model):
+    """A leader's rating (1–5) of a volunteer's shift, with a short comment the volunteer sees."""
+
+    __tablename__ = "volunteer_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), unique=True)
+    rating: Mapped[int]
+    comment: Mapped[str] = mapped_column(String(300), default="")
+    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+
+    def __repr__(self) -> str:
+        return f"<VolunteerRating booking {self.booking_id}: {self.rating}>"

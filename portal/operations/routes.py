@@ -262,3 +262,29 @@ def feedback_status(item_id):
     except InvalidInput as invalid:
         flash(str(invalid.message), "error")
     return redirect(url_for("operations.point_feedback", point_id=item.point_id), 303)
+
+
+@bp.route("/bookings/<int:booking_id>/rating", methods=["POST"])
+@access.roles_required("leader", "admin")
+def rate(booking_id):
+    """Rate a volunteer's shift (1–5) with a short comment they will see."""
+    booking = db.get_or_404(Booking, booking_id)
+    _run_point(booking.shift.point_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.rate(current_user, booking, request.form.get("rating", ""), request.form.get("comment", "")[:1000])
+    except InvalidInput as invalid:
+        db.session.rollback()
+        flash(str(invalid.message), "error")
+    else:
+        flash(_("Rating saved."), "success")
+    return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
+
+
+@bp.route("/points/<int:point_id>/team")
+@access.roles_required("leader", "admin")
+def team(point_id):
+    """The point's team: each volunteer's attended shifts, hours and no-shows."""
+    point = _run_point(point_id)
+    return render_template("operations/team.html", point=point, totals=services.team_totals(point.id))

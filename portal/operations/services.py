@@ -150,7 +150,11 @@ def ledger(user) -> dict:
         .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at <= utcnow())
         .order_by(Shift.starts_at.desc())
     ).all()
-    items = [{"booking": b, "record": a, "minutes": minutes(a, b.shift),
+    from portal.operations.models import VolunteerRating
+
+    ratings = {r.booking_id: r for r in db.session.scalars(
+        select(VolunteerRating).where(VolunteerRating.booking_id.in_([b.id for b, _ in rows])))}
+    items = [{"booking": b, "record": a, "minutes": minutes(a, b.shift), "rating": ratings.get(b.id),
               "status": a.status if a else "expected"} for b, a in rows]
     return {
         "rows": items,
@@ -158,3 +162,45 @@ def ledger(user) -> dict:
         "attended": sum(1 for i in items if i["status"] == "present"),
         "no_shows": sum(1 for i in items if i["status"] == "no_show"),
     }
+
+
+def rate(actor, booking: Booking, rating: str, comment: str):
+    """Rate a volunteer's shift from 1 to 5 once it has started; rating again replaces it (audited)."""
+    from portal.operations.models import VolunteerRating
+
+    shift = _editable(booking)
+    if utcnow() < shift.starts_at:
+        raise InvalidInput(_l("Rate a volunteer once the shift has started."), "rating")
+    raw = (rating or "").strip()
+    if raw not in {"1", "2", "3", "4", "5"}:
+        raise InvalidInput(_l("Choose a rating from 1 to 5."), "rating")
+    comment = " ".join(nfc(comment or "").split())
+    if len(comment) > 300:
+        raise InvalidInput(_l("Keep the comment under 300 characters."), "comment")
+    item = db.session.scalar(select(VolunteerRating).where(VolunteerRating.booking_id == booking.id))
+    before = {"rating": item.rating, "comment": item.comment} if item else None
+    item = item or VolunteerRating(booking_id=booking.id)
+    item.rating, item.comment, item.rated_by_id = int(raw), comment, actor.id
+    db.session.add(item)
+    db.session.flush()
+    audit.record(actor, "volunteer.rate", "volunteer_rating", item.id, before, {"rating": item.rating, "comment": comment})
+    db.session.commit()
+    return item
+
+
+def team_totals(point_id: int) -> list[dict]:
+    """Per volunteer at a point: shifts attended, minutes served and no-shows (ended shifts)."""
+    from portal.accounts.models import User
+
+    rows = db.session.execute(
+        select(User, Booking, Shift, Attendance).join(Booking, Booking.user_id == User.id)
+        .join(Shift, Shift.id == Booking.shift_id).outerjoin(Attendance, Attendance.booking_id == Booking.id)
+        .where(Shift.point_id == point_id, Booking.status == "booked", Shift.starts_at <= utcnow())
+    ).all()
+    totals: dict[int, dict] = {}
+    for user, booking, shift, record in rows:
+        entry = totals.setdefault(user.id, {"user": user, "attended": 0, "minutes": 0, "no_shows": 0})
+        entry["minutes"] += minutes(record, shift)
+        entry["attended"] += 1 if record and record.status == "present" else 0
+        entry["no_shows"] += 1 if record and record.status == "no_show" else 0
+    return sorted(totals.values(), key=lambda e: e["user"].sort_name)

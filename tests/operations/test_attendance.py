@@ -129,3 +129,28 @@ def test_hours_correction_through_the_console(client, auth, world):
     assert db.session.scalar(select(Attendance.adjusted_minutes)) is None
     client.post(f"/operations/bookings/{booking.id}/hours", data={"minutes": "150", "reason": "Quên điểm danh ra"})
     assert db.session.scalar(select(Attendance.adjusted_minutes)) == 150
+
+
+def test_leader_rates_a_volunteer_who_sees_it(client, auth, world):
+    from portal.operations.models import VolunteerRating
+
+    campaign, point, leader, student, shift, booking = world
+    shift.starts_at = utcnow() - timedelta(hours=3)
+    shift.ends_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    auth.as_(leader)
+    client.post(f"/operations/bookings/{booking.id}/rating", data={"rating": "6", "comment": "?"})
+    assert db.session.scalar(select(VolunteerRating)) is None
+    client.post(f"/operations/bookings/{booking.id}/rating", data={"rating": "5", "comment": "Nhiệt tình, chu đáo"})
+    assert db.session.scalar(select(VolunteerRating.rating)) == 5
+    team = client.get(f"/operations/points/{point.id}/team").get_data(as_text=True)
+    assert "Nguyễn Văn An" in team
+    client.post("/logout")
+    auth.as_(student)
+    assert "Nhiệt tình, chu đáo" in client.get("/operations/my-hours").get_data(as_text=True)
+
+
+def test_team_totals_are_for_the_points_leader_only(client, auth, world, make_user, make_point):
+    campaign, point, leader, student, shift, booking = world
+    auth.as_(make_user(role="leader"))
+    assert client.get(f"/operations/points/{point.id}/team").status_code == 403
