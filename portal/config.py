@@ -101,6 +101,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # Accounts
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (attendance sheets) are refused above 5 MB
         "PRIVACY_NOTICE_VERSION": "2025-12",
+        # An activity-log count above this, for one category in one shift, is refused as a typing mistake.
+        "ACTIVITY_MAX_PER_CATEGORY": int(env.get("ACTIVITY_MAX_PER_CATEGORY", "300")),
         # werkzeug's scrypt by default; tests choose a cheaper method to stay fast.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "EMAIL_VERIFY_MAX_AGE": 2 * 24 * 3600,

@@ -11,7 +11,11 @@ from portal.extensions import db
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
 from portal.shifts.models import Shift
 
-MAX_PER_CATEGORY = 300  # more people than a point can serve in one shift: a typing mistake
+def max_per_category() -> int:
+    """More people than a point can serve in one shift is a typing mistake (ACTIVITY_MAX_PER_CATEGORY)."""
+    from flask import current_app
+
+    return current_app.config["ACTIVITY_MAX_PER_CATEGORY"]
 TEXT_MAX = 4000
 
 # (key, Vietnamese, English): the article's list of what volunteers do at a point.
@@ -57,9 +61,9 @@ def save(actor, shift: Shift, counts: dict[int, str], elderly: str, notes: str, 
     wanted = {}
     for category in categories(shift.campaign_id):
         raw = (counts.get(category.id) or "0").strip() or "0"
-        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_PER_CATEGORY:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > max_per_category():
             raise InvalidInput(_l("“%(category)s”: enter a whole number from 0 to %(max)d.",
-                                  category=category.label_vi, max=MAX_PER_CATEGORY), f"count-{category.id}")
+                                  category=category.label_vi, max=max_per_category()), f"count-{category.id}")
         wanted[category.id] = int(raw)
     raw_elderly = (elderly or "0").strip() or "0"
     if not (raw_elderly.isascii() and raw_elderly.isdigit()) or int(raw_elderly) > sum(wanted.values()):
@@ -92,3 +96,27 @@ def _snapshot(log: ActivityLog) -> dict:
     """The log's values, for the audit trail."""
     return {"status": log.status, "elderly": log.elderly_helped, "notes": log.notes, "incidents": log.incidents,
             "counts": {str(c.category_id): c.count for c in log.counts}}
+
+
+def save_categories(actor, campaign_id: int, rows: list[dict], new: dict) -> None:
+    """Rename, reorder, switch on or off the campaign's categories, and add one; audited, one transaction."""
+    existing = {c.id: c for c in categories(campaign_id, include_inactive=True)}
+    for row in rows:
+        category = existing.get(row["id"])
+        if category is None:
+            continue
+        label_vi, label_en = " ".join(nfc(row["label_vi"]).split()), " ".join(nfc(row["label_en"]).split())
+        if not label_vi or len(label_vi) > 160 or len(label_en) > 160:
+            raise InvalidInput(_l("Each category needs a Vietnamese name of at most 160 characters."), f"label-{category.id}")
+        category.label_vi, category.label_en, category.is_active = label_vi, label_en, row["active"]
+    label_vi = " ".join(nfc(new.get("label_vi", "")).split())
+    if label_vi:
+        if len(label_vi) > 160:
+            raise InvalidInput(_l("Each category needs a Vietnamese name of at most 160 characters."), "new")
+        key = f"custom_{len(existing) + 1}"
+        db.session.add(ActivityCategory(campaign_id=campaign_id, key=key, label_vi=label_vi,
+                                        label_en=" ".join(nfc(new.get("label_en", "")).split())[:160],
+                                        position=len(existing)))
+    audit.record(actor, "activity_categories.save", "campaign", campaign_id,
+                 after={"categories": [r["id"] for r in rows], "added": label_vi or None})
+    db.session.commit()

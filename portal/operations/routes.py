@@ -288,3 +288,33 @@ def team(point_id):
     """The point's team: each volunteer's attended shifts, hours and no-shows."""
     point = _run_point(point_id)
     return render_template("operations/team.html", point=point, totals=services.team_totals(point.id))
+
+
+@bp.route("/campaigns/<slug>/categories", methods=["GET", "POST"])
+@access.roles_required("admin")
+def categories(slug):
+    """Organisers edit the activity-log categories of a campaign."""
+    from portal.campaigns import services as campaign_services
+
+    campaign = campaign_services.by_slug(slug) or abort(404)
+    cats = activity.categories(campaign.id, include_inactive=True)
+    error, status = None, 200
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        rows = [{"id": c.id, "label_vi": request.form.get(f"label-{c.id}", "")[:500],
+                 "label_en": request.form.get(f"label_en-{c.id}", "")[:500],
+                 "active": request.form.get(f"active-{c.id}") == "y"} for c in cats]
+        try:
+            activity.save_categories(current_user, campaign.id, rows,
+                                     {"label_vi": request.form.get("new_vi", "")[:500],
+                                      "label_en": request.form.get("new_en", "")[:500]})
+        except InvalidInput as invalid:
+            db.session.rollback()
+            error, status = invalid, 422
+        else:
+            flash(_("Categories saved."), "success")
+            return redirect(url_for("operations.categories", slug=slug), 303)
+    db.session.commit()
+    return render_template("operations/categories.html", campaign=campaign, categories=cats, form=EmptyForm(),
+                           error=error), status

@@ -95,3 +95,32 @@ def test_closed_campaign_logs_are_frozen(client, auth, world):
     auth.as_(leader)
     assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats)).status_code == 422
     assert db.session.scalar(select(func.count()).select_from(ActivityCategory)) == 10
+
+
+def test_organisers_edit_categories_and_the_log_follows(client, auth, world, make_user):
+    campaign, point, leader, student, shift, cats = world
+    auth.as_(make_user(role="admin"))
+    data = {f"label-{c.id}": c.label_vi for c in cats}
+    data.update({f"label_en-{c.id}": c.label_en for c in cats})
+    data.update({f"active-{c.id}": "y" for c in cats[1:]})  # switch the first one off
+    data.update({"new_vi": "Hỗ trợ cài đặt iHanoi", "new_en": "iHanoi set-up"})
+    assert client.post(f"/operations/campaigns/{campaign.slug}/categories", data=data).status_code == 303
+    active = activity.categories(campaign.id)
+    assert cats[0].id not in [c.id for c in active] and active[-1].label_vi == "Hỗ trợ cài đặt iHanoi"
+    bad = client.post(f"/operations/campaigns/{campaign.slug}/categories", data={**data, f"label-{cats[1].id}": ""})
+    assert bad.status_code == 422
+    client.post("/logout")
+    auth.as_(leader)
+    assert client.get(f"/operations/campaigns/{campaign.slug}/categories").status_code == 403
+    page = client.get(f"/operations/shifts/{shift.id}/log").get_data(as_text=True)
+    assert "Hỗ trợ cài đặt iHanoi" in page and cats[0].label_vi not in page
+
+
+def test_the_count_limit_is_configurable(make_app, world):
+    campaign, point, leader, student, shift, cats = world
+    app = make_app(ACTIVITY_MAX_PER_CATEGORY=5)
+    with app.app_context():
+        client = app.test_client()
+        client.post("/login", data={"email": leader.email, "password": "correct horse battery"})
+        assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{cats[0].id}": "6"})).status_code == 422
+        assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{cats[0].id}": "5"})).status_code == 303
