@@ -98,6 +98,9 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
         "MAIL_SENDER": env.get("MAIL_SENDER", "Đồng hành <no-reply@example.org>"),
         "MAIL_CA_FILE": env.get("MAIL_CA_FILE", ""),
+        # Certificates: the Ed25519 private key (PEM) and, optionally, retired public keys (JWKS).
+        "CERT_SIGNING_KEY_FILE": env.get("CERT_SIGNING_KEY_FILE", ""),
+        "CERT_RETIRED_JWKS_FILE": env.get("CERT_RETIRED_JWKS_FILE", ""),
         # Accounts
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (attendance sheets) are refused above 5 MB
         "PRIVACY_NOTICE_VERSION": "2025-12",
