@@ -55,7 +55,9 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # psycopg 3 is the driver we ship; SQLAlchemy's bare "postgresql" means psycopg2.
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
 
-    base_url = env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = env.get("BASE_URL", "").rstrip("/")
+    if not base_url and portal_env == "production":
+        raise ConfigError("BASE_URL is not set. Set it to the portal's public address, e.g. https://donghanh.example.org.")
     secure = base_url.startswith("https://")
 
     return {

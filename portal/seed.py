@@ -31,7 +31,7 @@ CAMPAIGN = {
     "end_date": date(2026, 2, 15),
     "peak_start": date(2025, 12, 15),
     "peak_end": date(2026, 1, 15),
-    "status": "open",
+    "status": "closed",  # the season of the article has ended
 }
 ORGANISERS = ["Thành đoàn Hà Nội", "Trung tâm Phục vụ hành chính công thành phố Hà Nội"]
 
@@ -145,10 +145,15 @@ def _seed_current_season() -> list[str]:
     db.session.add(campaign)
     db.session.flush()
     first = db.session.scalar(select(Campaign).where(Campaign.slug == CAMPAIGN_SLUG))
+    from portal.training.models import QuizQuestion
+
     for module in db.session.scalars(select(TrainingModule).where(TrainingModule.campaign_id == first.id)):
-        db.session.add(TrainingModule(campaign_id=campaign.id, **{
+        copy = TrainingModule(campaign_id=campaign.id, **{
             f: getattr(module, f) for f in ("title", "summary", "body_md", "body_html", "estimated_minutes",
-                                            "position", "is_required", "validity_days")}))
+                                            "position", "is_required", "validity_days")})
+        copy.questions = [QuizQuestion(position=q.position, prompt=q.prompt, options=list(q.options),
+                                       answer_index=q.answer_index) for q in module.questions]
+        db.session.add(copy)
     users = {u.email: u for u in db.session.scalars(select(User))}
     trainer, leader, student = (users[e] for e in ("trainer@example.org", "leader@example.org", "student@example.org"))
     db.session.add_all([CampaignStaff(campaign_id=campaign.id, user_id=trainer.id, role="trainer"),

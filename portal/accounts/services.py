@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from portal.accounts.validation import (
 )
 from portal.audit import services as audit
 from portal.core.types import nfc, utcnow
+from portal.core.urls import external_url
 from portal.extensions import db
 from portal.mail import services as mail
 
@@ -181,7 +182,7 @@ def load_token(purpose: str, token: str, max_age: int) -> User:
 
 def _link(endpoint: str, token: str) -> str:
     """An absolute link for an email, built from BASE_URL (not from the request's Host header)."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, token=token)
+    return external_url(endpoint, token=token)
 
 
 def queue_verification(user: User) -> None:

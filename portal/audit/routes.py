@@ -9,6 +9,7 @@ from portal import access, htmx
 from portal.accounts.models import User
 from portal.audit import bp, services
 from portal.audit.forms import AuditFilterForm
+from portal.audit.labels import ACTIONS, TARGETS
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.pagination import page_number
@@ -21,9 +22,9 @@ PAGE_SIZE = 50
 def _choices(form: AuditFilterForm) -> None:
     """Fill the filter's choices from what the log holds."""
     everyone = ("", _("All"))
-    form.action.choices = choices([everyone] + [(a, a) for a in services.action_names()])
+    form.action.choices = choices([everyone] + [(a, ACTIONS.get(a, a)) for a in services.action_names()])
     form.target_type.choices = choices(
-        [everyone] + [(t, t) for t in db.session.scalars(select(AuditEvent.target_type).distinct())]
+        [everyone] + [(t, TARGETS.get(t, t)) for t in db.session.scalars(select(AuditEvent.target_type).distinct())]
     )
     actors = db.session.execute(
         select(User.id, User.full_name).where(User.id.in_(select(AuditEvent.actor_id))).order_by(User.sort_name)
@@ -46,4 +47,5 @@ def index():
         date_to=form.date_to.data if valid else None,
     )
     page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
-    return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page)
+    return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page,
+                       actions=ACTIONS, targets=TARGETS)

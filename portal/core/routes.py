@@ -20,11 +20,12 @@ bp = Blueprint("core", __name__)
 @access.public
 def home():
     """The welcome page for visitors; a role-based start page for people who are signed in."""
-    current = campaigns.listing(include_drafts=False)
+    current = [c for c in campaigns.listing(include_drafts=False) if c.status == "open"]
     if current_user.is_authenticated:
         teaching = campaigns.assigned_campaigns(current_user, "trainer") if current_user.has_role("trainer") else []
         leading = points_service.points_led_by(current_user) if current_user.has_role("leader") else []
-        return render_template("core/dashboard.html", campaigns=current, teaching=teaching, leading=leading)
+        joined = [c for c in current if campaigns.is_enrolled(current_user, c)] if current_user.has_role("student") else []
+        return render_template("core/dashboard.html", campaigns=current, teaching=teaching, leading=leading, joined=joined)
     branches, points = campaigns.directory_counts()
     return render_template("core/home.html", campaigns=current, branches=branches, points=points)
 

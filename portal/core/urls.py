@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def safe_next(target: str | None) -> str:
@@ -14,3 +14,15 @@ def safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc:
             return target
     return url_for("core.home")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for emails, QR codes and calendars.
+
+    BASE_URL when set (required in production, so a forged Host header cannot steer links);
+    on a developer machine without it, the address the request came to.
+    """
+    base = current_app.config["BASE_URL"]
+    if not base:
+        base = request.url_root.rstrip("/") if has_request_context() else "http://127.0.0.1:5000"
+    return base + url_for(endpoint, **values)

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
 from portal.core.types import utcnow
+from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.operations import services
@@ -32,8 +33,7 @@ def daily_code(point_id: int, day: date | None = None) -> str:
 
 def checkin_url(point_id: int, day: date | None = None) -> str:
     """The address the QR code holds."""
-    return current_app.config["BASE_URL"] + url_for("operations.self_check_in", point_id=point_id,
-                                                     code=daily_code(point_id, day))
+    return external_url("operations.self_check_in", point_id=point_id, code=daily_code(point_id, day))
 
 
 def qr_svg(data: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale, gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -50,7 +49,7 @@ def _event(shift: Shift) -> Event:
     """One shift as an event, in Hanoi time."""
     point = shift.point
     event = Event()
-    event.add("uid", f"shift-{shift.id}@{current_app.config['BASE_URL'].split('://')[-1]}")
+    event.add("uid", f"shift-{shift.id}@donghanh")
     event.add("dtstamp", utcnow())
     event.add("dtstart", shift.starts_at.astimezone(LOCAL_TZ))
     event.add("dtend", shift.ends_at.astimezone(LOCAL_TZ))

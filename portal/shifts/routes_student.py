@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal import access, htmx
 from portal.campaigns.models import Branch, ServicePoint
 from portal.core.converters import small_int
+from portal.core.urls import external_url
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.shifts import bp, calendar, finder
@@ -114,7 +115,7 @@ def mine():
     upcoming, past = finder.my_bookings(current_user)
     token = calendar.feed_token(current_user)
     return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", upcoming=upcoming, past=past,
-                       feed_url=current_app.config["BASE_URL"] + url_for("shifts.feed", token=token),
+                       feed_url=external_url("shifts.feed", token=token),
                        action_form=EmptyForm())
 
 

@@ -33,7 +33,8 @@ def read_module(module_id):
     if current_user.has_role("student") and campaigns.is_enrolled(current_user, module.campaign):
         services.mark_read(current_user, module)
     status = services.statuses_for(current_user, [module])[module.id]
-    return render_template("training/module.html", module=module, status=status, result=None)
+    return render_template("training/module.html", module=module, status=status, result=None,
+                           enrolled=campaigns.is_enrolled(current_user, module.campaign))
 
 
 @bp.route("/modules/<int:module_id>/quiz", methods=["POST"])
@@ -51,4 +52,4 @@ def submit_quiz(module_id):
     score, total, passed = services.grade_quiz(current_user, module, answers)
     status = services.statuses_for(current_user, [module])[module.id]
     result = {"score": score, "total": total, "passed": passed, "answers": answers}
-    return render_template("training/module.html", module=module, status=status, result=result)
+    return render_template("training/module.html", module=module, status=status, result=result, enrolled=True)

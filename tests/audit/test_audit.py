@@ -40,9 +40,9 @@ def test_admin_filters_the_audit_log_by_action_and_person(client, auth, make_use
     audit.record(other, "user.roles", "user", 8)
     db.session.commit()
     body = client.get("/admin/audit/?action=campaign.create").get_data(as_text=True)
-    assert "campaign #7" in body and "user #8" not in body
+    assert "Chiến dịch #7" in body and "Tài khoản #8" not in body and "Tạo chiến dịch" in body
     body = client.get(f"/admin/audit/?actor={other.id}").get_data(as_text=True)
-    assert "user #8" in body and "campaign #7" not in body
+    assert "Tài khoản #8" in body and "Chiến dịch #7" not in body
     fragment = client.get("/admin/audit/?action=user", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'id="audit-events"' in fragment and "<html" not in fragment
 

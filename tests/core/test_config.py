@@ -69,3 +69,17 @@ def test_dates_show_as_dd_mm_yyyy_in_hanoi_time(app):
         from portal.i18n import format_datetime_local
 
         assert format_datetime_local(late_evening_utc) == "01/01/2026 01:30"
+
+
+def test_production_needs_a_base_url(tmp_path):
+    with pytest.raises(config.ConfigError, match="BASE_URL"):
+        config.load(tmp_path, {"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40})
+
+
+def test_without_base_url_a_developer_gets_links_to_the_address_they_use(make_app, outbox):
+    from tests.accounts.test_signup import GOOD
+
+    app = make_app(BASE_URL="")
+    with app.app_context():
+        app.test_client().post("/signup", data=GOOD, base_url="http://127.0.0.1:5077")
+        assert "http://127.0.0.1:5077/verify/" in outbox()[-1].body_text
