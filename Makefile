@@ -23,10 +23,12 @@ node_modules/.installed: package.json package-lock.json
 
 # Copy the front-end packages we serve into static/vendor (never committed, never from a CDN).
 static/vendor/.installed: node_modules/.installed
-	rm -rf static/vendor && mkdir -p static/vendor/htmx static/vendor/be-vietnam-pro/files
+	rm -rf static/vendor && mkdir -p static/vendor/htmx static/vendor/be-vietnam-pro/files static/vendor/fonts
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	for w in 400 500 600 700; do cp node_modules/@fontsource/be-vietnam-pro/$$w.css static/vendor/be-vietnam-pro/; done
 	cp node_modules/@fontsource/be-vietnam-pro/files/be-vietnam-pro-{vietnamese,latin,latin-ext}-{400,500,600,700}-normal.woff2 static/vendor/be-vietnam-pro/files/
+	# TrueType outlines for the certificate PDFs (reportlab embeds TTF, not woff2).
+	cp node_modules/@expo-google-fonts/be-vietnam-pro/{400Regular/BeVietnamPro_400Regular,400Regular_Italic/BeVietnamPro_400Regular_Italic,600SemiBold/BeVietnamPro_600SemiBold,700Bold/BeVietnamPro_700Bold}.ttf static/vendor/fonts/
 	touch $@
 
 vendor: static/vendor/.installed

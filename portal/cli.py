@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
+    app.cli.add_command(certificates)
 
 
 @click.command("create-user")
@@ -78,3 +79,50 @@ def outbox_send(limit, interval):
         if interval is None:
             return
         time.sleep(interval)
+
+
+@click.group("certificates")
+def certificates():
+    """Issue certificates and render their PDFs."""
+
+
+@certificates.command("issue")
+@with_appcontext
+@click.option("--campaign", "slug", required=True, help="The campaign's slug, e.g. thanh-nien-dong-hanh-2025.")
+@click.option("--reason", default=None, help="Needed before the campaign ends: why certificates are issued early.")
+def certificates_issue(slug, reason):
+    """Issue certificates to everyone newly eligible and print the codes issued (safe to run again)."""
+    from sqlalchemy import select
+
+    from portal.campaigns.models import Campaign
+    from portal.certificates import codes, services
+    from portal.extensions import db
+
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise click.ClickException(f"No campaign has the slug {slug!r}.")
+    try:
+        issued = services.issue_all(None, campaign, reason)
+    except InvalidInput as error:
+        raise click.ClickException(str(error.message))
+    for credential in issued:
+        click.echo(f"{codes.pretty(credential.code)}\t{credential.claims['name']}")
+    click.echo(f"{len(issued)} certificates issued for {campaign.slug}.", err=True)
+
+
+@certificates.command("pdf")
+@with_appcontext
+@click.argument("code")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF.")
+def certificates_pdf(code, output):
+    """Write a certificate's PDF (the same bytes as the download) to a file."""
+    from portal.certificates import services
+
+    credential = services.find(code)
+    if credential is None:
+        raise click.ClickException(f"No certificate has the code {code!r}.")
+    data = services.pdf_bytes(credential)
+    with open(output, "wb") as handle:
+        handle.write(data)
+    click.echo(f"{output}: {len(data)} bytes, SHA-256 {credential.pdf_sha256}")

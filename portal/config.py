@@ -92,6 +92,7 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
         "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
+        "RATELIMIT_VERIFY": env.get("RATELIMIT_VERIFY", "60 per minute;600 per hour"),
         # Mail
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
@@ -103,6 +104,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # Certificates: the Ed25519 private key (PEM) and, optionally, retired public keys (JWKS).
         "CERT_SIGNING_KEY_FILE": env.get("CERT_SIGNING_KEY_FILE", ""),
         "CERT_RETIRED_JWKS_FILE": env.get("CERT_RETIRED_JWKS_FILE", ""),
+        # The TrueType fonts embedded in certificate PDFs (`make vendor` installs Be Vietnam Pro from npm).
+        "CERT_FONT_DIR": env.get("CERT_FONT_DIR", str(Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts")),
         # Accounts
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (attendance sheets) are refused above 5 MB
         "PRIVACY_NOTICE_VERSION": "2025-12",

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -50,6 +50,11 @@ def format_time_local(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%H:%M") if value else ""
 
 
+def format_hours(minutes: int | None) -> str:
+    """Minutes as hours with at most one decimal, in the reader's number format (24,5 or 24.5)."""
+    return format_decimal(round((minutes or 0) / 60, 1), format="#,##0.#")
+
+
 def pretty_json(value) -> str:
     """Indented JSON that keeps Vietnamese letters readable (autoescaping still applies)."""
     import json
@@ -77,5 +82,6 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime_local
     app.jinja_env.filters["time"] = format_time_local
     app.jinja_env.filters["pretty_json"] = pretty_json
+    app.jinja_env.filters["hours"] = format_hours
     app.jinja_env.filters["weekday"] = format_weekday
     app.jinja_env.filters["weekday_name"] = weekday_name

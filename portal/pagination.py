@@ -28,3 +28,21 @@ def paginate_rows(select, per_page: int) -> RowPagination:
     """Paginate a select by the request's `page` argument; out-of-range pages are empty, not errors."""
     return RowPagination(select=select, session=db.session(), page=page_number(), per_page=per_page,
                          max_per_page=None, error_out=False, count=True)
+
+
+class ListPage:
+    """A page of an already computed list, with the same attributes the pager macro reads."""
+
+    def __init__(self, items: list, page: int, per_page: int):
+        self.total = len(items)
+        self.per_page = per_page
+        self.pages = max((self.total + per_page - 1) // per_page, 1)
+        self.page = min(page, self.pages)
+        self.items = items[(self.page - 1) * per_page:self.page * per_page]
+        self.has_prev, self.prev_num = self.page > 1, self.page - 1
+        self.has_next, self.next_num = self.page < self.pages, self.page + 1
+
+
+def paginate_list(items: list, per_page: int) -> ListPage:
+    """Paginate a list by the request's `page` argument; past the end shows the last page."""
+    return ListPage(items, page_number(), per_page)

@@ -113,6 +113,7 @@ def seed_demo() -> list[str]:
             lines.append(f"account {email} created")
         logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}")
     lines += _seed_training(campaign)
+    lines += _seed_past_shifts(campaign, password_hash)
     lines += _seed_current_season()
     db.session.commit()
     return lines + logins
@@ -209,3 +210,72 @@ def _seed_training(campaign: Campaign) -> list[str]:
     _get_or_create(CampaignStaff, campaign_id=campaign.id, user_id=leader.id, role="leader")
     _get_or_create(CampaignEnrolment, campaign_id=campaign.id, user_id=student.id)
     return lines
+
+
+# Past volunteers of the 2025 season: (email, name, school, shifts attended, no-shows, trained)
+PAST_VOLUNTEERS = [
+    ("lan.nguyen@example.org", "Nguyễn Thị Lan", "Trường Đại học Luật Hà Nội", 4, 0, True),
+    ("minh.tran@example.org", "Trần Đức Minh", "Học viện Nông nghiệp và Môi trường", 3, 1, True),
+    ("ngoc.le@example.org", "Lê Khánh Ngọc", "Trường Đại học Sư phạm Hà Nội", 2, 0, True),
+    ("quang.pham@example.org", "Phạm Văn Quang", "Trường Đại học Bách khoa Hà Nội", 1, 2, True),
+    ("huong.do@example.org", "Đỗ Thu Hương", "Trường Đại học Khoa học Xã hội và Nhân văn", 3, 0, False),
+]
+
+
+def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
+    """The ended 2025 season's record: volunteers trained, shifts served with check-in and check-out,
+    a few no-shows, and a certificate rule (8 hours, at most one no-show), so a newcomer can issue
+    real certificates: `flask --app wsgi certificates issue --campaign thanh-nien-dong-hanh-2025`."""
+    from datetime import datetime, time, timedelta
+
+    from portal.campaigns.models import CampaignEnrolment
+    from portal.certificates.models import CertificateRule
+    from portal.i18n import LOCAL_TZ
+    from portal.operations.models import Attendance
+    from portal.shifts.models import Booking, Shift
+    from portal.training import signoff
+    from portal.training.models import TrainingModule
+
+    if db.session.scalar(select(Shift.id).where(Shift.campaign_id == campaign.id).limit(1)) is not None:
+        return []
+    trainer = db.session.scalar(select(User).where(User.email == "trainer@example.org"))
+    student = db.session.scalar(select(User).where(User.email == "student@example.org"))
+    points = db.session.scalars(select(ServicePoint).order_by(ServicePoint.id)).all()
+    people = [(student, 5, 0, True)]
+    for email, name, school, attended, no_shows, trained in PAST_VOLUNTEERS:
+        user, created = _get_or_create(User, {
+            "full_name": name, "school": school, "password_hash": password_hash, "password_changed_at": utcnow(),
+            "email_verified_at": utcnow()}, email=email)
+        if created:
+            user.roles.append(UserRole(role="student"))
+            user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                                         purpose=CONSENT_PURPOSE))
+        _get_or_create(CampaignEnrolment, campaign_id=campaign.id, user_id=user.id)
+        people.append((user, attended, no_shows, trained))
+    db.session.flush()
+    modules = db.session.scalars(select(TrainingModule).where(TrainingModule.campaign_id == campaign.id)).all()
+    trained_ids = [user.id for user, _, _, trained in people if trained]
+    for module in modules:
+        signoff.complete(trainer, module, trained_ids, method="session", commit=False)
+    for index, (user, attended, no_shows, _) in enumerate(people):
+        for number in range(attended + no_shows):
+            day_of = campaign.start_date + timedelta(days=2 + index + number * 4)
+            point = points[(index + number) % len(points)]
+            starts = datetime.combine(day_of, time(7, 30), LOCAL_TZ)
+            shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=starts,
+                          ends_at=starts + timedelta(hours=4), capacity=4, booked_count=1,
+                          task_focus="Hướng dẫn hoàn thiện hồ sơ, hỗ trợ kích hoạt VNeID")
+            db.session.add(shift)
+            db.session.flush()
+            booking = Booking(shift_id=shift.id, user_id=user.id, status="booked", source="self")
+            db.session.add(booking)
+            db.session.flush()
+            if number < attended:
+                db.session.add(Attendance(booking_id=booking.id, status="present", check_in_method="leader",
+                                          checked_in_at=starts - timedelta(minutes=10),
+                                          checked_out_at=starts + timedelta(hours=4, minutes=5)))
+            else:
+                db.session.add(Attendance(booking_id=booking.id, status="no_show"))
+    _get_or_create(CertificateRule, {"require_training": True, "min_minutes": 8 * 60, "max_no_shows": 1},
+                   campaign_id=campaign.id)
+    return [f"{len(people)} volunteers of the 2025 season with their shifts and attendance"]

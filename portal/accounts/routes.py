@@ -59,7 +59,7 @@ def signup_done():
     return render_template("accounts/signup_done.html", email=session.get("signup_email", ""))
 
 
-@bp.route("/verify/<token>")
+@bp.route("/account/verify/<token>")
 @access.public
 def verify_email(token):
     """Confirm an email address from the signed link."""
@@ -71,7 +71,7 @@ def verify_email(token):
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/verify/resend", methods=["GET", "POST"])
+@bp.route("/account/verify/resend", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def resend_verification():

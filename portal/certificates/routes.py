@@ -1,11 +1,24 @@
-"""Public routes of the credential mechanism."""
+"""Public routes of the credential mechanism: the keys, the verification page, a code typed by hand."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 
 from portal import access
-from portal.certificates import bp, signing
+from portal.certificates import bp, codes, services, signing
+from portal.certificates.forms import LookupForm
 from portal.extensions import limiter
+
+
+def _verify_limit():
+    return current_app.config["RATELIMIT_VERIFY"]
+
+
+def _private(response):
+    """Verification pages are not for search engines, caches or the next site's Referer."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/.well-known/jwks.json")
@@ -16,3 +29,59 @@ def jwks():
     response = jsonify(signing.jwks())
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@bp.route("/verify")
+@access.public
+@limiter.shared_limit(_verify_limit, scope="verify")
+def lookup():
+    """Type a code by hand: found codes go to their page, others get a clear message."""
+    form = LookupForm(request.args)
+    if "code" not in request.args:
+        return _private(make_response(render_template("certificates/lookup.html", form=form)))
+    if form.validate():
+        code = codes.normalise(form.code.data)
+        if code:
+            return _private(redirect(url_for("certificates.verify", code=code), 303))
+        form.code.errors.append(_bad_code_message())
+    return _private(make_response(render_template("certificates/lookup.html", form=form), 422))
+
+
+def _bad_code_message():
+    from flask_babel import gettext as _
+
+    return _("That is not a certificate code: it has 16 letters and digits, such as 7KQ2-M9XD-4FHT-PW3R.")
+
+
+@bp.route("/verify/<code>")
+@access.public
+@limiter.shared_limit(_verify_limit, scope="verify")
+def verify(code):
+    """The public status of a certificate: valid, revoked, superseded or not found. No JavaScript needed."""
+    credential = services.find(code)
+    if credential is None:
+        page = render_template("certificates/verify.html", credential=None, code=code[:40], form=LookupForm())
+        return _private(make_response(page, 404))
+    if credential.code != code:  # typed in lower case or with hyphens: the one canonical address
+        return _private(redirect(url_for("certificates.verify", code=credential.code), 302))
+    page = render_template("certificates/verify.html", credential=credential, claims=credential.claims,
+                           replacement=services.replacement_of(credential), form=LookupForm(),
+                           masked=services.masked_name(credential.claims["name"]))
+    return _private(make_response(page))
+
+
+@bp.route("/verify/<code>/holder", methods=["POST"])
+@access.public
+@limiter.shared_limit(_verify_limit, scope="verify")
+def holder(code):
+    """The full name, for whoever holds the token from the QR code (sent from the page's #fragment)."""
+    credential = services.find(code)
+    if credential is None:
+        return _private(make_response("", 404))
+    matches = services.token_matches(credential, request.form.get("token", ""))
+    page = render_template("certificates/partials/holder.html", credential=credential, claims=credential.claims,
+                           matches=matches, checked=True, masked=services.masked_name(credential.claims["name"]))
+    return _private(make_response(page))
+
+
+from portal.certificates import routes_admin, routes_student  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """The portal's Ed25519 signing key, compact JWS (alg EdDSA, kid), and the published JWKS."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import warnings
@@ -50,14 +51,19 @@ def _generate(path: Path) -> None:
 
 
 def signing_key() -> OKPKey:
-    """The current private key, with its kid (the RFC 7638 thumbprint)."""
+    """The current private key, with its kid (the RFC 7638 thumbprint); read once per file version."""
     path = _key_path()
     if not path.exists():
         if current_app.config.get("CERT_SIGNING_KEY_FILE"):
             raise SigningKeyMissing(f"CERT_SIGNING_KEY_FILE points to {path}, which does not exist.")
         _generate(path)
+    stamp = (str(path), path.stat().st_mtime_ns)
+    cached = current_app.extensions.get("cert_signing_key")
+    if cached and cached[0] == stamp:
+        return cached[1]
     key = OKPKey.import_key(path.read_bytes())
     key.ensure_kid()
+    current_app.extensions["cert_signing_key"] = (stamp, key)
     return key
 
 
@@ -75,9 +81,35 @@ def jwks() -> dict:
 def sign(claims: dict) -> str:
     """A compact JWS of the claims (canonical JSON), signed with the current key."""
     key = signing_key()
-    payload = json.dumps(claims, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    payload = canonical(claims)
     with _eddsa():
         return jws.serialize_compact({"alg": ALGORITHM, "kid": key.kid}, payload, key, algorithms=[ALGORITHM])
+
+
+def canonical(claims: dict) -> bytes:
+    """The exact bytes we sign: sorted keys, no spaces, UTF-8 (text already NFC)."""
+    return json.dumps(claims, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sign_detached(payload: bytes) -> tuple[str, str]:
+    """A compact JWS with a detached payload (RFC 7515, appendix F): `header..signature`, and its kid.
+
+    The QR code carries only this short token; the server holds the payload (the printed fields).
+    """
+    key = signing_key()
+    with _eddsa():
+        token = jws.serialize_compact({"alg": ALGORITHM, "kid": key.kid}, payload, key, algorithms=[ALGORITHM])
+    header, _, signature = token.split(".")
+    return f"{header}..{signature}", key.kid
+
+
+def verify_detached(token: str, payload: bytes) -> bool:
+    """Tell whether `token` (header..signature) signs exactly `payload` with one of our published keys."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or parts[1] != "" or len(token) > 1000:
+        return False
+    body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+    return verify(f"{parts[0]}.{body}.{parts[2]}") is not None
 
 
 def verify(token: str) -> dict | None:

@@ -25,4 +25,7 @@ def external_url(endpoint: str, **values) -> str:
     base = current_app.config["BASE_URL"]
     if not base:
         base = request.url_root.rstrip("/") if has_request_context() else "http://127.0.0.1:5000"
-    return base + url_for(endpoint, **values)
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    # Commands and workers have no request: build the path from the URL map directly.
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)

@@ -104,13 +104,23 @@ def is_late(record: Attendance, shift: Shift) -> bool:
     return record.checked_in_at is not None and record.checked_in_at > shift.starts_at + LATE_AFTER
 
 
+def served_minutes(adjusted: int | None, checked_in: datetime | None, checked_out: datetime | None,
+                   starts_at: datetime, ends_at: datetime) -> int:
+    """The rule on plain values (for bulk reads): a correction wins, else check-in to check-out
+    bounded by the shift's times, 0 until checked out."""
+    if adjusted is not None:
+        return adjusted
+    if checked_in is None or checked_out is None:
+        return 0
+    start, end = max(checked_in, starts_at), min(checked_out, ends_at)
+    return max(int((end - start).total_seconds() // 60), 0)
+
+
 def computed_minutes(record: Attendance | None, shift: Shift) -> int:
     """Minutes served: check-in to check-out, bounded by the shift's times (0 until checked out)."""
-    if record is None or record.checked_in_at is None or record.checked_out_at is None:
+    if record is None:
         return 0
-    start = max(record.checked_in_at, shift.starts_at)
-    end = min(record.checked_out_at, shift.ends_at)
-    return max(int((end - start).total_seconds() // 60), 0)
+    return served_minutes(None, record.checked_in_at, record.checked_out_at, shift.starts_at, shift.ends_at)
 
 
 def minutes(record: Attendance | None, shift: Shift) -> int:

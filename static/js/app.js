@@ -11,6 +11,18 @@
     }
   }
 
+  // A certificate's QR code carries its signature after "#", which browsers never send to a server.
+  // When present, post it so the server can check it and show the holder's full name.
+  function revealHolder() {
+    var form = document.getElementById("certificate-holder-check");
+    if (!form || location.hash.length < 2 || !window.htmx) {
+      return;
+    }
+    form.querySelector("input[name=token]").value = decodeURIComponent(location.hash.slice(1));
+    htmx.trigger(form, "submit");
+  }
+
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  document.addEventListener("DOMContentLoaded", revealHolder);
   document.addEventListener("htmx:afterSettle", focusErrorSummary);
 })();

@@ -27,9 +27,9 @@ def test_full_journey_from_signup_to_password_reset(client, outbox):
     # Cannot log in before confirming the email.
     response = client.post("/login", data={"email": GOOD["email"], "password": GOOD["password"]})
     assert response.status_code == 422
-    assert "/verify/resend" in response.get_data(as_text=True)
+    assert "/account/verify/resend" in response.get_data(as_text=True)
 
-    verify = link_in(outbox(GOOD["email"])[-1], "/verify/")
+    verify = link_in(outbox(GOOD["email"])[-1], "/account/verify/")
     response = client.get(verify)
     assert response.status_code == 302 and response.headers["Location"] == "/login"
 
@@ -77,8 +77,8 @@ def test_expired_reset_link_is_refused_and_changes_nothing(make_app, make_user, 
 
 def test_tampered_link_is_refused(client, make_user, outbox):
     user = make_user(verified=False)
-    client.post("/verify/resend", data={"email": user.email})
-    verify = link_in(outbox(user.email)[-1], "/verify/")
+    client.post("/account/verify/resend", data={"email": user.email})
+    verify = link_in(outbox(user.email)[-1], "/account/verify/")
     assert client.get(verify[:-3] + "abc").status_code == 400
     db.session.refresh(user)
     assert not user.is_verified

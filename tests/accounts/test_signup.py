@@ -42,7 +42,7 @@ def test_student_signs_up_with_consent_and_gets_a_verification_email(app, client
     assert consent.accepted_at is not None
     (mail,) = outbox("lan.nguyen@example.org")
     assert mail.kind == "verify-email"
-    assert re.search(r"http://portal\.test/verify/\S+", mail.body_text)
+    assert re.search(r"http://portal\.test/account/verify/\S+", mail.body_text)
 
 
 def test_signup_through_htmx_redirects_on_the_client(client):

@@ -82,4 +82,4 @@ def test_without_base_url_a_developer_gets_links_to_the_address_they_use(make_ap
     app = make_app(BASE_URL="")
     with app.app_context():
         app.test_client().post("/signup", data=GOOD, base_url="http://127.0.0.1:5077")
-        assert "http://127.0.0.1:5077/verify/" in outbox()[-1].body_text
+        assert "http://127.0.0.1:5077/account/verify/" in outbox()[-1].body_text

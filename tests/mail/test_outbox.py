@@ -82,7 +82,7 @@ def test_worker_delivers_over_starttls_with_a_verified_certificate(make_app, tls
     assert envelope.rcpt_tos == [GOOD["email"]]
     received = email.message_from_bytes(envelope.content, policy=email.policy.default)
     assert received["Subject"] == "Xác nhận địa chỉ email của bạn trên Đồng hành"
-    assert "http://portal.test/verify/" in received.get_content()
+    assert "http://portal.test/account/verify/" in received.get_content()
     assert received["From"].addresses[0].display_name == "Đồng hành"
 
 

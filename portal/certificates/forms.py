@@ -1,0 +1,54 @@
+"""One form per certificates screen."""
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.forms import BaseForm
+
+
+class RuleForm(BaseForm):
+    """Who earns the campaign's certificate."""
+
+    require_training = BooleanField(_l("Required training modules completed"))
+    min_hours = DecimalField(
+        _l("Minimum attended hours"), [InputRequired(message=_l("Enter the minimum hours (0 for none).")),
+                                       NumberRange(0, 1000, message=_l("Enter a number from 0 to 1000."))],
+        places=None, description=_l("For example 12 or 12.5. At least one attended shift is always needed."))
+    max_no_shows = IntegerField(
+        _l("Most no-shows allowed"), [Optional(), NumberRange(0, 1000, message=_l("Enter a number from 0 to 1000."))],
+        description=_l("Leave empty for no limit."))
+
+
+class IssueForm(BaseForm):
+    """Issue certificates to everyone eligible; before the campaign ends, with a reason."""
+
+    reason = TextAreaField(_l("Reason for issuing before the campaign ends"), [Optional(), Length(max=500)])
+
+
+class ReasonForm(BaseForm):
+    """Revoke or correct a certificate, with a reason."""
+
+    reason = TextAreaField(_l("Reason"), [DataRequired(message=_l("Give a reason (at least 5 characters).")),
+                                          Length(min=5, max=500, message=_l("Give a reason of 5 to 500 characters."))])
+
+
+class LookupForm(BaseForm):
+    """Type a certificate code by hand (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Certificate code"), [DataRequired(message=_l("Enter the code printed on the certificate.")),
+                                                Length(max=40)],
+                       description=_l("16 letters and digits, for example 7KQ2-M9XD-4FHT-PW3R."))
+
+
+class PreviewFilter(BaseForm):
+    """Filter the eligibility preview."""
+
+    class Meta:
+        csrf = False
+
+    show = SelectField(_l("Show"), choices=[("all", _l("Everyone")), ("eligible", _l("Eligible, not issued yet")),
+                                            ("not", _l("Not eligible")), ("issued", _l("Already issued"))],
+                       default="all", validate_choice=False)

@@ -1,0 +1,198 @@
+"""The certificate PDF: A4 landscape, Be Vietnam Pro embedded, a vector QR code; same bytes every time."""
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import qrcode
+from flask import current_app
+from flask_babel import force_locale, gettext
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from portal.certificates.codes import pretty
+
+PAGE_W, PAGE_H = landscape(A4)
+QR_SIZE = 40 * mm  # at least 35 mm, so a phone reads it from arm's length
+INK = Color(0.11, 0.16, 0.28)
+ACCENT = Color(0.70, 0.13, 0.13)
+MUTED = Color(0.35, 0.38, 0.45)
+FONTS = {
+    "Cert": "BeVietnamPro_400Regular.ttf",
+    "Cert-Italic": "BeVietnamPro_400Regular_Italic.ttf",
+    "Cert-SemiBold": "BeVietnamPro_600SemiBold.ttf",
+    "Cert-Bold": "BeVietnamPro_700Bold.ttf",
+}
+
+
+class FontMissing(RuntimeError):
+    """The TrueType fonts were not installed (run `make vendor`)."""
+
+
+def _register_fonts() -> None:
+    """Load the TrueType fonts once per process."""
+    if "Cert" in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(current_app.config["CERT_FONT_DIR"])
+    for name, filename in FONTS.items():
+        path = folder / filename
+        if not path.exists():
+            raise FontMissing(f"{path} is missing: run `make vendor` to install the certificate fonts.")
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+
+
+def tr(locale: str, msgid: str, **values) -> str:
+    """A label in the given language (the paper is bilingual whoever downloads it)."""
+    with force_locale(locale):
+        return _nfc(gettext(msgid, **values))
+
+
+def both(msgid: str, **values) -> tuple[str, str]:
+    """A label in Vietnamese and in English."""
+    return tr("vi", msgid, **values), tr("en", msgid, **values)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _hours(minutes: int, locale: str) -> str:
+    value = f"{round(minutes / 60, 1):g}"
+    return value.replace(".", ",") if locale == "vi" else value
+
+
+def _fit(text: str, font: str, size: float, width: float, smallest: float) -> float:
+    """The largest size from `size` down to `smallest` at which the text fits on one line."""
+    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def _centred(c: Canvas, lines: list[str], font: str, size: float, y: float, leading: float) -> float:
+    c.setFont(font, size)
+    for line in lines:
+        c.drawCentredString(PAGE_W / 2, y, line)
+        y -= leading
+    return y
+
+
+def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """A QR code (error correction Q) drawn as one vector path: each row's dark runs as rectangles."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
+    code.add_data(data.encode())
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    count = len(matrix)
+    module = size / count
+    path = c.beginPath()
+    for row, cells in enumerate(matrix):
+        top = y + size - (row + 1) * module
+        col = 0
+        while col < count:
+            if cells[col]:
+                start = col
+                while col < count and cells[col]:
+                    col += 1
+                path.rect(x + start * module, top, (col - start) * module, module)
+            else:
+                col += 1
+    c.setFillColor(Color(0, 0, 0))
+    c.drawPath(path, stroke=0, fill=1)
+
+
+def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
+    """The PDF of one certificate; deterministic (reportlab's invariant mode, no clock, no randomness)."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
+    name = _nfc(claims["name"])
+    c.setTitle(_nfc(f"{both('Certificate of participation')[0]} · {name}"))
+    c.setAuthor(_nfc(" · ".join(claims["organisers"])))
+    c.setSubject(_nfc(claims["campaign"]))
+    c.setKeywords(pretty(claims["code"]))
+    c.setCreator("Đồng hành")
+
+    # A double frame.
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(2.2)
+    c.rect(12 * mm, 12 * mm, PAGE_W - 24 * mm, PAGE_H - 24 * mm)
+    c.setLineWidth(0.6)
+    c.rect(15 * mm, 15 * mm, PAGE_W - 30 * mm, PAGE_H - 30 * mm)
+
+    width = PAGE_W - 60 * mm
+    c.setFillColor(INK)
+    organisers = [_nfc(o).upper() for o in claims["organisers"]] or ["ĐỒNG HÀNH"]
+    y = _centred(c, simpleSplit("   ·   ".join(organisers), "Cert-SemiBold", 10.5, width),
+                 "Cert-SemiBold", 10.5, PAGE_H - 30 * mm, 14)
+
+    title_vi, title_en = both("Certificate of participation")
+    c.setFillColor(ACCENT)
+    c.setFont("Cert-Bold", 34)
+    c.drawCentredString(PAGE_W / 2, y - 30, _nfc(both("CERTIFICATE")[0]))
+    c.setFillColor(MUTED)
+    c.setFont("Cert-Italic", 12)
+    c.drawCentredString(PAGE_W / 2, y - 48, f"{title_vi} · {title_en}")
+
+    c.setFillColor(INK)
+    intro_vi, intro_en = both("This certifies that")
+    c.setFont("Cert", 12)
+    c.drawCentredString(PAGE_W / 2, y - 78, f"{intro_vi} / {intro_en}")
+    size = _fit(name, "Cert-Bold", 28, width, 14)
+    c.setFont("Cert-Bold", size)
+    c.drawCentredString(PAGE_W / 2, y - 78 - size - 8, name)
+    y = y - 78 - size - 26
+    if claims.get("school"):
+        c.setFont("Cert-SemiBold", 12.5)
+        c.drawCentredString(PAGE_W / 2, y, _nfc(claims["school"]))
+        y -= 22
+
+    start, end = (date.fromisoformat(claims[k]).strftime("%d/%m/%Y") for k in ("start", "end"))
+    took_vi, took_en = both("took part as a volunteer in the campaign “%(campaign)s”, from %(start)s to %(end)s.",
+                            campaign=_nfc(claims["campaign"]), start=start, end=end)
+    y = _centred(c, simpleSplit(took_vi, "Cert", 12, width), "Cert", 12, y, 15)
+    c.setFillColor(MUTED)
+    y = _centred(c, simpleSplit(took_en, "Cert-Italic", 10, width), "Cert-Italic", 10, y, 13) - 8
+
+    c.setFillColor(INK)
+    served = "%(hours)s hours attended in %(shifts)d shifts"
+    c.setFont("Cert-SemiBold", 13)
+    c.drawCentredString(PAGE_W / 2, y, tr("vi", served, hours=_hours(claims["minutes"], "vi"), shifts=claims["shifts"]))
+    c.setFillColor(MUTED)
+    c.setFont("Cert-Italic", 10)
+    c.drawCentredString(PAGE_W / 2, y - 14, tr("en", served, hours=_hours(claims["minutes"], "en"),
+                                                shifts=claims["shifts"]))
+    y -= 32
+    if claims["points"]:
+        c.setFillColor(INK)
+        points = tr("vi", "Service points: %(points)s", points=", ".join(claims["points"]))
+        _centred(c, simpleSplit(points, "Cert", 10.5, width - QR_SIZE * 2)[:3], "Cert", 10.5, y, 13)
+
+    # The foot: issue date and code on the left, the QR code on the right.
+    left, base = 26 * mm, 24 * mm
+    issued = date.fromisoformat(claims["issued"]).strftime("%d/%m/%Y")
+    c.setFillColor(INK)
+    c.setFont("Cert", 10.5)
+    issued_vi, issued_en = both("Issued on %(date)s", date=issued)
+    c.drawString(left, base + 24, f"{issued_vi} · {issued_en}")
+    code_vi, code_en = both("Certificate code")
+    c.drawString(left, base + 10, f"{code_vi} / {code_en}:")
+    c.setFont("Cert-Bold", 14)
+    c.drawString(left, base - 6, pretty(claims["code"]))
+
+    qr_x = PAGE_W - 26 * mm - QR_SIZE
+    qr_drawer(c, url, qr_x, base, QR_SIZE)
+    c.setFont("Cert", 8.5)
+    c.setFillColor(MUTED)
+    scan_vi, scan_en = both("Scan to verify")
+    c.drawRightString(qr_x - 4 * mm, base + 10, f"{scan_vi} · {scan_en}")
+    c.drawRightString(qr_x - 4 * mm, base, url.split("#")[0])
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -1,0 +1,173 @@
+"""Organisers set the rule, preview who qualifies, issue, revoke and correct certificates."""
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal import access, htmx
+from portal.accounts.validation import InvalidInput
+from portal.campaigns.models import Campaign
+from portal.certificates import bp, codes, services
+from portal.certificates.eligibility import has_ended, rule_for, standings
+from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RuleForm
+from portal.certificates.models import Credential
+from portal.extensions import db
+from portal.forms import show_error
+from portal.pagination import paginate_list
+
+FILTERS = {
+    "eligible": lambda s: s.newly_eligible,
+    "not": lambda s: not s.eligible and s.credential is None,
+    "issued": lambda s: s.credential is not None,
+}
+
+
+def _campaign(slug: str) -> Campaign:
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+def _credential(code: str) -> Credential:
+    credential = services.find(code)
+    if credential is None:
+        abort(404)
+    return credential
+
+
+def _rule_form(campaign) -> RuleForm:
+    rule = rule_for(campaign)
+    return RuleForm(data={"require_training": rule.require_training, "min_hours": round(rule.min_minutes / 60, 2),
+                          "max_no_shows": rule.max_no_shows})
+
+
+def _manage(campaign, rule_form=None, issue_form=None, status=200):
+    everyone = standings(campaign)
+    shown = PreviewFilter(request.args)
+    chosen = FILTERS.get(shown.show.data)
+    page = paginate_list([s for s in everyone if chosen is None or chosen(s)], 50)
+    counts = {"enrolled": len(everyone), "eligible": sum(s.eligible for s in everyone),
+              "pending": sum(s.newly_eligible for s in everyone),
+              "issued": sum(s.credential is not None for s in everyone)}
+    return htmx.render("certificates/manage.html", None, status, campaign=campaign, page=page, counts=counts,
+                       rule_form=rule_form or _rule_form(campaign), issue_form=issue_form or IssueForm(),
+                       filter_form=shown, ended=has_ended(campaign), pretty=codes.pretty)
+
+
+@bp.route("/admin/campaigns/<slug>/certificates")
+@access.roles_required("admin")
+def manage(slug):
+    """The rule, the preview of who qualifies and why not, and the issue button."""
+    return _manage(_campaign(slug))
+
+
+@bp.route("/admin/campaigns/<slug>/certificates/rule", methods=["POST"])
+@access.roles_required("admin")
+def save_rule(slug):
+    """Save who earns the certificate; the preview follows at once."""
+    campaign = _campaign(slug)
+    form = RuleForm()
+    if form.validate_on_submit():
+        try:
+            services.set_rule(current_user, campaign, form.require_training.data, form.min_hours.data,
+                              form.max_no_shows.data)
+            flash(_("The certificate rule is saved."), "success")
+            return htmx.redirect(url_for("certificates.manage", slug=slug))
+        except InvalidInput as error:
+            show_error(form, error)
+    return _manage(campaign, rule_form=form, status=422)
+
+
+@bp.route("/admin/campaigns/<slug>/certificates/issue", methods=["POST"])
+@access.roles_required("admin")
+def issue(slug):
+    """Issue to everyone newly eligible: htmx runs it in steps with a progress bar; plain HTML at once."""
+    campaign = _campaign(slug)
+    form = IssueForm()
+    if not form.validate_on_submit():
+        return _manage(campaign, issue_form=form, status=422)
+    done = request.form.get("done", type=int, default=0) or 0
+    try:
+        if htmx.is_fragment_request():
+            step = services.issue_step(current_user, campaign, form.reason.data)
+            done = min(done + len(step.issued), 10**7)
+            return render_template("certificates/partials/progress.html", campaign=campaign, step=step, done=done,
+                                   form=form, total=done + step.remaining)
+        issued = services.issue_all(current_user, campaign, form.reason.data)
+    except InvalidInput as error:
+        show_error(form, error)
+        if htmx.is_fragment_request():
+            return htmx.retarget(htmx.render("certificates/partials/issue_form.html", None, 422, campaign=campaign,
+                                             issue_form=form, ended=has_ended(campaign)), "#certificate-issue",
+                                 "outerHTML")
+        return _manage(campaign, issue_form=form, status=422)
+    flash(_("%(count)d certificates issued.", count=len(issued)), "success")
+    return htmx.redirect(url_for("certificates.manage", slug=slug))
+
+
+@bp.route("/admin/campaigns/<slug>/certificates/issued")
+@access.roles_required("admin")
+def issued(slug):
+    """Every certificate of the campaign, including revoked and superseded ones."""
+    campaign = _campaign(slug)
+    from portal.accounts.models import User
+    from portal.pagination import paginate_rows
+
+    query = (select(Credential, User).join(User, User.id == Credential.user_id)
+             .where(Credential.campaign_id == campaign.id).order_by(User.sort_name, Credential.issued_at))
+    q = (request.args.get("q") or "").strip()[:100]
+    if q:
+        code = codes.normalise(q)
+        query = query.where((Credential.code == code) if code else func.lower(User.full_name).contains(q.lower()))
+    return render_template("certificates/issued.html", campaign=campaign, page=paginate_rows(query, 50), q=q,
+                           pretty=codes.pretty)
+
+
+@bp.route("/admin/certificates/<code>")
+@access.roles_required("admin")
+def show(code):
+    """One certificate for organisers: fields, history, revoke and correct."""
+    credential = _credential(code)
+    return _show(credential)
+
+
+def _show(credential, revoke_form=None, reissue_form=None, status=200):
+    return htmx.render("certificates/show.html", None, status, credential=credential, claims=credential.claims,
+                       replacement=services.replacement_of(credential), pretty=codes.pretty,
+                       revoke_form=revoke_form or ReasonForm(prefix="revoke"),
+                       reissue_form=reissue_form or ReasonForm(prefix="reissue"))
+
+
+@bp.route("/admin/certificates/<code>/revoke", methods=["POST"])
+@access.roles_required("admin")
+def revoke(code):
+    """Revoke with a reason."""
+    credential = _credential(code)
+    form = ReasonForm(prefix="revoke")
+    if form.validate_on_submit():
+        try:
+            services.revoke(current_user, credential, form.reason.data)
+            flash(_("The certificate is revoked. Its page now shows it in red."), "success")
+            return htmx.redirect(url_for("certificates.show", code=credential.code))
+        except InvalidInput as error:
+            show_error(form, error)
+    return _show(credential, revoke_form=form, status=422)
+
+
+@bp.route("/admin/certificates/<code>/reissue", methods=["POST"])
+@access.roles_required("admin")
+def reissue(code):
+    """Correct by reissuing: a new code from today's records; the old one is marked superseded."""
+    credential = _credential(code)
+    form = ReasonForm(prefix="reissue")
+    if form.validate_on_submit():
+        try:
+            replacement = services.reissue(current_user, credential, form.reason.data)
+            flash(_("A corrected certificate was issued with a new code; the old one is marked superseded."), "success")
+            return htmx.redirect(url_for("certificates.show", code=replacement.code))
+        except InvalidInput as error:
+            show_error(form, error)
+    return _show(credential, reissue_form=form, status=422)

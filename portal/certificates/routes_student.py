@@ -1,0 +1,72 @@
+"""Students see, download and share their certificates."""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import abort, make_response, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import access
+from portal.certificates import badges, bp, codes, services
+from portal.certificates.models import Credential
+from portal.core.urls import external_url
+from portal.extensions import db
+
+
+def _own_or_admin(code: str) -> Credential:
+    """Load (404) a credential, then check (403) that it is the student's own or the viewer is an admin."""
+    credential = services.find(code)
+    if credential is None:
+        abort(404)
+    if credential.user_id != current_user.id and not current_user.has_role("admin"):
+        abort(403)
+    return credential
+
+
+def linkedin_url(credential: Credential) -> str:
+    """LinkedIn's "add a licence or certification" form, filled in."""
+    claims = credential.claims
+    issued = credential.issued_at
+    return "https://www.linkedin.com/profile/add?" + urlencode({
+        "startTask": "CERTIFICATION_NAME", "name": claims["campaign"],
+        "organizationName": " · ".join(claims["organisers"]) or "Đồng hành",
+        "issueYear": issued.year, "issueMonth": issued.month,
+        "certUrl": external_url("certificates.verify", code=credential.code), "certId": codes.pretty(credential.code),
+    })
+
+
+@bp.route("/me/certificates")
+@access.roles_required("student")
+def mine():
+    """My certificates, newest first, with download and share links."""
+    credentials = db.session.scalars(select(Credential).where(Credential.user_id == current_user.id)
+                                     .order_by(Credential.issued_at.desc(), Credential.id.desc())).all()
+    return render_template("certificates/mine.html", credentials=credentials, linkedin_url=linkedin_url,
+                           verify_url=services.verify_url, pretty=codes.pretty)
+
+
+@bp.route("/certificates/<code>.pdf")
+@access.signed_in
+def download_pdf(code):
+    """The certificate's PDF (the holder's or, for admins, anyone's)."""
+    credential = _own_or_admin(code)
+    response = make_response(services.pdf_bytes(credential))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/certificates/<code>.json")
+@access.signed_in
+def download_badge(code):
+    """The credential as JSON with Open Badges 3.0 field names."""
+    credential = _own_or_admin(code)
+    body = json.dumps(badges.open_badge(credential), ensure_ascii=False, indent=2)
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
