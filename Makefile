@@ -39,7 +39,7 @@ translations: $(VENV)/.installed
 
 ## extract-messages: refresh the catalogues after changing user-facing text
 extract-messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k _l -k _ln:1,2 -o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel extract --no-location --omit-header -F babel.cfg -k _l -k _ln:1,2 -k both -k tr:2 -o portal/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching -i portal/translations/messages.pot -d portal/translations
 
 instance/.migrated: $(VENV)/.installed $(wildcard migrations/versions/*.py)

@@ -49,6 +49,8 @@ def _init_extensions(app: Flask) -> None:
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         # Writers queue for up to 30 s instead of failing with "database is locked".
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        # A file has no server that could drop the connection: pinging before each use is wasted.
+        options["pool_pre_ping"] = False
     db.init_app(app)
     _sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -88,7 +88,7 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # Flask-Limiter
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": _bool(env.get("RATELIMIT_HEADERS_ENABLED"), True),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
         "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),

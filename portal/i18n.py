@@ -4,18 +4,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SESSION_KEY = "locale"
 
 
 def select_locale() -> str:
-    """Babel's locale selector: the visitor's choice this session, else their account's, else vi."""
+    """Babel's locale selector: ?lang= on a public page (no cookie needed), else the visitor's
+    choice this session, else their account's, else vi."""
     if not has_request_context():  # CLI and background work: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"]:
+        return asked
     chosen = session.get(SESSION_KEY)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -76,8 +81,36 @@ def weekday_name(iso_number) -> str:
     return format_weekday(date(2024, 1, 1) + timedelta(days=int(iso_number) - 1))  # 01/01/2024 was a Monday
 
 
+_CATALOGUES: dict[str, object] = {}
+
+
+def _catalogue(context):
+    """The translations for the language a template renders in (its `lang`), looked up once per
+    language instead of once per string; force_locale (emails) sets `lang` too, so it still works."""
+    lang = context.get("lang")
+    catalogue = _CATALOGUES.get(lang) if lang else None
+    if catalogue is None:
+        from flask_babel import get_translations
+
+        catalogue = get_translations()
+        if lang and lang == current_locale():
+            _CATALOGUES[lang] = catalogue
+    return catalogue
+
+
+@pass_context
+def _template_gettext(context, message):
+    return _catalogue(context).ugettext(message)
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, n):
+    return _catalogue(context).ungettext(singular, plural, n)
+
+
 def init_app(app) -> None:
-    """Register the date filters for templates."""
+    """Register the date filters and the fast gettext for templates."""
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime_local
     app.jinja_env.filters["time"] = format_time_local

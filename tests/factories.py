@@ -127,3 +127,32 @@ def shift_builder():
         return shift
 
     return make_shift
+
+
+def served(campaign, point, user, *, status="present", hours=4, days_ago=10, adjusted_minutes=None):
+    """A past shift the student booked, with its attendance (present with check-in/out, or a no-show)."""
+    from datetime import timedelta
+
+    from portal.operations.models import Attendance
+    from portal.shifts.models import Booking, Shift
+
+    from sqlalchemy import select
+
+    start = (utcnow() - timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
+    shift = db.session.scalar(select(Shift).where(Shift.point_id == point.id, Shift.starts_at == start,
+                                                  Shift.ends_at == start + timedelta(hours=hours)))
+    if shift is None:
+        shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start,
+                      ends_at=start + timedelta(hours=hours), capacity=5, booked_count=0)
+        db.session.add(shift)
+    shift.booked_count += 1
+    db.session.flush()
+    booking = Booking(shift_id=shift.id, user_id=user.id, status="booked")
+    db.session.add(booking)
+    db.session.flush()
+    record = Attendance(booking_id=booking.id, status=status, adjusted_minutes=adjusted_minutes)
+    if status == "present":
+        record.checked_in_at, record.checked_out_at = start, start + timedelta(hours=hours)
+    db.session.add(record)
+    db.session.commit()
+    return booking

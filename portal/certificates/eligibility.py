@@ -119,7 +119,7 @@ def reasons(standing: Standing, rule: CertificateRule) -> list:
     if standing.attended == 0:
         why.append(_l("No shift attended."))
     if standing.minutes < rule.min_minutes:
-        why.append(_l("%(have)s hours attended; %(need)s needed.",
+        why.append(_l("%(have)s hours attended; %(need)s hours needed.",
                       have=format_hours(standing.minutes), need=format_hours(rule.min_minutes)))
     if rule.max_no_shows is not None and standing.no_shows > rule.max_no_shows:
         why.append(_l("%(count)d no-shows; at most %(most)d allowed.", count=standing.no_shows, most=rule.max_no_shows))

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.forms import BaseForm
+from portal.forms import BaseForm, choices
 
 
 class RuleForm(BaseForm):
@@ -49,6 +49,6 @@ class PreviewFilter(BaseForm):
     class Meta:
         csrf = False
 
-    show = SelectField(_l("Show"), choices=[("all", _l("Everyone")), ("eligible", _l("Eligible, not issued yet")),
-                                            ("not", _l("Not eligible")), ("issued", _l("Already issued"))],
+    show = SelectField(_l("Show"), choices=choices([("all", _l("Everyone")), ("eligible", _l("Eligible, not issued yet")),
+                                                    ("not", _l("Not eligible")), ("issued", _l("Already issued"))]),
                        default="all", validate_choice=False)

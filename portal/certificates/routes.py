@@ -6,7 +6,7 @@ from flask import current_app, jsonify, make_response, redirect, render_template
 from portal import access
 from portal.certificates import bp, codes, services, signing
 from portal.certificates.forms import LookupForm
-from portal.extensions import limiter
+from portal.extensions import csrf, limiter
 
 
 def _verify_limit():
@@ -58,24 +58,26 @@ def _bad_code_message():
 @limiter.shared_limit(_verify_limit, scope="verify")
 def verify(code):
     """The public status of a certificate: valid, revoked, superseded or not found. No JavaScript needed."""
-    credential = services.find(code)
+    credential = services.public_record(code)
     if credential is None:
         page = render_template("certificates/verify.html", credential=None, code=code[:40], form=LookupForm())
         return _private(make_response(page, 404))
     if credential.code != code:  # typed in lower case or with hyphens: the one canonical address
         return _private(redirect(url_for("certificates.verify", code=credential.code), 302))
+    replacement = services.replacement_of(credential) if credential.status == "superseded" else None
     page = render_template("certificates/verify.html", credential=credential, claims=credential.claims,
-                           replacement=services.replacement_of(credential), form=LookupForm(),
+                           replacement=replacement, form=LookupForm(),
                            masked=services.masked_name(credential.claims["name"]))
     return _private(make_response(page))
 
 
 @bp.route("/verify/<code>/holder", methods=["POST"])
 @access.public
+@csrf.exempt  # reads only; POST keeps the token out of URLs and logs, and the page sets no cookie
 @limiter.shared_limit(_verify_limit, scope="verify")
 def holder(code):
     """The full name, for whoever holds the token from the QR code (sent from the page's #fragment)."""
-    credential = services.find(code)
+    credential = services.public_record(code)
     if credential is None:
         return _private(make_response("", 404))
     matches = services.token_matches(credential, request.form.get("token", ""))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.validation import InvalidInput
@@ -172,6 +172,37 @@ def find(code_text: str) -> Credential | None:
     return db.session.scalar(select(Credential).where(Credential.code == code))
 
 
+@dataclass(frozen=True)
+class PublicRecord:
+    """What the public verification page needs of a credential, read without the ORM's overhead."""
+
+    id: int
+    code: str
+    claims_json: str
+    signature: str
+    kid: str
+    is_current: bool
+    superseded_at: datetime | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+
+    claims = Credential.claims
+    status = Credential.status
+
+
+_PUBLIC_QUERY = select(*[getattr(Credential, f) for f in PublicRecord.__dataclass_fields__]).where(
+    Credential.code == bindparam("code"))
+
+
+def public_record(code_text: str) -> PublicRecord | None:
+    """The public view of the credential with this code (typed in any case, with or without hyphens)."""
+    code = codes.normalise(code_text)
+    if code is None:
+        return None
+    row = db.session.execute(_PUBLIC_QUERY, {"code": code}).first()
+    return PublicRecord(*row) if row else None
+
+
 def replacement_of(credential: Credential) -> Credential | None:
     """The credential that superseded this one."""
     return db.session.scalar(select(Credential).where(Credential.supersedes_id == credential.id))
@@ -231,7 +262,7 @@ def pdf_bytes(credential: Credential) -> bytes:
     return data
 
 
-def token_matches(credential: Credential, token: str | None) -> bool:
+def token_matches(credential: Credential | PublicRecord, token: str | None) -> bool:
     """The token from the QR signs this record's current fields with one of our keys."""
     return bool(token) and signing.verify_detached(token, credential.claims_json.encode())
 

@@ -18,6 +18,9 @@
     if (!form || location.hash.length < 2 || !window.htmx) {
       return;
     }
+    document.querySelectorAll("a[data-keep-hash]").forEach(function (link) {
+      link.href = link.getAttribute("href") + location.hash;
+    });
     form.querySelector("input[name=token]").value = decodeURIComponent(location.hash.slice(1));
     htmx.trigger(form, "submit");
   }

@@ -62,7 +62,7 @@ def test_catalogue_is_up_to_date_with_the_code(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location", "--omit-header",
-         "-F", "babel.cfg", "-k", "_l", "-k", "_ln:1,2", "-o", str(pot), "."],
+         "-F", "babel.cfg", "-k", "_l", "-k", "_ln:1,2", "-k", "both", "-k", "tr:2", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with pot.open("rb") as handle:

@@ -37,6 +37,11 @@ def test_cookies_are_secure_when_the_site_is_https(make_app, make_user):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 
+# POSTs that change nothing and need no session: the certificate token is posted (not put in a URL)
+# so it stays out of logs, and the public page sets no cookie to hold a CSRF token.
+READ_ONLY_POSTS = {"certificates.holder"}
+
+
 def test_every_post_route_refuses_a_missing_csrf_token(make_app, make_user):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
@@ -46,7 +51,10 @@ def test_every_post_route_refuses_a_missing_csrf_token(make_app, make_user):
         for rule in posts:
             url = rule.build({a: 1 if a.endswith("_id") else "x" for a in rule.arguments})[1]
             response = client.post(url, data={"email": "x@example.org"})
-            assert response.status_code == 400, rule.rule
+            if rule.endpoint in READ_ONLY_POSTS:
+                assert response.status_code in (200, 404), rule.rule
+            else:
+                assert response.status_code == 400, rule.rule
 
 
 def test_csrf_token_in_the_htmx_header_is_accepted(make_app, make_user):

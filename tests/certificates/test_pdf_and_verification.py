@@ -1,0 +1,178 @@
+"""The paper and the public page, checked as a stranger would: scan the QR, check the signature, read."""
+import hashlib
+import io
+import json
+import unicodedata
+
+import jwt
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from portal.certificates import codes, services
+from portal.certificates.pdf import render
+from tests.certificates.conftest import LONG_NAME
+
+
+@pytest.fixture
+def issued(season):
+    campaign, people = season
+    (credential,) = services.issue_all(people["admin"], campaign)
+    return credential, people
+
+
+def _scan(pdf: bytes, dpi: int) -> list[str]:
+    page = pypdfium2.PdfDocument(pdf)[0]
+    image = page.render(scale=dpi / 72).to_pil()
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def _verify_with_pyjwt(client, token: str, payload: bytes) -> dict:
+    """Check the detached JWS with PyJWT against the published JWKS, as an outsider would:
+    put the payload (the printed fields) back between the header and the signature (RFC 7515, F)."""
+    import base64
+
+    head, empty, signature = token.split(".")
+    assert empty == ""
+    token = f"{head}.{base64.urlsafe_b64encode(payload).rstrip(b'=').decode()}.{signature}"
+    header = jwt.get_unverified_header(token)
+    keys = client.get("/.well-known/jwks.json").get_json()["keys"]
+    (jwk,) = [k for k in keys if k["kid"] == header["kid"]]
+    key = jwt.PyJWK(jwk, algorithm="EdDSA")
+    decoded = jwt.api_jws.PyJWS().decode_complete(token, key, algorithms=["EdDSA"])
+    return json.loads(decoded["payload"])
+
+
+def test_the_qr_on_the_paper_leads_to_a_valid_page_and_its_token_verifies_independently(issued, auth, client):
+    credential, people = issued
+    auth.as_(people["eligible"])
+    response = client.get(f"/certificates/{credential.code}.pdf")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    pdf = response.data
+    expected = f"http://portal.test/verify/{credential.code}#{credential.signature}"
+    for dpi in (150, 300):
+        assert _scan(pdf, dpi) == [expected]
+    token = expected.split("#", 1)[1]
+    claims = _verify_with_pyjwt(client, token, credential.claims_json.encode())
+    assert claims["name"] == LONG_NAME and claims["code"] == credential.code
+    page = client.get(expected.split("#")[0].replace("http://portal.test", ""))
+    assert page.status_code == 200 and "verdict--valid" in page.get_data(as_text=True)
+    holder = client.post(f"/verify/{credential.code}/holder", data={"token": token}).get_data(as_text=True)
+    assert LONG_NAME in holder
+
+
+def test_the_pdf_text_holds_the_name_in_nfc_and_the_rendering_is_deterministic(issued, app, auth, client):
+    credential, people = issued
+    auth.as_(people["admin"])
+    pdf = client.get(f"/certificates/{credential.code}.pdf").data
+    text = unicodedata.normalize("NFC", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert LONG_NAME in text and codes.pretty(credential.code) in text
+    assert "Trường Đại học Luật Hà Nội" in text and "0987654321" not in text and "LHN2025001" not in text
+    assert render(credential.claims, services.verify_url(credential)) == pdf
+    from portal.extensions import db
+
+    db.session.refresh(credential)
+    assert credential.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert client.get(f"/certificates/{credential.code}.pdf").data == pdf  # served from the cache
+
+
+def test_a_decomposed_name_is_printed_composed(issued, app):
+    credential, _ = issued
+    claims = dict(credential.claims, name=unicodedata.normalize("NFD", "Nguyễn Thị Lan"))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(claims, "http://portal.test/x"))).pages)
+    assert "Nguyễn Thị Lan" in unicodedata.normalize("NFC", text)
+
+
+def test_without_the_token_the_name_is_masked_and_nothing_personal_shows(issued, client):
+    credential, people = issued
+    response = client.get(f"/verify/{credential.code}")
+    page = response.get_data(as_text=True)
+    assert "N. T. P. T. H. L. K. N." in page and LONG_NAME not in page
+    for private in (people["eligible"].email, "0987654321", "LHN2025001"):
+        assert private not in page
+    assert "Trường Đại học Luật Hà Nội" in page and codes.pretty(credential.code) in page
+    assert response.headers["X-Robots-Tag"].startswith("noindex")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "<script" not in page.split("</head>")[1]  # the body needs no script to say "valid"
+
+
+def test_a_token_with_one_changed_byte_does_not_reveal_the_name(issued, client):
+    credential, _ = issued
+    token = credential.signature
+    flipped = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+    page = client.post(f"/verify/{credential.code}/holder", data={"token": flipped}).get_data(as_text=True)
+    assert LONG_NAME not in page and "N. T. P. T." in page
+    assert "flash--error" in page
+    other = client.post(f"/verify/{credential.code}/holder", data={"token": "garbage"}).get_data(as_text=True)
+    assert LONG_NAME not in other and "flash--error" in other
+
+
+def test_revoked_superseded_and_unknown_codes_each_show_their_state(issued, client):
+    credential, people = issued
+    services.revoke(people["admin"], credential, "Khai man số giờ tham gia")
+    page = client.get(f"/verify/{credential.code}").get_data(as_text=True)
+    assert "verdict--revoked" in page and "Khai man số giờ tham gia" in page
+    # A token that once was genuine still verifies, but the page says revoked.
+    assert "verdict--valid" not in page
+
+    campaign = credential.campaign
+    from portal.certificates.models import Credential
+    from portal.extensions import db
+
+    services.set_rule(people["admin"], campaign, False, 0, None)
+    services.issue_all(people["admin"], campaign)
+    other = db.session.query(Credential).filter(Credential.user_id == people["short"].id).one()
+    replacement = services.reissue(people["admin"], other, "Sửa tên trường")
+    page = client.get(f"/verify/{other.code}").get_data(as_text=True)
+    assert "verdict--superseded" in page and f"/verify/{replacement.code}" in page
+    assert "verdict--valid" in client.get(f"/verify/{replacement.code}").get_data(as_text=True)
+
+    unknown = client.get("/verify/0000000000000000")
+    assert unknown.status_code == 404 and "verdict--unknown" in unknown.get_data(as_text=True)
+
+
+def test_codes_typed_by_hand_are_forgiven_and_junk_gets_a_message(issued, client):
+    credential, _ = issued
+    typed = codes.pretty(credential.code).lower()
+    response = client.get("/verify", query_string={"code": typed})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/verify/{credential.code}")
+    assert client.get(f"/verify/{typed}").headers["Location"].endswith(f"/verify/{credential.code}")
+    junk = client.get("/verify", query_string={"code": "hello"})
+    assert junk.status_code == 422 and "7KQ2-M9XD-4FHT-PW3R" in junk.get_data(as_text=True)
+    assert client.get("/verify").status_code == 200
+
+
+def test_verification_is_rate_limited_per_address(make_app, season):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_VERIFY="3 per minute")
+    client = app.test_client()
+    statuses = [client.get("/verify/0000000000000000").status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
+
+
+def test_students_see_only_their_own_certificates(issued, auth, client, make_user):
+    credential, people = issued
+    auth.as_(people["eligible"])
+    page = client.get("/me/certificates").get_data(as_text=True)
+    assert codes.pretty(credential.code) in page and "linkedin.com/profile/add" in page
+    assert f"/verify/{credential.code}#{credential.signature}" in page
+    badge = client.get(f"/certificates/{credential.code}.json").get_json()
+    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert badge["credentialSubject"]["achievement"]["type"] == ["Achievement"]
+    assert badge["issuer"]["name"].startswith("Thành đoàn Hà Nội") and badge["proof"][0]["jws"] == credential.signature
+    auth.logout()
+    auth.as_(make_user())
+    assert client.get(f"/certificates/{credential.code}.pdf").status_code == 403
+    assert client.get(f"/certificates/{credential.code}.json").status_code == 403
+    assert codes.pretty(credential.code) not in client.get("/me/certificates").get_data(as_text=True)
+
+
+def test_the_public_page_sets_no_cookie_and_switches_language_by_link(issued, client):
+    credential, _ = issued
+    english = client.get(f"/verify/{credential.code}?lang=en")
+    assert "Valid certificate" in english.get_data(as_text=True)
+    assert "Giấy chứng nhận hợp lệ" in client.get(f"/verify/{credential.code}").get_data(as_text=True)
+    assert not english.headers.getlist("Set-Cookie")
+    holder = client.post(f"/verify/{credential.code}/holder?lang=en", data={"token": credential.signature})
+    assert holder.status_code == 200 and not holder.headers.getlist("Set-Cookie")

@@ -1,0 +1,106 @@
+"""Organisers' screens and commands: the rule, the preview, issuing with progress, revoke, correct."""
+from sqlalchemy import func, select
+
+from portal.certificates import codes, services
+from portal.certificates.models import Credential
+from portal.extensions import db
+
+HX = {"HX-Request": "true"}
+
+
+def _count():
+    return db.session.scalar(select(func.count()).select_from(Credential))
+
+
+def test_the_preview_lists_who_qualifies_and_why_not(season, auth, client):
+    campaign, people = season
+    auth.as_(people["admin"])
+    page = client.get(f"/admin/campaigns/{campaign.slug}/certificates").get_data(as_text=True)
+    assert "Phạm Văn Vắng" in page and "Trần Thị Nghỉ" in page
+    only = client.get(f"/admin/campaigns/{campaign.slug}/certificates?show=eligible").get_data(as_text=True)
+    assert "Nguyễn Thị Phương Thảo" in only and "Trần Thị Nghỉ" not in only
+
+
+def test_saving_the_rule_changes_the_preview_and_bad_input_changes_nothing(season, auth, client):
+    campaign, people = season
+    auth.as_(people["admin"])
+    url = f"/admin/campaigns/{campaign.slug}/certificates/rule"
+    bad = client.post(url, data={"require_training": "y", "min_hours": "-3", "max_no_shows": ""})
+    assert bad.status_code == 422
+    assert services.rule_for(campaign).min_minutes == 480
+    ok = client.post(url, data={"min_hours": "2.5", "max_no_shows": ""})
+    assert ok.status_code == 303
+    db.session.expire_all()
+    rule = services.rule_for(campaign)
+    assert (rule.require_training, rule.min_minutes, rule.max_no_shows) == (False, 150, None)
+
+
+def test_issuing_with_htmx_runs_in_steps_with_progress(season, auth, client, monkeypatch):
+    campaign, people = season
+    services.set_rule(people["admin"], campaign, False, 0, None)
+    monkeypatch.setattr(services, "BATCH", 3)
+    monkeypatch.setattr(services.issue_step, "__defaults__", (None, 3))
+    auth.as_(people["admin"])
+    url = f"/admin/campaigns/{campaign.slug}/certificates/issue"
+    first = client.post(url, data={"done": "0"}, headers=HX).get_data(as_text=True)
+    assert _count() == 3 and 'hx-trigger="load' in first and 'value="3"' in first
+    last = client.post(url, data={"done": "3"}, headers=HX).get_data(as_text=True)
+    assert _count() == 4 and 'hx-trigger="load' not in last and "<progress" in last
+
+
+def test_issuing_early_from_the_page_asks_for_a_reason(season, auth, client):
+    from datetime import date, timedelta
+
+    campaign, people = season
+    campaign.status, campaign.end_date = "open", date.today() + timedelta(days=3)
+    db.session.commit()
+    auth.as_(people["admin"])
+    url = f"/admin/campaigns/{campaign.slug}/certificates/issue"
+    refused = client.post(url, data={"reason": ""})
+    assert refused.status_code == 422 and _count() == 0
+    assert client.post(url, data={"reason": "Hồ sơ học bổng cần gấp"}).status_code == 303
+    assert _count() == 1
+
+
+def test_revoke_and_correct_from_the_certificate_page(season, auth, client):
+    campaign, people = season
+    (credential,) = services.issue_all(people["admin"], campaign)
+    auth.as_(people["admin"])
+    page = client.get(f"/admin/certificates/{credential.code}").get_data(as_text=True)
+    assert codes.pretty(credential.code) in page
+    assert client.post(f"/admin/certificates/{credential.code}/reissue", data={"reissue-reason": "x"}).status_code == 422
+    response = client.post(f"/admin/certificates/{credential.code}/reissue", data={"reissue-reason": "Sửa tên trường"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    replacement = services.replacement_of(credential)
+    assert response.headers["Location"].endswith(f"/admin/certificates/{replacement.code}")
+    assert client.post(f"/admin/certificates/{replacement.code}/revoke",
+                       data={"revoke-reason": "Cấp nhầm cho sinh viên"}).status_code == 303
+    db.session.expire_all()
+    assert replacement.status == "revoked" and credential.status == "superseded"
+    listing = client.get(f"/admin/campaigns/{campaign.slug}/certificates/issued").get_data(as_text=True)
+    assert codes.pretty(credential.code) in listing and codes.pretty(replacement.code) in listing
+
+
+def test_only_admins_reach_the_organiser_screens(season, auth, client, make_user):
+    campaign, people = season
+    auth.as_(make_user(role="leader"))
+    assert client.get(f"/admin/campaigns/{campaign.slug}/certificates").status_code == 403
+    assert client.post(f"/admin/campaigns/{campaign.slug}/certificates/issue").status_code == 403
+    assert _count() == 0
+
+
+def test_the_commands_issue_and_write_the_pdf(season, runner, tmp_path):
+    campaign, people = season
+    result = runner.invoke(args=["certificates", "issue", "--campaign", campaign.slug])
+    assert result.exit_code == 0, result.output
+    (credential,) = db.session.scalars(select(Credential)).all()
+    assert codes.pretty(credential.code) in result.output
+    again = runner.invoke(args=["certificates", "issue", "--campaign", campaign.slug])
+    assert again.exit_code == 0 and codes.pretty(credential.code) not in again.output
+    target = tmp_path / "c.pdf"
+    written = runner.invoke(args=["certificates", "pdf", codes.pretty(credential.code).lower(), "--output", str(target)])
+    assert written.exit_code == 0, written.output
+    assert target.read_bytes().startswith(b"%PDF")
+    missing = runner.invoke(args=["certificates", "issue", "--campaign", "no-such-campaign"])
+    assert missing.exit_code != 0 and "no-such-campaign" in missing.output

@@ -1,0 +1,135 @@
+"""Eligibility, issuing (idempotent, early only with a reason), revocation and correction."""
+from datetime import date, timedelta
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from portal.accounts.validation import InvalidInput
+from portal.audit.models import AuditEvent
+from portal.certificates import services, signing
+from portal.certificates.eligibility import standings
+from portal.certificates.models import Credential
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from tests import factories
+
+
+def _by_name(campaign):
+    return {s.user.full_name: s for s in standings(campaign)}
+
+
+def test_the_preview_says_exactly_why_each_student_does_not_qualify(season):
+    campaign, people = season
+    found = {key: s for key, user in people.items() for s in standings(campaign) if s.user.id == user.id}
+    with force_locale("en"):
+        why = {key: [str(r) for r in s.reasons] for key, s in found.items()}
+    assert why["eligible"] == []
+    assert found["eligible"].minutes == 720 and found["eligible"].attended == 3
+    assert found["eligible"].points == {"Điểm phường Hoàn Kiếm", "Điểm xã Gia Lâm"}
+    assert why["untrained"] == ["Required training not completed: Bảo mật thông tin công dân, Kỹ năng ứng xử."]
+    assert why["short"] == ["4 hours attended; 8 hours needed."]
+    assert why["absent"] == ["2 no-shows; at most 1 allowed."]
+    assert why["idle"] == ["No shift attended.", "0 hours attended; 8 hours needed."]
+    with force_locale("vi"):
+        assert str(found["short"].reasons[0]) == "Đã tham gia 4 giờ; cần 8 giờ."
+
+
+def test_a_leaders_correction_counts_instead_of_the_clock(season, make_point):
+    campaign, people = season
+    factories.served(campaign, make_point(), people["short"], adjusted_minutes=270, days_ago=5)
+    standing = _by_name(campaign)["Lê Văn Ngắn"]
+    assert standing.minutes == 240 + 270 and standing.eligible
+
+
+def test_the_rule_can_be_loosened_and_the_preview_follows(season):
+    campaign, people = season
+    services.set_rule(people["admin"], campaign, require_training=False, min_hours=4, max_no_shows=None)
+    eligible = {s.user.full_name for s in standings(campaign) if s.eligible}
+    assert eligible == {"Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc", "Đỗ Thu Hương", "Lê Văn Ngắn", "Phạm Văn Vắng"}
+    with pytest.raises(InvalidInput):
+        services.set_rule(people["admin"], campaign, True, -1, None)
+
+
+def test_issuing_is_idempotent_and_reaches_the_newly_eligible_later(season, make_point):
+    campaign, people = season
+    first = services.issue_all(people["admin"], campaign)
+    assert [c.user_id for c in first] == [people["eligible"].id]
+    assert services.issue_all(people["admin"], campaign) == []
+    factories.served(campaign, make_point(), people["short"], days_ago=3)  # now 8 h
+    second = services.issue_all(people["admin"], campaign)
+    assert [c.user_id for c in second] == [people["short"].id]
+    assert db.session.scalar(select(func.count()).select_from(Credential)) == 2
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "certificate")).all()
+    assert sorted(m.to_email for m in mail) == sorted([people["eligible"].email, people["short"].email])
+    assert "http://portal.test/me/certificates" in mail[0].body_text
+
+
+def test_issuing_in_steps_covers_everyone_once(season, make_user):
+    campaign, people = season
+    services.set_rule(people["admin"], campaign, False, 0, None)
+    step = services.issue_step(people["admin"], campaign, limit=2)
+    assert len(step.issued) == 2 and step.remaining == 2 and step.eligible_total == 4
+    step = services.issue_step(people["admin"], campaign, limit=2)
+    assert len(step.issued) == 2 and step.remaining == 0
+    assert services.issue_step(people["admin"], campaign, limit=2).issued == []
+
+
+def test_before_the_end_issuing_needs_a_recorded_reason(season):
+    campaign, people = season
+    campaign.status, campaign.end_date = "open", date.today() + timedelta(days=5)
+    db.session.commit()
+    with pytest.raises(InvalidInput) as refused:
+        services.issue_all(people["admin"], campaign)
+    assert refused.value.field == "reason"
+    assert db.session.scalar(select(func.count()).select_from(Credential)) == 0
+    (credential,) = services.issue_all(people["admin"], campaign, "Sinh viên cần nộp hồ sơ thực tập sớm")
+    assert credential.early_reason == "Sinh viên cần nộp hồ sơ thực tập sớm"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.issue"))
+    assert event.after["early_reason"] == credential.early_reason and event.actor_id == people["admin"].id
+
+
+def test_the_signature_covers_the_printed_fields_exactly(season):
+    campaign, people = season
+    (credential,) = services.issue_all(people["admin"], campaign)
+    claims = credential.claims
+    assert claims["name"] == "Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc"
+    assert claims["organisers"] == ["Thành đoàn Hà Nội", "Trung tâm Phục vụ hành chính công thành phố Hà Nội"]
+    assert (claims["minutes"], claims["shifts"], claims["start"], claims["end"]) == (720, 3, "2025-12-18", "2026-02-15")
+    assert "phone" not in credential.claims_json and "0987654321" not in credential.claims_json
+    assert signing.verify_detached(credential.signature, credential.claims_json.encode())
+    altered = credential.claims_json.replace("720", "7200").encode()
+    assert not signing.verify_detached(credential.signature, altered)
+
+
+def test_revoking_keeps_the_record_and_blocks_a_new_issue(season):
+    campaign, people = season
+    (credential,) = services.issue_all(people["admin"], campaign)
+    with pytest.raises(InvalidInput):
+        services.revoke(people["admin"], credential, "sai")
+    services.revoke(people["admin"], credential, "Khai man số giờ tham gia")
+    assert credential.status == "revoked" and credential.revoked_by_id == people["admin"].id
+    assert services.issue_all(people["admin"], campaign) == []
+    with pytest.raises(InvalidInput):
+        services.revoke(people["admin"], credential, "Thu hồi lần hai")
+
+
+def test_a_correction_is_a_new_code_and_the_old_one_is_superseded(season):
+    campaign, people = season
+    (old,) = services.issue_all(people["admin"], campaign)
+    people["eligible"].full_name = "Nguyễn Thị Phương Thảo"
+    db.session.commit()
+    new = services.reissue(people["admin"], old, "Sửa họ tên theo căn cước")
+    assert new.code != old.code and old.status == "superseded" and new.status == "valid"
+    assert new.supersedes_id == old.id and services.replacement_of(old) == new
+    assert new.claims["name"] == "Nguyễn Thị Phương Thảo" and old.claims["name"].startswith("Nguyễn Thị Phương Thảo Hoàng")
+    with pytest.raises(InvalidInput):
+        services.reissue(people["admin"], old, "Sửa lần nữa")
+
+
+def test_a_draft_campaign_has_no_certificates(season):
+    campaign, people = season
+    campaign.status = "draft"
+    db.session.commit()
+    with pytest.raises(InvalidInput):
+        services.issue_all(people["admin"], campaign, "Thử nghiệm trước")
