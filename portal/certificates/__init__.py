@@ -2,14 +2,15 @@
 from datetime import date
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("certificates", __name__)
 
 
 @bp.app_template_filter("isodate")
-def isodate(value: str) -> date:
-    """A signed ISO date (yyyy-mm-dd) as a date, for the `date` filter."""
-    return date.fromisoformat(value)
+def isodate(value: str) -> str:
+    """A signed ISO date (yyyy-mm-dd) as printed: dd/mm/yyyy."""
+    return date.fromisoformat(value).strftime("%d/%m/%Y")
 
 
 @bp.app_template_filter("pretty_code")
@@ -18,6 +19,44 @@ def pretty_code(value: str) -> str:
     from portal.certificates.codes import pretty
 
     return pretty(value)
+
+
+@bp.app_template_global("chrome")
+def chrome(part: str):
+    """The public pages' head links, masthead or footer: the same for every visitor in a language,
+    so rendered once per language and kept (re-rendered each time in debug, where templates change)."""
+    from flask import current_app, render_template
+    from markupsafe import Markup
+
+    from portal.i18n import current_locale
+
+    key = (part, current_locale())
+    cache = current_app.extensions.setdefault("certificate_chrome", {})
+    if key not in cache or current_app.debug:
+        cache[key] = Markup(render_template(f"certificates/chrome/{part}.html"))
+    return cache[key]
+
+
+FIELD_LABELS = {
+    "awarded_to": _l("Awarded to"), "school": _l("School"), "campaign": _l("Campaign"),
+    "organisers": _l("Organisers"), "dates": _l("Campaign dates"), "hours": _l("Attended hours"),
+    "shifts": _l("Shifts"), "points": _l("Points served"), "issued": _l("Issued on"),
+    "code": _l("Certificate code"), "signed_by": _l("Signed by"),
+}
+
+
+@bp.app_template_global("field_labels")
+def field_labels() -> dict[str, str]:
+    """The names of a certificate's printed fields in the current language, translated once per language."""
+    from flask import current_app
+
+    from portal.i18n import current_locale
+
+    cache = current_app.extensions.setdefault("certificate_labels", {})
+    lang = current_locale()
+    if lang not in cache:
+        cache[lang] = {key: str(label) for key, label in FIELD_LABELS.items()}
+    return cache[lang]
 
 
 from portal.certificates import routes  # noqa: E402,F401

@@ -199,7 +199,8 @@ def public_record(code_text: str) -> PublicRecord | None:
     code = codes.normalise(code_text)
     if code is None:
         return None
-    row = db.session.execute(_PUBLIC_QUERY, {"code": code}).first()
+    with db.engine.connect() as connection:  # one read, no ORM session to set up and tear down
+        row = connection.execute(_PUBLIC_QUERY, {"code": code}).first()
     return PublicRecord(*row) if row else None
 
 
