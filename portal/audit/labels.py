@@ -21,6 +21,8 @@ ACTIONS = {
     "attendance.adjust": _l("Hours corrected"), "activity_log.save": _l("Activity log saved"),
     "activity_categories.save": _l("Activity categories edited"), "feedback.create": _l("Feedback recorded"),
     "feedback.status": _l("Feedback status changed"), "volunteer.rate": _l("Volunteer rated"),
+    "certificate_rule.save": _l("Certificate rule saved"), "certificate.issue": _l("Certificates issued"),
+    "certificate.revoke": _l("Certificate revoked"), "certificate.reissue": _l("Certificate corrected"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),
@@ -28,4 +30,5 @@ TARGETS = {
     "shift_template": _l("Shift template"), "shift": _l("Shift"), "booking": _l("Booking"),
     "service_point": _l("Service point"), "attendance": _l("Attendance"), "activity_log": _l("Activity log"),
     "citizen_feedback": _l("Citizens' feedback"), "volunteer_rating": _l("Volunteer rating"),
+    "credential": _l("Certificate"),
 }

@@ -130,24 +130,24 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     c.setFillColor(INK)
     organisers = [_nfc(o).upper() for o in claims["organisers"]] or ["ĐỒNG HÀNH"]
     y = _centred(c, simpleSplit("   ·   ".join(organisers), "Cert-SemiBold", 10.5, width),
-                 "Cert-SemiBold", 10.5, PAGE_H - 30 * mm, 14)
+                 "Cert-SemiBold", 10.5, PAGE_H - 33 * mm, 14)
 
     title_vi, title_en = both("Certificate of participation")
     c.setFillColor(ACCENT)
     c.setFont("Cert-Bold", 34)
-    c.drawCentredString(PAGE_W / 2, y - 30, _nfc(both("CERTIFICATE")[0]))
+    c.drawCentredString(PAGE_W / 2, y - 34, _nfc(both("CERTIFICATE")[0]))
     c.setFillColor(MUTED)
     c.setFont("Cert-Italic", 12)
-    c.drawCentredString(PAGE_W / 2, y - 48, f"{title_vi} · {title_en}")
+    c.drawCentredString(PAGE_W / 2, y - 54, f"{title_vi} · {title_en}")
 
     c.setFillColor(INK)
     intro_vi, intro_en = both("This certifies that")
     c.setFont("Cert", 12)
-    c.drawCentredString(PAGE_W / 2, y - 78, f"{intro_vi} / {intro_en}")
+    c.drawCentredString(PAGE_W / 2, y - 90, f"{intro_vi} / {intro_en}")
     size = _fit(name, "Cert-Bold", 28, width, 14)
     c.setFont("Cert-Bold", size)
-    c.drawCentredString(PAGE_W / 2, y - 78 - size - 8, name)
-    y = y - 78 - size - 26
+    c.drawCentredString(PAGE_W / 2, y - 90 - size - 10, name)
+    y = y - 90 - size - 30
     if claims.get("school"):
         c.setFont("Cert-SemiBold", 12.5)
         c.drawCentredString(PAGE_W / 2, y, _nfc(claims["school"]))
@@ -158,7 +158,7 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
                             campaign=_nfc(claims["campaign"]), start=start, end=end)
     y = _centred(c, simpleSplit(took_vi, "Cert", 12, width), "Cert", 12, y, 15)
     c.setFillColor(MUTED)
-    y = _centred(c, simpleSplit(took_en, "Cert-Italic", 10, width), "Cert-Italic", 10, y, 13) - 8
+    y = _centred(c, simpleSplit(took_en, "Cert-Italic", 10, width), "Cert-Italic", 10, y, 13) - 14
 
     c.setFillColor(INK)
     served = "%(hours)s hours attended in %(shifts)d shifts"
@@ -168,7 +168,7 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     c.setFont("Cert-Italic", 10)
     c.drawCentredString(PAGE_W / 2, y - 14, tr("en", served, hours=_hours(claims["minutes"], "en"),
                                                 shifts=claims["shifts"]))
-    y -= 32
+    y -= 38
     if claims["points"]:
         c.setFillColor(INK)
         points = tr("vi", "Service points: %(points)s", points=", ".join(claims["points"]))

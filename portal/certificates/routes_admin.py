@@ -40,7 +40,9 @@ def _credential(code: str) -> Credential:
 
 def _rule_form(campaign) -> RuleForm:
     rule = rule_for(campaign)
-    return RuleForm(data={"require_training": rule.require_training, "min_hours": round(rule.min_minutes / 60, 2),
+    hours = rule.min_minutes / 60
+    return RuleForm(data={"require_training": rule.require_training,
+                          "min_hours": int(hours) if hours == int(hours) else round(hours, 2),
                           "max_no_shows": rule.max_no_shows})
 
 

@@ -104,3 +104,12 @@ def test_the_commands_issue_and_write_the_pdf(season, runner, tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
     missing = runner.invoke(args=["certificates", "issue", "--campaign", "no-such-campaign"])
     assert missing.exit_code != 0 and "no-such-campaign" in missing.output
+
+
+def test_the_demo_season_lets_a_newcomer_issue_real_certificates(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["certificates", "issue", "--campaign", "thanh-nien-dong-hanh-2025"])
+    assert result.exit_code == 0, result.output
+    names = {c.claims["name"] for c in db.session.scalars(select(Credential))}
+    assert names == {"Nguyễn Văn An", "Nguyễn Thị Lan", "Trần Đức Minh", "Lê Khánh Ngọc"}
+    assert result.output.count("-") >= 3 * 4  # four printed codes
