@@ -71,9 +71,10 @@ test-postgres:
 	PORTAL_TEST_DB=postgresql $(PYTEST)
 
 ## bench: the benchmarks (figures on each one's last line); PostgreSQL from BENCH_DATABASE_URL
-bench: $(VENV)/.installed translations
+bench: $(VENV)/.installed static/vendor/.installed translations
 	$(PY) bench/training_signoff.py
 	$(PY) bench/booking_rush.py
+	$(PY) bench/certificates.py
 
 ## serve-gunicorn: the production server, locally (SECRET_KEY and DATABASE_URL from the environment)
 serve-gunicorn: setup
