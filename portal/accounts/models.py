@@ -24,10 +24,15 @@ STUDENT_ID_MAX = 40
 CHAPTER_MAX = 200
 
 
+def fold(text: str) -> str:
+    """Lower case without accents (đ → d), for sorting and searching Vietnamese names."""
+    decomposed = unicodedata.normalize("NFD", (text or "").lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def sort_key(full_name: str) -> str:
     """Key that orders Vietnamese names by given name, then family and middle names."""
-    decomposed = unicodedata.normalize("NFD", (full_name or "").lower().replace("đ", "d"))
-    words = "".join(c for c in decomposed if not unicodedata.combining(c)).split()
+    words = fold(full_name).split()
     return " ".join(words[-1:] + words[:-1])
 
 

@@ -69,6 +69,20 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def person_filter(query: str):
+    """A SQL condition matching people by name (every word, in any order, accents and case ignored,
+    as Python folds them, so SQLite and PostgreSQL agree), or by email or student ID."""
+    from sqlalchemy import and_, or_
+
+    from portal.accounts.models import fold
+
+    words = fold(nfc(query)).split()[:8]
+    typed = nfc(query).strip().lower()
+    return or_(and_(*(User.sort_name.contains(word, autoescape=True) for word in words)) if words else False,
+               func.lower(User.email).contains(typed, autoescape=True),
+               func.lower(User.student_code).contains(typed, autoescape=True))
+
+
 def find_student(who: str) -> User | None:
     """A person by email (any case) or student ID, as a leader types it at the point."""
     who = (who or "").strip()

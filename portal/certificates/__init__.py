@@ -41,21 +41,33 @@ FIELD_LABELS = {
     "awarded_to": _l("Awarded to"), "school": _l("School"), "campaign": _l("Campaign"),
     "organisers": _l("Organisers"), "dates": _l("Campaign dates"), "hours": _l("Attended hours"),
     "shifts": _l("Shifts"), "points": _l("Points served"), "issued": _l("Issued on"),
-    "code": _l("Certificate code"), "signed_by": _l("Signed by"),
+    "code": _l("Certificate code"), "signed_by": _l("Signed by"), "host": _l("Host organisation"),
+    "document": _l("Document"), "kind_participation": _l("Certificate of participation"),
+    "kind_referral": _l("Internship referral letter"), "kind_commendation": _l("Commendation"),
+    "valid_participation": _l("Valid certificate"), "valid_referral": _l("Valid referral letter"),
+    "valid_commendation": _l("Valid commendation"),
 }
 
 
+FIELD_LABELS.update({
+    "banner_revoked": _l("Revoked"), "banner_superseded": _l("Superseded"), "banner_unknown": _l("Not found"),
+})
+
+
 @bp.app_template_global("field_labels")
-def field_labels() -> dict[str, str]:
-    """The names of a certificate's printed fields in the current language, translated once per language."""
+def field_labels(lang: str | None = None) -> dict[str, str]:
+    """The names of a certificate's printed fields and statuses in a language (the current one by
+    default), translated once per language."""
     from flask import current_app
+    from flask_babel import force_locale
 
     from portal.i18n import current_locale
 
     cache = current_app.extensions.setdefault("certificate_labels", {})
-    lang = current_locale()
+    lang = lang or current_locale()
     if lang not in cache:
-        cache[lang] = {key: str(label) for key, label in FIELD_LABELS.items()}
+        with force_locale(lang):
+            cache[lang] = {key: str(label) for key, label in FIELD_LABELS.items()}
     return cache[lang]
 
 

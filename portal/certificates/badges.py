@@ -22,8 +22,10 @@ def open_badge(credential: Credential) -> dict:
     claims = credential.claims
     page = external_url("certificates.verify", code=credential.code)
     home = external_url("core.home").rstrip("/")
+    from portal.certificates import FIELD_LABELS
+
     with force_locale("vi"):
-        title = gettext("Certificate of participation")
+        title = str(FIELD_LABELS[f"kind_{claims.get('kind', 'participation')}"])
         narrative = gettext("%(hours)s hours attended in %(shifts)d shifts",
                             hours=format_hours(claims["minutes"]), shifts=claims["shifts"])
     return {
@@ -42,7 +44,8 @@ def open_badge(credential: Credential) -> dict:
             "achievement": {
                 "id": f"{home}/campaigns/{credential.campaign.slug}#certificate",
                 "type": ["Achievement"],
-                "achievementType": "Certificate",
+                "achievementType": {"participation": "CommunityService", "commendation": "Award",
+                                    "referral": "Achievement"}.get(claims.get("kind"), "Achievement"),
                 "name": f"{title} · {claims['campaign']}",
                 "description": claims["campaign"],
                 "criteria": {"narrative": narrative},

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 LENGTH = 16  # 16 symbols x 5 bits = 80 bits
@@ -19,8 +20,9 @@ def pretty(code: str) -> str:
 
 
 def normalise(typed: str) -> str | None:
-    """Read a typed code case-insensitively, with or without hyphens or spaces; None if it cannot be one."""
-    cleaned = "".join(ch for ch in (typed or "").upper() if ch not in "- \t")
+    """Read a typed code case-insensitively, with or without separators; None if it cannot be one."""
+    # Separators of any kind (hyphens, en dashes, dots, non-breaking spaces) are ignored.
+    cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", typed or "").upper() if ch.isalnum())
     cleaned = "".join(_READ_AS.get(ch, ch) for ch in cleaned)
     if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None

@@ -56,7 +56,7 @@ def has_ended(campaign: Campaign, today: date | None = None) -> bool:
 
 
 def standings(campaign: Campaign, user_ids: list[int] | None = None) -> list[Standing]:
-    """Every enrolled student (or the given ones), sorted by name, in five queries whatever their number."""
+    """Every enrolled student (or the given ones), sorted by name, in a fixed number of queries whatever their number."""
     query = (select(User).join(CampaignEnrolment, CampaignEnrolment.user_id == User.id)
              .where(CampaignEnrolment.campaign_id == campaign.id).order_by(User.sort_name, User.id))
     if user_ids is not None:
@@ -114,13 +114,19 @@ def standings(campaign: Campaign, user_ids: list[int] | None = None) -> list[Sta
 def reasons(standing: Standing, rule: CertificateRule) -> list:
     """Why a student does not qualify (empty when they do), in words."""
     why = []
+    if not standing.user.is_active_account:
+        why.append(_l("The account is deactivated."))
     if standing.missing_modules:
         why.append(_l("Required training not completed: %(modules)s.", modules=", ".join(standing.missing_modules)))
     if standing.attended == 0:
         why.append(_l("No shift attended."))
     if standing.minutes < rule.min_minutes:
-        why.append(_l("%(have)s hours attended; %(need)s hours needed.",
-                      have=format_hours(standing.minutes), need=format_hours(rule.min_minutes)))
+        have, need = format_hours(standing.minutes), format_hours(rule.min_minutes)
+        if have == need:  # 479 against 480 minutes: say it in minutes, not "8 hours; 8 needed"
+            why.append(_l("%(have)d minutes attended; %(need)d minutes needed.",
+                          have=standing.minutes, need=rule.min_minutes))
+        else:
+            why.append(_l("%(have)s hours attended; %(need)s hours needed.", have=have, need=need))
     if rule.max_no_shows is not None and standing.no_shows > rule.max_no_shows:
         why.append(_l("%(count)d no-shows; at most %(most)d allowed.", count=standing.no_shows, most=rule.max_no_shows))
     return why

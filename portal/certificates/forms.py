@@ -1,9 +1,15 @@
 """One form per certificates screen."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from portal.forms import BaseForm, choices
+
+
+def finite(form, field):
+    """Refuse NaN and infinities, which NumberRange cannot compare."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Enter a number from 0 to 1000."))
 
 
 class RuleForm(BaseForm):
@@ -11,7 +17,7 @@ class RuleForm(BaseForm):
 
     require_training = BooleanField(_l("Required training modules completed"))
     min_hours = DecimalField(
-        _l("Minimum attended hours"), [InputRequired(message=_l("Enter the minimum hours (0 for none).")),
+        _l("Minimum attended hours"), [InputRequired(message=_l("Enter the minimum hours (0 for none).")), finite,
                                        NumberRange(0, 1000, message=_l("Enter a number from 0 to 1000."))],
         places=None, description=_l("For example 12 or 12.5. At least one attended shift is always needed."))
     max_no_shows = IntegerField(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from portal.core.types import UTCDateTime, utcnow
 from portal.extensions import db
 
-KINDS = ("participation",)
+KINDS = ("participation", "referral", "commendation")
 
 
 class CertificateRule(db.Model):
@@ -72,7 +72,7 @@ class Credential(db.Model):
     supersedes = relationship("Credential", remote_side=[id], foreign_keys=[supersedes_id])
 
     __table_args__ = (
-        CheckConstraint("kind IN ('participation')", name="kind"),
+        CheckConstraint("kind IN ('participation', 'referral', 'commendation')", name="kind"),
         CheckConstraint("(revoked_at IS NULL) = (revoke_reason IS NULL)", name="revocation"),
         # One current credential of a kind per student and campaign.
         Index("uq_credentials_current", "kind", "campaign_id", "user_id", unique=True,

@@ -9,6 +9,7 @@ from pathlib import Path
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -59,6 +60,48 @@ def both(msgid: str, **values) -> tuple[str, str]:
     return tr("vi", msgid, **values), tr("en", msgid, **values)
 
 
+def both_of(text) -> tuple[str, str]:
+    """A lazy string (with its values) in Vietnamese and in English."""
+    result = []
+    for locale in ("vi", "en"):
+        with force_locale(locale):
+            result.append(_nfc(str(text)))
+    return result[0], result[1]
+
+
+# What each kind of credential says; the layout is shared (one mechanism, three documents).
+KIND_TEXTS = {
+    "participation": {
+        "title": lambda c: _l("CERTIFICATE"),
+        "subtitle": lambda c: _l("Certificate of participation"),
+        "intro": lambda c: _l("This certifies that"),
+        "body": lambda c: _l("took part as a volunteer in the campaign “%(campaign)s”, from %(start)s to %(end)s.",
+                             campaign=c["campaign"], start=_day(c["start"]), end=_day(c["end"])),
+    },
+    "commendation": {
+        "title": lambda c: _l("COMMENDATION"),
+        "subtitle": lambda c: _l("Commendation for an outstanding volunteer"),
+        "intro": lambda c: _l("Awarded to"),
+        "body": lambda c: _l("for an outstanding contribution as a volunteer in the campaign “%(campaign)s”, "
+                             "from %(start)s to %(end)s.",
+                             campaign=c["campaign"], start=_day(c["start"]), end=_day(c["end"])),
+    },
+    "referral": {
+        "title": lambda c: _l("INTERNSHIP REFERRAL"),
+        "subtitle": lambda c: _l("Letter of referral for an internship"),
+        "intro": lambda c: _l("The organisers refer"),
+        "body": lambda c: _l("who volunteered in the campaign “%(campaign)s” from %(start)s to %(end)s, "
+                             "to %(host)s for an internship.",
+                             campaign=c["campaign"], start=_day(c["start"]), end=_day(c["end"]),
+                             host=c.get("host", "")),
+    },
+}
+
+
+def _day(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -73,6 +116,21 @@ def _fit(text: str, font: str, size: float, width: float, smallest: float) -> fl
     while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
         size -= 0.5
     return size
+
+
+def _points_lines(points: list[str], width: float, most: int = 4) -> tuple[float, list[str]]:
+    """The service points in at most `most` lines: smaller type first, then "and N more"."""
+    for size in (10.5, 9.5, 8.5):
+        lines = simpleSplit(tr("vi", "Service points: %(points)s", points=", ".join(points)), "Cert", size, width)
+        if len(lines) <= most:
+            return size, lines
+    for shown in range(len(points) - 1, 0, -1):
+        text = tr("vi", "Service points: %(points)s", points=", ".join(points[:shown]))
+        text += " " + tr("vi", "and %(count)d more", count=len(points) - shown)
+        lines = simpleSplit(text, "Cert", 8.5, width)
+        if len(lines) <= most:
+            return 8.5, lines
+    return 8.5, lines[:most]
 
 
 def _centred(c: Canvas, lines: list[str], font: str, size: float, y: float, leading: float) -> float:
@@ -113,7 +171,7 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
     name = _nfc(claims["name"])
-    c.setTitle(_nfc(f"{both('Certificate of participation')[0]} · {name}"))
+    c.setTitle(_nfc(f"{both_of(KIND_TEXTS[claims.get('kind', 'participation')]['subtitle'](claims))[0]} · {name}"))
     c.setAuthor(_nfc(" · ".join(claims["organisers"])))
     c.setSubject(_nfc(claims["campaign"]))
     c.setKeywords(pretty(claims["code"]))
@@ -132,30 +190,28 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     y = _centred(c, simpleSplit("   ·   ".join(organisers), "Cert-SemiBold", 10.5, width),
                  "Cert-SemiBold", 10.5, PAGE_H - 33 * mm, 14)
 
-    title_vi, title_en = both("Certificate of participation")
+    texts = {key: both_of(make(claims)) for key, make in KIND_TEXTS[claims.get("kind", "participation")].items()}
+    title_vi, title_en = texts["subtitle"]
     c.setFillColor(ACCENT)
     c.setFont("Cert-Bold", 34)
-    c.drawCentredString(PAGE_W / 2, y - 34, _nfc(both("CERTIFICATE")[0]))
+    c.drawCentredString(PAGE_W / 2, y - 34, texts["title"][0])
     c.setFillColor(MUTED)
     c.setFont("Cert-Italic", 12)
     c.drawCentredString(PAGE_W / 2, y - 54, f"{title_vi} · {title_en}")
 
     c.setFillColor(INK)
-    intro_vi, intro_en = both("This certifies that")
+    intro_vi, intro_en = texts["intro"]
     c.setFont("Cert", 12)
     c.drawCentredString(PAGE_W / 2, y - 90, f"{intro_vi} / {intro_en}")
-    size = _fit(name, "Cert-Bold", 28, width, 14)
-    c.setFont("Cert-Bold", size)
-    c.drawCentredString(PAGE_W / 2, y - 90 - size - 10, name)
-    y = y - 90 - size - 30
+    size = _fit(name, "Cert-Bold", 28, width, 16)
+    lines = simpleSplit(name, "Cert-Bold", size, width)  # a very long name takes two lines
+    y = _centred(c, lines, "Cert-Bold", size, y - 90 - size - 10, size + 4) - 16
     if claims.get("school"):
-        c.setFont("Cert-SemiBold", 12.5)
-        c.drawCentredString(PAGE_W / 2, y, _nfc(claims["school"]))
-        y -= 22
+        school = _nfc(claims["school"])
+        size = _fit(school, "Cert-SemiBold", 12.5, width, 9)
+        y = _centred(c, simpleSplit(school, "Cert-SemiBold", size, width), "Cert-SemiBold", size, y, size + 3) - 7
 
-    start, end = (date.fromisoformat(claims[k]).strftime("%d/%m/%Y") for k in ("start", "end"))
-    took_vi, took_en = both("took part as a volunteer in the campaign “%(campaign)s”, from %(start)s to %(end)s.",
-                            campaign=_nfc(claims["campaign"]), start=start, end=end)
+    took_vi, took_en = texts["body"]
     y = _centred(c, simpleSplit(took_vi, "Cert", 12, width), "Cert", 12, y, 15)
     c.setFillColor(MUTED)
     y = _centred(c, simpleSplit(took_en, "Cert-Italic", 10, width), "Cert-Italic", 10, y, 13) - 14
@@ -171,8 +227,8 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     y -= 38
     if claims["points"]:
         c.setFillColor(INK)
-        points = tr("vi", "Service points: %(points)s", points=", ".join(claims["points"]))
-        _centred(c, simpleSplit(points, "Cert", 10.5, width - QR_SIZE * 2)[:3], "Cert", 10.5, y, 13)
+        size, lines = _points_lines(claims["points"], width - QR_SIZE * 2)
+        _centred(c, lines, "Cert", size, y, size + 2.5)
 
     # The foot: issue date and code on the left, the QR code on the right.
     left, base = 26 * mm, 24 * mm

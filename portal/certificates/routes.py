@@ -13,6 +13,12 @@ def _verify_limit():
     return current_app.config["RATELIMIT_VERIFY"]
 
 
+def _lang() -> str | None:
+    """The ?lang= a visitor chose, kept across our redirects (None: the default)."""
+    asked = request.args.get("lang")
+    return asked if asked in current_app.config["LANGUAGES"] else None
+
+
 def _private(response):
     """Verification pages are not for search engines, caches or the next site's Referer."""
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -42,7 +48,7 @@ def lookup():
     if form.validate():
         code = codes.normalise(form.code.data)
         if code:
-            return _private(redirect(url_for("certificates.verify", code=code), 303))
+            return _private(redirect(url_for("certificates.verify", code=code, lang=_lang()), 303))
         form.code.errors.append(_bad_code_message())
     return _private(make_response(render_template("certificates/lookup.html", form=form), 422))
 
@@ -63,7 +69,7 @@ def verify(code):
         page = render_template("certificates/verify.html", credential=None, code=code[:40], form=LookupForm())
         return _private(make_response(page, 404))
     if credential.code != code:  # typed in lower case or with hyphens: the one canonical address
-        return _private(redirect(url_for("certificates.verify", code=credential.code), 302))
+        return _private(redirect(url_for("certificates.verify", code=credential.code, lang=_lang()), 302))
     replacement = services.replacement_of(credential) if credential.status == "superseded" else None
     page = render_template("certificates/verify.html", credential=credential, claims=credential.claims,
                            replacement=replacement, form=LookupForm(),

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import access, htmx
+from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
 from portal.campaigns.models import Campaign
 from portal.certificates import bp, codes, services
@@ -90,7 +91,7 @@ def issue(slug):
     campaign = _campaign(slug)
     form = IssueForm()
     if not form.validate_on_submit():
-        return _manage(campaign, issue_form=form, status=422)
+        return _issue_refused(campaign, form)
     done = request.form.get("done", type=int, default=0) or 0
     try:
         if htmx.is_fragment_request():
@@ -101,13 +102,17 @@ def issue(slug):
         issued = services.issue_all(current_user, campaign, form.reason.data)
     except InvalidInput as error:
         show_error(form, error)
-        if htmx.is_fragment_request():
-            return htmx.retarget(htmx.render("certificates/partials/issue_form.html", None, 422, campaign=campaign,
-                                             issue_form=form, ended=has_ended(campaign)), "#certificate-issue",
-                                 "outerHTML")
-        return _manage(campaign, issue_form=form, status=422)
+        return _issue_refused(campaign, form)
     flash(_("%(count)d certificates issued.", count=len(issued)), "success")
     return htmx.redirect(url_for("certificates.manage", slug=slug))
+
+
+def _issue_refused(campaign, form):
+    """The issue form again with its message: the card alone for htmx, else the whole page."""
+    if htmx.is_fragment_request():
+        return htmx.retarget(htmx.render("certificates/partials/issue_form.html", None, 422, campaign=campaign,
+                                         issue_form=form, ended=has_ended(campaign)), "#certificate-issue", "outerHTML")
+    return _manage(campaign, issue_form=form, status=422)
 
 
 @bp.route("/admin/campaigns/<slug>/certificates/issued")
@@ -123,7 +128,7 @@ def issued(slug):
     q = (request.args.get("q") or "").strip()[:100]
     if q:
         code = codes.normalise(q)
-        query = query.where((Credential.code == code) if code else func.lower(User.full_name).contains(q.lower()))
+        query = query.where((Credential.code == code) if code else person_filter(q))
     return render_template("certificates/issued.html", campaign=campaign, page=paginate_rows(query, 50), q=q,
                            pretty=codes.pretty)
 

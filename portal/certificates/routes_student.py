@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import abort, make_response, render_template
@@ -28,7 +29,7 @@ def _own_or_admin(code: str) -> Credential:
 def linkedin_url(credential: Credential) -> str:
     """LinkedIn's "add a licence or certification" form, filled in."""
     claims = credential.claims
-    issued = credential.issued_at
+    issued = date.fromisoformat(claims["issued"])  # the date printed on the paper, in Hanoi
     return "https://www.linkedin.com/profile/add?" + urlencode({
         "startTask": "CERTIFICATION_NAME", "name": claims["campaign"],
         "organizationName": " · ".join(claims["organisers"]) or "Đồng hành",
@@ -50,8 +51,10 @@ def mine():
 @bp.route("/certificates/<code>.pdf")
 @access.signed_in
 def download_pdf(code):
-    """The certificate's PDF (the holder's or, for admins, anyone's)."""
+    """The certificate's PDF (the holder's while it is valid or, for admins, any)."""
     credential = _own_or_admin(code)
+    if credential.status != "valid" and not current_user.has_role("admin"):
+        abort(404)  # a revoked or replaced paper must not be printed again
     response = make_response(services.pdf_bytes(credential))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.pdf"'
@@ -64,6 +67,8 @@ def download_pdf(code):
 def download_badge(code):
     """The credential as JSON with Open Badges 3.0 field names."""
     credential = _own_or_admin(code)
+    if credential.status != "valid" and not current_user.has_role("admin"):
+        abort(404)
     body = json.dumps(badges.open_badge(credential), ensure_ascii=False, indent=2)
     response = make_response(body)
     response.headers["Content-Type"] = "application/json; charset=utf-8"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
@@ -15,6 +15,7 @@ from portal.campaigns.models import Campaign
 from portal.certificates import codes, signing
 from portal.certificates.eligibility import Standing, has_ended, rule_for, standings
 from portal.certificates.models import CertificateRule, Credential
+from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -65,12 +66,15 @@ def _rule_dict(rule: CertificateRule) -> dict:
 # --- the signed fields --------------------------------------------------------------------
 
 
-def claims_for(code: str, standing: Standing, campaign: Campaign, issued_on: date) -> dict:
-    """The fields printed on the paper, exactly as they are signed (NFC text, ISO dates)."""
+def claims_for(code: str, standing: Standing, campaign: Campaign, issued_on: date, kind: str = "participation",
+               extra: dict | None = None) -> dict:
+    """The fields printed on the paper, exactly as they are signed (NFC text, ISO dates).
+
+    Every kind carries the student's record; a referral adds its host (`extra`)."""
     user = standing.user
     return {
         "v": 1,
-        "kind": "participation",
+        "kind": kind,
         "code": code,
         "name": nfc(user.full_name),
         "school": nfc(user.school or ""),
@@ -82,21 +86,37 @@ def claims_for(code: str, standing: Standing, campaign: Campaign, issued_on: dat
         "shifts": standing.attended,
         "points": sorted(nfc(p) for p in standing.points),
         "issued": issued_on.isoformat(),
+        **{key: nfc(value) if isinstance(value, str) else value for key, value in (extra or {}).items()},
     }
 
 
-def _new_credential(actor, standing: Standing, campaign: Campaign, now: datetime, **extra) -> Credential:
+def _new_credential(actor, standing: Standing, campaign: Campaign, now: datetime, kind: str = "participation",
+                    extra: dict | None = None, **columns) -> Credential:
     code = codes.new_code()
-    claims = claims_for(code, standing, campaign, now.astimezone(LOCAL_TZ).date())
+    claims = claims_for(code, standing, campaign, now.astimezone(LOCAL_TZ).date(), kind, extra)
     payload = signing.canonical(claims)
     signature, kid = signing.sign_detached(payload)
-    return Credential(code=code, kind="participation", campaign_id=campaign.id, user_id=standing.user.id,
+    return Credential(code=code, kind=kind, campaign_id=campaign.id, user_id=standing.user.id,
                       claims_json=payload.decode(), signature=signature, kid=kid, issued_at=now,
-                      issued_by_id=getattr(actor, "id", None), **extra)
+                      issued_by_id=getattr(actor, "id", None), **columns)
+
+
+def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict) -> Credential:
+    """Issue a referral letter or a commendation for one student, in the caller's transaction:
+    the same codes, signatures, verification page and revocation as certificates."""
+    found = standings(campaign, [user.id])
+    if not found:
+        raise InvalidInput(_l("This student no longer takes part in the campaign."), "student")
+    credential = _new_credential(actor, found[0], campaign, utcnow(), kind, extra)
+    db.session.add(credential)
+    db.session.flush()
+    audit.record(actor, "credential.issue", "credential", credential.id, after={"code": credential.code,
+                                                                                "kind": kind})
+    return credential
 
 
 def _tell(credential: Credential, user) -> None:
-    """Queue the student's email (in the same transaction as the certificate)."""
+    """Queue the student's email (in the same transaction as the document)."""
     mail.queue(user.email, "certificate_issued", "certificate", user.locale, user=user,
                campaign_name=credential.claims["campaign"], code=codes.pretty(credential.code),
                link=external_url("certificates.mine"))
@@ -117,7 +137,7 @@ class IssueStep:
 def check_may_issue(campaign: Campaign, early_reason: str | None) -> str | None:
     """Once the campaign has ended anyone eligible may be issued; before, only with a recorded reason."""
     if campaign.status == "draft":
-        raise InvalidInput(_l("A draft campaign cannot have certificates."), "reason")
+        raise InvalidInput(_l("A draft campaign cannot have certificates."), None)
     if has_ended(campaign):
         return None
     if not (early_reason or "").strip():
@@ -129,30 +149,31 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
     """Issue certificates to up to `limit` newly eligible students, in one transaction.
 
     Idempotent: students who already hold a certificate of this campaign (valid, revoked or
-    superseded) are never issued another; a concurrent run loses the race on the unique index
-    and its whole step rolls back, to be retried.
+    superseded) are never issued another. Runs for one campaign take turns (the campaign row is
+    locked first), so two admins, or a double click, cannot issue twice; the unique index backs it.
     """
     reason = check_may_issue(campaign, early_reason)
-    everyone = standings(campaign)
-    pending = [s for s in everyone if s.newly_eligible]
-    eligible_total = sum(1 for s in everyone if s.eligible)
-    chosen = pending if limit is None else pending[:limit]
-    now = utcnow()
-    issued = []
-    for standing in chosen:
-        credential = _new_credential(actor, standing, campaign, now, early_reason=reason)
-        db.session.add(credential)
-        _tell(credential, standing.user)
-        issued.append(credential)
-    if issued:
-        db.session.flush()
-        audit.record(actor, "certificate.issue", "campaign", campaign.id,
-                     after={"count": len(issued), "early_reason": reason})
     try:
+        lock_row("campaigns", campaign.id)
+        everyone = standings(campaign)
+        pending = [s for s in everyone if s.newly_eligible]
+        eligible_total = sum(1 for s in everyone if s.eligible)
+        chosen = pending if limit is None else pending[:limit]
+        now = utcnow()
+        issued = []
+        for standing in chosen:
+            credential = _new_credential(actor, standing, campaign, now, early_reason=reason)
+            db.session.add(credential)
+            _tell(credential, standing.user)
+            issued.append(credential)
+        if issued:
+            db.session.flush()
+            audit.record(actor, "certificate.issue", "campaign", campaign.id,
+                         after={"count": len(issued), "early_reason": reason})
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
         db.session.rollback()
-        raise InvalidInput(_l("Another issuing run is in progress for this campaign. Try again in a moment."), "issue")
+        raise InvalidInput(_l("Another issuing run is in progress for this campaign. Try again in a moment."), None)
     return IssueStep(issued=issued, remaining=len(pending) - len(chosen), eligible_total=eligible_total)
 
 
@@ -209,11 +230,18 @@ def replacement_of(credential: Credential) -> Credential | None:
     return db.session.scalar(select(Credential).where(Credential.supersedes_id == credential.id))
 
 
+def _locked_valid(credential: Credential, message) -> None:
+    """Lock the credential's row and re-read it, so a revocation and a correction cannot cross."""
+    lock_row("credentials", credential.id)
+    db.session.refresh(credential)
+    if credential.status != "valid":
+        raise InvalidInput(message, "reason")
+
+
 def revoke(actor, credential: Credential, reason: str) -> Credential:
     """Revoke a valid credential with a reason; its page stays, with a red banner."""
     reason = _reason(reason, "reason")
-    if credential.status != "valid":
-        raise InvalidInput(_l("Only a valid certificate can be revoked."), "reason")
+    _locked_valid(credential, _l("Only a valid certificate can be revoked."))
     credential.revoked_at, credential.revoked_by_id, credential.revoke_reason = utcnow(), actor.id, reason
     audit.record(actor, "certificate.revoke", "credential", credential.id, after={"code": credential.code,
                                                                                   "reason": reason})
@@ -222,21 +250,33 @@ def revoke(actor, credential: Credential, reason: str) -> Credential:
 
 
 def reissue(actor, credential: Credential, reason: str) -> Credential:
-    """Correct a valid certificate: a new code from today's records, the old one marked superseded."""
+    """Correct a valid certificate: a new code from today's records, the old one marked superseded.
+
+    A certificate of participation is corrected only while the student still qualifies."""
     reason = _reason(reason, "reason")
-    if credential.status != "valid":
-        raise InvalidInput(_l("Only a valid certificate can be corrected."), "reason")
+    _locked_valid(credential, _l("Only a valid certificate can be corrected."))
+    if credential.campaign.status == "draft":
+        raise InvalidInput(_l("A draft campaign cannot have certificates."), "reason")
     (standing,) = standings(credential.campaign, [credential.user_id]) or (None,)
     if standing is None:
         raise InvalidInput(_l("This student no longer takes part in the campaign."), "reason")
+    if credential.kind == "participation" and standing.reasons:
+        raise InvalidInput(_l("With today's records the student no longer qualifies (%(why)s) Revoke the "
+                              "certificate instead.", why=" ".join(str(r) for r in standing.reasons)), "reason")
     now = utcnow()
     credential.is_current, credential.superseded_at = False, now
     db.session.flush()  # frees the "one current certificate" slot
-    replacement = _new_credential(actor, standing, credential.campaign, now, supersedes_id=credential.id,
-                                  correction_reason=reason, early_reason=credential.early_reason)
+    extra = {key: credential.claims[key] for key in ("host",) if key in credential.claims}
+    replacement = _new_credential(actor, standing, credential.campaign, now, credential.kind, extra,
+                                  supersedes_id=credential.id, correction_reason=reason,
+                                  early_reason=credential.early_reason)
     db.session.add(replacement)
     _tell(replacement, standing.user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise InvalidInput(_l("This certificate was corrected at the same moment. Reload the page."), "reason")
     audit.record(actor, "certificate.reissue", "credential", replacement.id,
                  before={"code": credential.code}, after={"code": replacement.code, "reason": reason})
     db.session.commit()

@@ -41,13 +41,23 @@ def _key_path() -> Path:
 
 
 def _generate(path: Path) -> None:
-    """Write a new Ed25519 private key (PEM, owner-only) for development."""
+    """Write a new Ed25519 private key (PEM, owner-only) for development.
+
+    Written to a temporary file and linked into place, so two workers starting together never read
+    half a key: the first link wins and the other worker uses that key."""
     path.parent.mkdir(parents=True, exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def signing_key() -> OKPKey:
@@ -67,15 +77,47 @@ def signing_key() -> OKPKey:
     return key
 
 
+def _retired_keys() -> list[dict]:
+    """Retired public keys from CERT_RETIRED_JWKS_FILE, read once per file version. A broken file
+    is logged and ignored: the current key still verifies, and the operator sees the error."""
+    retired_file = current_app.config.get("CERT_RETIRED_JWKS_FILE")
+    if not retired_file:
+        return []
+    path = Path(retired_file)
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        current_app.logger.error("CERT_RETIRED_JWKS_FILE %s cannot be read", path)
+        return []
+    cached = current_app.extensions.get("cert_retired_keys")
+    if cached and cached[0] == stamp:
+        return cached[1]
+    try:
+        keys = [k for k in json.loads(path.read_text()).get("keys", []) if "d" not in k]
+        KeySet.import_key_set({"keys": keys})
+    except (ValueError, TypeError, AttributeError, JoseError):
+        current_app.logger.error("CERT_RETIRED_JWKS_FILE %s is not a valid JWKS; it is ignored", path)
+        keys = []
+    current_app.extensions["cert_retired_keys"] = (stamp, keys)
+    return keys
+
+
 def jwks() -> dict:
     """The public keys to publish: the current one and the retired ones (CERT_RETIRED_JWKS_FILE)."""
     current = signing_key().as_dict(private=False)
-    keys = [current]
-    retired_file = current_app.config.get("CERT_RETIRED_JWKS_FILE")
-    if retired_file and Path(retired_file).exists():
-        retired = json.loads(Path(retired_file).read_text()).get("keys", [])
-        keys += [k for k in retired if k.get("kid") != current["kid"] and "d" not in k]
-    return {"keys": keys}
+    return {"keys": [current] + [k for k in _retired_keys() if k.get("kid") != current["kid"]]}
+
+
+def _key_set() -> KeySet:
+    """The published keys as a KeySet, rebuilt only when a key file changes."""
+    published = jwks()
+    marker = json.dumps(published, sort_keys=True)
+    cached = current_app.extensions.get("cert_key_set")
+    if cached and cached[0] == marker:
+        return cached[1]
+    keys = KeySet.import_key_set(published)
+    current_app.extensions["cert_key_set"] = (marker, keys)
+    return keys
 
 
 def sign(claims: dict) -> str:
@@ -114,8 +156,8 @@ def verify_detached(token: str, payload: bytes) -> bool:
 
 def verify(token: str) -> dict | None:
     """The claims of a token signed by one of our published keys, or None if it does not verify."""
+    keys = _key_set()  # configuration errors surface here, not as "this paper was altered"
     try:
-        keys = KeySet.import_key_set(jwks())
         with _eddsa():
             result = jws.deserialize_compact(token, keys, algorithms=[ALGORITHM])
         return json.loads(result.payload)

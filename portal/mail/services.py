@@ -34,7 +34,7 @@ def queue(to_email: str, template: str, kind: str, locale: str = "vi", **context
     return message
 
 
-_TOKEN_RE = re.compile(r"(/(?:verify|password/reset|invite)/)[A-Za-z0-9._-]{16,}")
+_TOKEN_RE = re.compile(r"(/(?:account/verify|password/reset|invite)/)[A-Za-z0-9._-]{16,}")
 
 
 def display_body(message: OutboxMessage) -> str:

@@ -40,8 +40,10 @@ def roster_query(module: TrainingModule, search: str = "", status: str = ""):
     )
     if search:
         like = f"%{nfc(search.strip()).lower()}%"
-        stmt = stmt.where(or_(*(func.lower(col).like(like) for col in
-                                (User.full_name, User.email, User.student_code, User.school, User.chapter))))
+        from portal.accounts.services import person_filter
+
+        stmt = stmt.where(or_(person_filter(search), *(func.lower(col).like(like) for col in
+                                                        (User.full_name, User.school, User.chapter))))
     if status in STATUSES:
         stmt = stmt.where(status_col == status)
     return stmt.order_by(User.sort_name, User.id)

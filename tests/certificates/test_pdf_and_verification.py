@@ -66,8 +66,9 @@ def test_the_pdf_text_holds_the_name_in_nfc_and_the_rendering_is_deterministic(i
     credential, people = issued
     auth.as_(people["admin"])
     pdf = client.get(f"/certificates/{credential.code}.pdf").data
-    text = unicodedata.normalize("NFC", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)  # as extracted, not re-normalised
     assert LONG_NAME in text and codes.pretty(credential.code) in text
+    assert unicodedata.is_normalized("NFC", text)
     assert "Trường Đại học Luật Hà Nội" in text and "0987654321" not in text and "LHN2025001" not in text
     assert render(credential.claims, services.verify_url(credential)) == pdf
     from portal.extensions import db
@@ -81,7 +82,7 @@ def test_a_decomposed_name_is_printed_composed(issued, app):
     credential, _ = issued
     claims = dict(credential.claims, name=unicodedata.normalize("NFD", "Nguyễn Thị Lan"))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(claims, "http://portal.test/x"))).pages)
-    assert "Nguyễn Thị Lan" in unicodedata.normalize("NFC", text)
+    assert "Nguyễn Thị Lan" in text and unicodedata.is_normalized("NFC", text)
 
 
 def test_without_the_token_the_name_is_masked_and_nothing_personal_shows(issued, client):
@@ -114,8 +115,10 @@ def test_revoked_superseded_and_unknown_codes_each_show_their_state(issued, clie
     services.revoke(people["admin"], credential, "Khai man số giờ tham gia")
     page = client.get(f"/verify/{credential.code}").get_data(as_text=True)
     assert "verdict--revoked" in page and "Khai man số giờ tham gia" in page
-    # A token that once was genuine still verifies, but the page says revoked.
     assert "verdict--valid" not in page
+    # The token from the paper is still genuine: it shows the name, under the red banner.
+    holder = client.post(f"/verify/{credential.code}/holder", data={"token": credential.signature})
+    assert LONG_NAME in holder.get_data(as_text=True)
 
     campaign = credential.campaign
     from portal.certificates.models import Credential
@@ -135,6 +138,9 @@ def test_revoked_superseded_and_unknown_codes_each_show_their_state(issued, clie
 
 def test_codes_typed_by_hand_are_forgiven_and_junk_gets_a_message(issued, client):
     credential, _ = issued
+    pasted = codes.pretty(credential.code).replace("-", "\u2013")  # an en dash from a word processor
+    assert client.get("/verify", query_string={"code": pasted, "lang": "en"}).headers["Location"].endswith(
+        f"/verify/{credential.code}?lang=en")
     typed = codes.pretty(credential.code).lower()
     response = client.get("/verify", query_string={"code": typed})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/verify/{credential.code}")
@@ -147,8 +153,11 @@ def test_codes_typed_by_hand_are_forgiven_and_junk_gets_a_message(issued, client
 def test_verification_is_rate_limited_per_address(make_app, season):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_VERIFY="3 per minute")
     client = app.test_client()
-    statuses = [client.get("/verify/0000000000000000").status_code for _ in range(4)]
-    assert statuses == [404, 404, 404, 429]
+    statuses = [client.get("/verify/0000000000000000").status_code for _ in range(3)]
+    statuses.append(client.post("/verify/0000000000000000/holder", data={"token": "x"}).status_code)
+    assert statuses == [404, 404, 404, 429]  # the name check shares the limit
+    other = client.get("/verify/0000000000000000", environ_overrides={"REMOTE_ADDR": "10.1.2.3"})
+    assert other.status_code == 404  # another visitor is not held back
 
 
 def test_students_see_only_their_own_certificates(issued, auth, client, make_user):
@@ -161,6 +170,11 @@ def test_students_see_only_their_own_certificates(issued, auth, client, make_use
     assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert badge["credentialSubject"]["achievement"]["type"] == ["Achievement"]
     assert badge["issuer"]["name"].startswith("Thành đoàn Hà Nội") and badge["proof"][0]["jws"] == credential.signature
+    from datetime import date
+
+    assert f"issueYear={date.fromisoformat(credential.claims['issued']).year}" in page
+    services.revoke(people["admin"], credential, "Cấp nhầm người")
+    assert client.get(f"/certificates/{credential.code}.pdf").status_code == 404  # no reprint of a revoked paper
     auth.logout()
     auth.as_(make_user())
     assert client.get(f"/certificates/{credential.code}.pdf").status_code == 403
@@ -171,8 +185,10 @@ def test_students_see_only_their_own_certificates(issued, auth, client, make_use
 def test_the_public_page_sets_no_cookie_and_switches_language_by_link(issued, client):
     credential, _ = issued
     english = client.get(f"/verify/{credential.code}?lang=en")
-    assert "Valid certificate" in english.get_data(as_text=True)
-    assert "Giấy chứng nhận hợp lệ" in client.get(f"/verify/{credential.code}").get_data(as_text=True)
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    for page in (english, client.get(f"/verify/{credential.code}")):  # the banner speaks both languages
+        assert "Valid certificate" in page.get_data(as_text=True)
+        assert "Giấy chứng nhận hợp lệ" in page.get_data(as_text=True)
     assert not english.headers.getlist("Set-Cookie")
     holder = client.post(f"/verify/{credential.code}/holder?lang=en", data={"token": credential.signature})
     assert holder.status_code == 200 and not holder.headers.getlist("Set-Cookie")

@@ -113,3 +113,62 @@ def test_the_demo_season_lets_a_newcomer_issue_real_certificates(app, runner):
     names = {c.claims["name"] for c in db.session.scalars(select(Credential))}
     assert names == {"Nguyễn Văn An", "Nguyễn Thị Lan", "Trần Đức Minh", "Lê Khánh Ngọc"}
     assert result.output.count("-") >= 3 * 4  # four printed codes
+
+
+def test_odd_numbers_and_accented_searches_behave(season, auth, client):
+    campaign, people = season
+    auth.as_(people["admin"])
+    for value in ("sNaN", "NaN", "Infinity", "1e400", "abc"):
+        response = client.post(f"/admin/campaigns/{campaign.slug}/certificates/rule", data={"min_hours": value})
+        assert response.status_code == 422, value
+    services.set_rule(people["admin"], campaign, False, 0, None)
+    services.issue_all(people["admin"], campaign)
+    for typed in ("Đỗ Thu", "đỗ thu", "ĐỖ", "do thu huong", "Hương Đỗ"):
+        listing = client.get(f"/admin/campaigns/{campaign.slug}/certificates/issued", query_string={"q": typed})
+        assert "Đỗ Thu Hương" in listing.get_data(as_text=True), typed
+    none = client.get(f"/admin/campaigns/{campaign.slug}/certificates/issued", query_string={"q": "%_"})
+    assert "Đỗ Thu Hương" not in none.get_data(as_text=True)
+
+
+def test_a_refused_htmx_issue_returns_the_card_not_a_page(season, auth, client):
+    campaign, people = season
+    campaign.status = "draft"
+    db.session.commit()
+    auth.as_(people["admin"])
+    response = client.post(f"/admin/campaigns/{campaign.slug}/certificates/issue", data={"reason": "x" * 600},
+                           headers=HX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in body and 'id="certificate-issue"' in body
+    refused = client.post(f"/admin/campaigns/{campaign.slug}/certificates/issue", data={}, headers=HX)
+    assert refused.status_code == 422 and "error-message" in refused.get_data(as_text=True)
+
+
+def test_two_issuing_runs_at_once_issue_each_certificate_once(app, season):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from portal.accounts.models import User
+    from portal.campaigns.models import Campaign
+
+    campaign, people = season
+    services.set_rule(people["admin"], campaign, False, 0, None)
+    admin_id, campaign_id = people["admin"].id, campaign.id
+    barrier = Barrier(2, timeout=20)
+
+    def run(_):
+        with app.app_context():
+            admin, target = db.session.get(User, admin_id), db.session.get(Campaign, campaign_id)
+            barrier.wait()
+            try:
+                return len(services.issue_all(admin, target))
+            except services.InvalidInput:  # "another run is in progress" is a fine answer
+                return "refused"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, range(2)))
+    db.session.expire_all()
+    owners = [c.user_id for c in db.session.scalars(select(Credential))]
+    assert len(owners) == len(set(owners)) == 4
+    assert sorted(map(str, results)) in (["0", "4"], ["4", "refused"])

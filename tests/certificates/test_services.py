@@ -133,3 +133,35 @@ def test_a_draft_campaign_has_no_certificates(season):
     db.session.commit()
     with pytest.raises(InvalidInput):
         services.issue_all(people["admin"], campaign, "Thử nghiệm trước")
+
+
+def test_a_deactivated_account_and_near_misses_are_explained(season, make_point):
+    campaign, people = season
+    people["eligible"].is_active_account = False
+    db.session.commit()
+    factories.served(campaign, make_point(), people["short"], hours=4, adjusted_minutes=239, days_ago=2)
+    found = {key: s for key, user in people.items() for s in standings(campaign) if s.user.id == user.id}
+    with force_locale("en"):
+        assert [str(r) for r in found["eligible"].reasons] == ["The account is deactivated."]
+        assert [str(r) for r in found["short"].reasons] == ["479 minutes attended; 480 minutes needed."]
+    assert services.issue_all(people["admin"], campaign) == []
+
+
+def test_a_correction_is_refused_when_the_student_no_longer_qualifies(season):
+    campaign, people = season
+    (credential,) = services.issue_all(people["admin"], campaign)
+    services.set_rule(people["admin"], campaign, True, 20, 1)
+    with pytest.raises(InvalidInput):
+        services.reissue(people["admin"], credential, "Sửa tên trường")
+    assert credential.status == "valid"
+
+
+def test_the_standings_take_the_same_number_of_queries_for_few_and_many(season, make_user, count_queries):
+    campaign, people = season
+    with count_queries() as few:
+        standings(campaign)
+    for _ in range(20):
+        factories.enrol(campaign, make_user())
+    with count_queries() as many:
+        standings(campaign)
+    assert few.n == many.n <= 9  # students, their roles, attendance, rule, modules, sign-offs, certificates

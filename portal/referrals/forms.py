@@ -1,0 +1,61 @@
+"""One form per referrals screen."""
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from portal.forms import BaseForm, choices
+from portal.referrals.labels import KIND_LABELS
+
+
+class NominationForm(BaseForm):
+    """Propose a student, with the reason."""
+
+    kind = RadioField(_l("Nominate for"), choices=choices(list(KIND_LABELS.items())),
+                      validators=[InputRequired(message=_l("Choose a referral or a commendation."))])
+    reason = TextAreaField(_l("Why this student?"), [DataRequired(message=_l("Write the reason.")), Length(max=2000)],
+                           description=_l("What did they do at the point? 20 to 2,000 characters; the organisers read it with the record below."))
+
+
+class DecisionForm(BaseForm):
+    """Approve or reject a proposed case (the button pressed decides)."""
+
+    host_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=False, validators=[Optional()])
+    note = TextAreaField(_l("Note"), [Optional(), Length(max=1000)],
+                         description=_l("Needed when you reject: the reason is kept with the case."))
+
+
+class NoteForm(BaseForm):
+    """A step with an optional note (send, outcome, award)."""
+
+    note = TextAreaField(_l("Note"), [Optional(), Length(max=1000)])
+
+
+class ConsentForm(BaseForm):
+    """The student's answer (the button pressed decides)."""
+
+
+class HostForm(BaseForm):
+    """A host organisation for internships."""
+
+    name = StringField(_l("Name"), [DataRequired(message=_l("Enter the organisation's name.")), Length(max=200)])
+    contact_name = StringField(_l("Contact person"), [Optional(), Length(max=120)])
+    contact_email = EmailField(_l("Contact email"), [DataRequired(message=_l("Enter the contact's email.")),
+                                                     Email(message=_l("Enter a valid email address.")), Length(max=254)],
+                               description=_l("Referrals are sent here."))
+    contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=20)])
+    places = IntegerField(_l("Places"), [InputRequired(message=_l("Enter how many interns it takes.")),
+                                         NumberRange(0, 1000, message=_l("Enter a number from 0 to 1000."))])
+    fields = StringField(_l("Fields of work"), [Optional(), Length(max=500)],
+                         description=_l("For example: administrative procedures, IT support, communication."))
+    is_active = BooleanField(_l("Taking interns"), default=True)
+
+
+class ShortlistFilter(BaseForm):
+    """Filter the shortlist (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    school = StringField(_l("School"), [Optional(), Length(max=120)])
+    chapter = StringField(_l("Chapter"), [Optional(), Length(max=120)])
+    point = SelectField(_l("Service point"), coerce=int, validate_choice=False, validators=[Optional()])
