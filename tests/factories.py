@@ -118,8 +118,17 @@ def shift_builder():
 
     from portal.shifts.models import Shift
 
-    def make_shift(campaign, point, starts_in=timedelta(days=2), hours=4, capacity=5, **fields):
-        start = fields.pop("starts_at", None) or (utcnow() + starts_in).replace(microsecond=0)
+    def make_shift(campaign, point, starts_in=None, hours=4, capacity=5, **fields):
+        start = fields.pop("starts_at", None)
+        if start is None and starts_in is None:
+            # By default 08:00 in Hanoi the day after tomorrow: the shift never crosses midnight,
+            # whatever the hour the suite runs, and is always more than a day ahead.
+            from datetime import datetime, time
+            from zoneinfo import ZoneInfo
+
+            hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+            start = datetime.combine((utcnow() + timedelta(days=2)).astimezone(hanoi).date(), time(8), hanoi)
+        start = start or (utcnow() + starts_in).replace(microsecond=0)
         shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start,
                       ends_at=start + timedelta(hours=hours), capacity=capacity, **fields)
         db.session.add(shift)

@@ -23,6 +23,11 @@ ACTIONS = {
     "feedback.status": _l("Feedback status changed"), "volunteer.rate": _l("Volunteer rated"),
     "certificate_rule.save": _l("Certificate rule saved"), "certificate.issue": _l("Certificates issued"),
     "certificate.revoke": _l("Certificate revoked"), "certificate.reissue": _l("Certificate corrected"),
+    "credential.issue": _l("Document issued"), "nomination.create": _l("Student nominated"),
+    "recommendation.approved": _l("Nomination approved"), "recommendation.rejected": _l("Nomination not approved"),
+    "referral.consent": _l("Consent to share answered"), "referral.send": _l("Referral sent to the host"),
+    "referral.accepted": _l("Referral accepted by the host"), "referral.declined": _l("Referral declined by the host"),
+    "commendation.award": _l("Commendation awarded"), "host.save": _l("Host organisation saved"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),
@@ -30,5 +35,6 @@ TARGETS = {
     "shift_template": _l("Shift template"), "shift": _l("Shift"), "booking": _l("Booking"),
     "service_point": _l("Service point"), "attendance": _l("Attendance"), "activity_log": _l("Activity log"),
     "citizen_feedback": _l("Citizens' feedback"), "volunteer_rating": _l("Volunteer rating"),
-    "credential": _l("Certificate"),
+    "credential": _l("Certificate"), "recommendation": _l("Referral or commendation"),
+    "host_organisation": _l("Host organisation"),
 }

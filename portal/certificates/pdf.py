@@ -81,7 +81,7 @@ KIND_TEXTS = {
     "commendation": {
         "title": lambda c: _l("COMMENDATION"),
         "subtitle": lambda c: _l("Commendation for an outstanding volunteer"),
-        "intro": lambda c: _l("Awarded to"),
+        "intro": lambda c: _l("This commendation is awarded to"),
         "body": lambda c: _l("for an outstanding contribution as a volunteer in the campaign “%(campaign)s”, "
                              "from %(start)s to %(end)s.",
                              campaign=c["campaign"], start=_day(c["start"]), end=_day(c["end"])),

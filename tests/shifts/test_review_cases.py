@@ -92,8 +92,13 @@ def test_shifts_at_a_closed_point_cannot_be_booked(world):
 
 def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_user, outbox):
     campaign, student, make_point, make_shift = world
-    a = make_shift(campaign, make_point(), starts_in=timedelta(days=2), hours=3)
-    b = make_shift(campaign, make_point(), starts_in=timedelta(days=3), hours=3)
+    from datetime import datetime, time
+
+    # Fixed morning hours, so moving a shift never crosses midnight whatever the time the suite runs.
+    morning = datetime.combine((utcnow() + timedelta(days=2)).astimezone(planning.LOCAL_TZ).date(), time(8),
+                               planning.LOCAL_TZ)
+    a = make_shift(campaign, make_point(), starts_at=morning, hours=3)
+    b = make_shift(campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
     service.book(student, a.id)
     service.book(student, b.id)
     admin = make_user(role="admin")
@@ -111,9 +116,8 @@ def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_us
 def test_editing_onto_another_shift_slot_at_the_same_point_is_a_field_error(client, auth, world, make_user):
     campaign, student, make_point, make_shift = world
     point = make_point()
-    on_the_hour = (utcnow() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
-    a = make_shift(campaign, point, starts_at=on_the_hour, hours=3)
-    b = make_shift(campaign, point, starts_at=on_the_hour + timedelta(days=1), hours=3)
+    a = make_shift(campaign, point, hours=3)  # 08:00 in Hanoi, the day after tomorrow
+    b = make_shift(campaign, point, starts_at=a.starts_at + timedelta(days=1), hours=3)
     auth.as_(make_user(role="admin"))
     local = a.starts_at.astimezone(planning.LOCAL_TZ)
     response = client.post(f"/shifts/{b.id}/edit", data={
