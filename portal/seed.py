@@ -222,6 +222,10 @@ PAST_VOLUNTEERS = [
 ]
 
 
+RATINGS = [(5, "Nhiệt tình, hướng dẫn người dân rất rõ ràng"), (4, "Chu đáo, đúng giờ"),
+           (5, "Hỗ trợ người cao tuổi kích hoạt VNeID kiên nhẫn"), (3, "Cần chủ động hơn")]
+
+
 def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
     """The ended 2025 season's record: volunteers trained, shifts served with check-in and check-out,
     a few no-shows, and a certificate rule (8 hours, at most one no-show), so a newcomer can issue
@@ -231,7 +235,7 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
     from portal.campaigns.models import CampaignEnrolment
     from portal.certificates.models import CertificateRule
     from portal.i18n import LOCAL_TZ
-    from portal.operations.models import Attendance
+    from portal.operations.models import Attendance, VolunteerRating
     from portal.shifts.models import Booking, Shift
     from portal.training import signoff
     from portal.training.models import TrainingModule
@@ -239,6 +243,7 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
     if db.session.scalar(select(Shift.id).where(Shift.campaign_id == campaign.id).limit(1)) is not None:
         return []
     trainer = db.session.scalar(select(User).where(User.email == "trainer@example.org"))
+    leader = db.session.scalar(select(User).where(User.email == "leader@example.org"))
     student = db.session.scalar(select(User).where(User.email == "student@example.org"))
     points = db.session.scalars(select(ServicePoint).order_by(ServicePoint.id)).all()
     people = [(student, 5, 0, True)]
@@ -274,6 +279,9 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
                 db.session.add(Attendance(booking_id=booking.id, status="present", check_in_method="leader",
                                           checked_in_at=starts - timedelta(minutes=10),
                                           checked_out_at=starts + timedelta(hours=4, minutes=5)))
+                stars, words = RATINGS[(index + number) % len(RATINGS)]
+                db.session.add(VolunteerRating(booking_id=booking.id, rating=stars, comment=words,
+                                               rated_by_id=leader.id if leader else None))
             else:
                 db.session.add(Attendance(booking_id=booking.id, status="no_show"))
     _get_or_create(CertificateRule, {"require_training": True, "min_minutes": 8 * 60, "max_no_shows": 1},
