@@ -1,12 +1,7 @@
 """Approved referrals per host and approved commendations, as CSV and XLSX."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +11,7 @@ from portal.extensions import db
 from portal.i18n import format_date, format_hours
 from portal.referrals.evidence import evidence_for
 from portal.referrals.models import Recommendation
+
 
 APPROVED = {"referral": ("approved", "sent", "accepted", "declined"), "commendation": ("approved", "awarded")}
 
@@ -54,38 +50,3 @@ def table(campaign: Campaign, kind: str, host_id: int | None = None) -> tuple[li
         row.append(pretty(case.credential.code) if case.credential else "")
         rows.append(row)
     return header, rows
-
-
-def _safe(value):
-    """Keep a spreadsheet from reading a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    """UTF-8 with a BOM, so Excel shows Vietnamese letters correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[_safe(v) for v in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    """One sheet with a bold header row and sensible column widths."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    for column, name in enumerate(header, start=1):
-        width = max([len(str(name))] + [len(str(r[column - 1])) for r in rows]) + 2
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(width, 60)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

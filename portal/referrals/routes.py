@@ -20,6 +20,7 @@ from portal.referrals.evidence import evidence_for, shortlist as rank
 from portal.referrals.forms import ConsentForm, DecisionForm, HostForm, NominationForm, NoteForm, ShortlistFilter
 from portal.referrals.labels import CONSENT_LABELS, KIND_LABELS, STATUS_LABELS
 from portal.referrals.models import HostOrganisation, Recommendation
+from portal.spreadsheets import to_csv, to_xlsx
 
 STAFF = ("leader", "trainer", "admin")
 
@@ -222,10 +223,10 @@ def export(slug, kind, fmt):
     header, rows = exports.table(campaign, kind[:-1], host_id if kind == "referrals" else None)
     name = f"{campaign.slug}-{kind}"
     if fmt == "csv":
-        response = make_response(exports.to_csv(header, rows))
+        response = make_response(to_csv(header, rows))
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
     else:
-        response = make_response(exports.to_xlsx(str(KIND_LABELS[kind[:-1]]), header, rows))
+        response = make_response(to_xlsx(str(KIND_LABELS[kind[:-1]]), header, rows))
         response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Cache-Control"] = "private, no-store"

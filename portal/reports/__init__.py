@@ -1,0 +1,6 @@
+"""Reports: the dashboard, weekly and monthly reports with their comparisons, and exports."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+from portal.reports import routes  # noqa: E402,F401

@@ -1,0 +1,245 @@
+"""The organisers' figures for a period, read in a fixed number of queries whatever the data size.
+
+Everything is filtered by campaign, local (Hanoi) date range, branch and point; the people-based
+figures (volunteers, hours, no-shows) also by school and chapter.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import case, func, select
+
+from portal.accounts.models import User
+from portal.campaigns.models import Branch, ServicePoint
+from portal.extensions import db
+from portal.i18n import LOCAL_TZ
+from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog, Attendance, CitizenFeedback
+from portal.operations.services import served_minutes
+from portal.shifts.models import Booking, Shift
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report covers. `point_ids` limits it to some points (a leader's)."""
+
+    start: date
+    end: date  # inclusive
+    campaign_id: int | None = None
+    branch_id: int | None = None
+    point_id: int | None = None
+    point_ids: tuple[int, ...] | None = None
+    school: str = ""
+    chapter: str = ""
+
+    @property
+    def utc_range(self) -> tuple[datetime, datetime]:
+        """The period as UTC instants: from the first day's midnight in Hanoi to the day after the last."""
+        return (datetime.combine(self.start, time(0), LOCAL_TZ),
+                datetime.combine(self.end + timedelta(days=1), time(0), LOCAL_TZ))
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass
+class Figures:
+    """Totals of a period and the breakdowns the charts show."""
+
+    shifts: int = 0
+    shifts_filled: int = 0
+    seats: int = 0
+    seats_booked: int = 0
+    seats_empty: int = 0
+    volunteers: int = 0
+    minutes: int = 0
+    present: int = 0
+    no_shows: int = 0
+    elderly_helped: int = 0
+    feedback: dict[str, int] = field(default_factory=dict)
+    categories: list[dict] = field(default_factory=list)  # {key, label_vi, label_en, count}
+    per_day: list[dict] = field(default_factory=list)  # {day, helped, minutes}
+    per_point: list[dict] = field(default_factory=list)  # {point, ward, branch, seats, booked, fill}
+    per_school: list[dict] = field(default_factory=list)  # {school, minutes, volunteers}
+
+    @property
+    def no_show_rate(self) -> float | None:
+        judged = self.present + self.no_shows
+        return self.no_shows / judged if judged else None
+
+    @property
+    def fill_rate(self) -> float | None:
+        return self.seats_booked / self.seats if self.seats else None
+
+    @property
+    def citizens_helped(self) -> int:
+        return sum(c["count"] for c in self.categories)
+
+    def total(self, key: str):
+        """A headline figure by name (for comparisons and exports)."""
+        if key == "citizens_helped":
+            return self.citizens_helped
+        if key.startswith("category:"):
+            return next((c["count"] for c in self.categories if c["key"] == key[9:]), 0)
+        return getattr(self, key)
+
+
+def _shift_scope(filters: Filters):
+    """Open shifts of the period (by start), with their point and branch, within the filters."""
+    start, end = filters.utc_range
+    conditions = [Shift.starts_at >= start, Shift.starts_at < end, Shift.status == "open"]
+    if filters.campaign_id:
+        conditions.append(Shift.campaign_id == filters.campaign_id)
+    if filters.branch_id:
+        conditions.append(ServicePoint.branch_id == filters.branch_id)
+    if filters.point_id:
+        conditions.append(Shift.point_id == filters.point_id)
+    if filters.point_ids is not None:
+        conditions.append(Shift.point_id.in_(filters.point_ids or (-1,)))
+    return conditions
+
+
+def _people(filters: Filters) -> list:
+    conditions = []
+    if filters.school:
+        conditions.append(func.lower(User.school).contains(filters.school.lower(), autoescape=True))
+    if filters.chapter:
+        conditions.append(func.lower(User.chapter).contains(filters.chapter.lower(), autoescape=True))
+    return conditions
+
+
+def figures(filters: Filters) -> Figures:
+    """Every figure of a period, in six queries."""
+    result = Figures()
+    scope = _shift_scope(filters)
+    joined = select(Shift).join(ServicePoint, ServicePoint.id == Shift.point_id)
+
+    # 1. Seats per point (fill rate), and the shift totals.
+    empty = case((Shift.capacity > Shift.booked_count, Shift.capacity - Shift.booked_count), else_=0)
+    for point, ward, branch, shifts, filled, seats, booked, spare in db.session.execute(
+            joined.with_only_columns(ServicePoint.name, ServicePoint.ward, Branch.name, func.count(Shift.id),
+                                     func.sum(case((Shift.booked_count >= Shift.capacity, 1), else_=0)),
+                                     func.sum(Shift.capacity), func.sum(Shift.booked_count), func.sum(empty))
+            .join(Branch, Branch.id == ServicePoint.branch_id).where(*scope)
+            .group_by(ServicePoint.id, ServicePoint.name, ServicePoint.ward, Branch.name).order_by(ServicePoint.name)):
+        result.shifts += shifts
+        result.shifts_filled += int(filled or 0)
+        result.seats += int(seats or 0)
+        result.seats_booked += int(booked or 0)
+        result.seats_empty += int(spare or 0)
+        result.per_point.append({"point": point, "ward": ward, "branch": branch, "seats": int(seats or 0), "booked": int(booked or 0),
+                                 "fill": (int(booked or 0) / int(seats)) if seats else 0})
+
+    # 2. Attendance: volunteers, hours, no-shows, per school and per day (minutes are computed in Python,
+    #    by the same rule as everywhere else).
+    volunteers: set[int] = set()
+    by_school: dict[str, dict] = defaultdict(lambda: {"minutes": 0, "volunteers": set()})
+    minutes_by_day: dict[date, int] = defaultdict(int)
+    for user_id, school, status, adjusted, checked_in, checked_out, starts, ends in db.session.execute(
+            joined.with_only_columns(Booking.user_id, User.school, Attendance.status, Attendance.adjusted_minutes,
+                                     Attendance.checked_in_at, Attendance.checked_out_at, Shift.starts_at, Shift.ends_at)
+            .join(Booking, Booking.shift_id == Shift.id).join(Attendance, Attendance.booking_id == Booking.id)
+            .join(User, User.id == Booking.user_id)
+            .where(*scope, Booking.status == "booked", *_people(filters))):
+        served = served_minutes(adjusted, checked_in, checked_out, starts, ends)
+        result.minutes += served
+        minutes_by_day[starts.astimezone(LOCAL_TZ).date()] += served
+        if status == "present":
+            result.present += 1
+            volunteers.add(user_id)
+            entry = by_school[school or ""]
+            entry["minutes"] += served
+            entry["volunteers"].add(user_id)
+        elif status == "no_show":
+            result.no_shows += 1
+    result.volunteers = len(volunteers)
+    result.per_school = sorted(({"school": school, "minutes": e["minutes"], "volunteers": len(e["volunteers"])}
+                                for school, e in by_school.items()), key=lambda r: (-r["minutes"], r["school"]))
+
+    # 3. Citizens helped per category, and 4. per day with the elderly helped.
+    counts = {category_id: total for category_id, total in db.session.execute(
+        joined.with_only_columns(ActivityCount.category_id, func.sum(ActivityCount.count))
+        .join(ActivityLog, ActivityLog.shift_id == Shift.id).join(ActivityCount, ActivityCount.log_id == ActivityLog.id)
+        .where(*scope).group_by(ActivityCount.category_id))}
+    category_query = select(ActivityCategory).order_by(ActivityCategory.position, ActivityCategory.id)
+    if filters.campaign_id:
+        category_query = category_query.where(ActivityCategory.campaign_id == filters.campaign_id)
+    seen: dict[str, dict] = {}
+    for category in db.session.scalars(category_query.where(
+            (ActivityCategory.is_active) | (ActivityCategory.id.in_(list(counts) or [-1])))):
+        entry = seen.setdefault(category.key, {"key": category.key, "label_vi": category.label_vi,
+                                               "label_en": category.label_en, "count": 0})
+        entry["count"] += int(counts.get(category.id, 0) or 0)
+    result.categories = list(seen.values())
+    helped_by_day: dict[date, int] = defaultdict(int)
+    for starts, helped, elderly in db.session.execute(
+            joined.with_only_columns(Shift.starts_at,
+                                     select(func.coalesce(func.sum(ActivityCount.count), 0))
+                                     .where(ActivityCount.log_id == ActivityLog.id).scalar_subquery(),
+                                     ActivityLog.elderly_helped)
+            .join(ActivityLog, ActivityLog.shift_id == Shift.id).where(*scope)):
+        helped_by_day[starts.astimezone(LOCAL_TZ).date()] += int(helped or 0)
+        result.elderly_helped += int(elderly or 0)
+    result.per_day = [{"day": day, "helped": helped_by_day.get(day, 0), "minutes": minutes_by_day.get(day, 0)}
+                      for day in filters.days]
+
+    # 5. Citizens' feedback by status, recorded in the period at the points in scope.
+    start, end = filters.utc_range
+    feedback = (select(CitizenFeedback.status, func.count(CitizenFeedback.id))
+                .join(ServicePoint, ServicePoint.id == CitizenFeedback.point_id)
+                .where(CitizenFeedback.created_at >= start, CitizenFeedback.created_at < end))
+    if filters.branch_id:
+        feedback = feedback.where(ServicePoint.branch_id == filters.branch_id)
+    if filters.point_id:
+        feedback = feedback.where(CitizenFeedback.point_id == filters.point_id)
+    if filters.point_ids is not None:
+        feedback = feedback.where(CitizenFeedback.point_id.in_(filters.point_ids or (-1,)))
+    result.feedback = {status: 0 for status in ("new", "forwarded", "resolved")}
+    result.feedback.update({status: count for status, count in db.session.execute(
+        feedback.group_by(CitizenFeedback.status))})
+    return result
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+def period(kind: str, anchor: date) -> tuple[date, date]:
+    """The week (Monday to Sunday) or calendar month that contains `anchor`."""
+    if kind == "week":
+        start = anchor - timedelta(days=anchor.weekday())
+        return start, start + timedelta(days=6)
+    start = anchor.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def previous(kind: str, start: date) -> tuple[date, date]:
+    """The period before the one starting on `start`."""
+    return period(kind, start - timedelta(days=1))
+
+
+def last_full(kind: str, today: date) -> tuple[date, date]:
+    """The last period that has fully ended by `today`."""
+    start, _ = period(kind, today)
+    return previous(kind, start)
+
+
+HEADLINES = ("volunteers", "shifts", "shifts_filled", "seats_empty", "minutes", "no_shows", "citizens_helped",
+             "elderly_helped")
+
+
+def compare(current: Figures, before: Figures) -> list[dict]:
+    """Each headline figure with the previous period's value and the change."""
+    rows = []
+    for key in HEADLINES:
+        now, then = current.total(key), before.total(key)
+        rows.append({"key": key, "value": now, "previous": then, "change": now - then,
+                     "percent": ((now - then) / then * 100) if then else None})
+    for category in current.categories:
+        key = f"category:{category['key']}"
+        now, then = current.total(key), before.total(key)
+        rows.append({"key": key, "label_vi": category["label_vi"], "label_en": category["label_en"], "value": now,
+                     "previous": then, "change": now - then, "percent": ((now - then) / then * 100) if then else None})
+    return rows

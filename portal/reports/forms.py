@@ -1,0 +1,21 @@
+"""The report filters (GET forms: nothing changes)."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from portal.forms import BaseForm, LocalDateField
+
+
+class DashboardFilter(BaseForm):
+    """Campaign, dates, branch, point, school and chapter."""
+
+    class Meta:
+        csrf = False
+
+    campaign = SelectField(_l("Campaign"), coerce=int, validate_choice=False, validators=[Optional()])
+    start = LocalDateField(_l("From"), [Optional()])
+    end = LocalDateField(_l("To"), [Optional()])
+    branch = SelectField(_l("Branch"), coerce=int, validate_choice=False, validators=[Optional()])
+    point = SelectField(_l("Service point"), coerce=int, validate_choice=False, validators=[Optional()])
+    school = StringField(_l("School"), [Optional(), Length(max=120)])
+    chapter = StringField(_l("Chapter"), [Optional(), Length(max=120)])

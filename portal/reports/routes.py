@@ -1,0 +1,89 @@
+"""The dashboard and the weekly and monthly reports, for organisers and (their points only) leaders."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access
+from portal.i18n import current_locale, format_date, format_hours
+from portal.reports import bp
+from portal.spreadsheets import to_csv, to_xlsx
+from portal.reports.figures import compare, figures, last_full, period, previous
+from portal.reports.labels import HEADLINE_LABELS, PERIOD_LABELS
+from portal.reports.scope import filter_form, today
+
+KINDS = ("week", "month")
+
+
+@bp.route("/")
+@access.roles_required("admin", "leader")
+def dashboard():
+    """Headline figures with charts and their tables, for the chosen filters."""
+    form, filters = filter_form(current_user)
+    return render_template("reports/dashboard.html", form=form, filters=filters, figures=figures(filters),
+                           labels=HEADLINE_LABELS)
+
+
+def _period_args(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    form, filters = filter_form(current_user)
+    try:
+        anchor = date.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        anchor = None
+    start, end = period(kind, anchor) if anchor else last_full(kind, today())
+    before = previous(kind, start)
+    current = figures(filters.__class__(**{**filters.__dict__, "start": start, "end": end}))
+    earlier = figures(filters.__class__(**{**filters.__dict__, "start": before[0], "end": before[1]}))
+    return form, filters, start, end, current, earlier
+
+
+@bp.route("/<kind>")
+@access.roles_required("admin", "leader")
+def report(kind):
+    """A week's or a month's report: its totals and the change from the period before."""
+    form, filters, start, end, current, earlier = _period_args(kind)
+    following = end + timedelta(days=1)
+    params = {k: v for k, v in request.args.items() if k not in ("start", "end")}
+    return render_template("reports/report.html", kind=kind, title=PERIOD_LABELS[kind], form=form, start=start,
+                           end=end, figures=current, rows=compare(current, earlier), labels=HEADLINE_LABELS,
+                           previous_start=previous(kind, start)[0],
+                           next_start=following if following <= today() else None, params=params)
+
+
+def _table(kind, start, end, rows):
+    lang = current_locale()
+    header = [_("Figure"), _("%(start)s – %(end)s", start=format_date(start), end=format_date(end)),
+              _("Previous period"), _("Change")]
+    body = []
+    for row in rows:
+        label = row.get(f"label_{lang}") or row.get("label_vi") or str(HEADLINE_LABELS[row["key"]])
+        value, before, change = row["value"], row["previous"], row["change"]
+        if row["key"] == "minutes":
+            value, before, change = format_hours(value), format_hours(before), format_hours(change)
+        body.append([label, value, before, change])
+    return header, body
+
+
+@bp.route("/<kind>.<fmt>")
+@access.roles_required("admin", "leader")
+def export(kind, fmt):
+    """The report as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    form, filters, start, end, current, earlier = _period_args(kind)
+    header, body = _table(kind, start, end, compare(current, earlier))
+    name = f"bao-cao-{kind}-{start.isoformat()}"
+    if fmt == "csv":
+        response = make_response(to_csv(header, body))
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    else:
+        response = make_response(to_xlsx(str(PERIOD_LABELS[kind]), header, body))
+        response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,63 @@
+"""Who sees which figures: admins everything, leaders only the points they lead."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.campaigns import points as points_service
+from portal.campaigns.models import Branch, Campaign, ServicePoint
+from portal.extensions import db
+from portal.forms import choices
+from portal.i18n import LOCAL_TZ
+from portal.reports.figures import Filters
+from portal.reports.forms import DashboardFilter
+
+
+def today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def led_point_ids(user) -> tuple[int, ...] | None:
+    """None for admins (every point); the led points' ids for a leader."""
+    if user.has_role("admin"):
+        return None
+    return tuple(p.id for p in points_service.points_led_by(user))
+
+
+def filter_form(user) -> tuple[DashboardFilter, Filters]:
+    """The filter form with the choices this person may use, and the filters it describes."""
+    form = DashboardFilter(request.args)
+    form.validate()
+    campaigns = db.session.scalars(select(Campaign).where(Campaign.status != "draft")
+                                   .order_by(Campaign.start_date.desc())).all()
+    allowed = led_point_ids(user)
+    point_query = select(ServicePoint).order_by(ServicePoint.name)
+    if allowed is not None:
+        point_query = point_query.where(ServicePoint.id.in_(allowed or (-1,)))
+    points = db.session.scalars(point_query).all()
+    branches = db.session.scalars(select(Branch).where(Branch.id.in_({p.branch_id for p in points} or {-1}))
+                                  .order_by(Branch.name)).all()
+    form.campaign.choices = choices([(0, _("All campaigns"))] + [(c.id, c.name) for c in campaigns])
+    form.branch.choices = choices([(0, _("All branches"))] + [(b.id, b.name) for b in branches])
+    form.point.choices = choices([(0, _("All my points") if allowed is not None else _("All points"))]
+                                 + [(p.id, p.name) for p in points])
+    campaign_id = form.campaign.data if form.campaign.data in {c.id for c in campaigns} else None
+    if "campaign" not in request.args and campaigns:  # the current season by default
+        current = next((c for c in campaigns if c.status == "open"), campaigns[0])
+        campaign_id = form.campaign.data = current.id
+    end = form.end.data if not form.end.errors and form.end.data else today()
+    start = form.start.data if not form.start.errors and form.start.data else end - timedelta(days=29)
+    if start > end:
+        start, end = end, start
+    if (end - start).days > 366:
+        start = end - timedelta(days=366)
+    form.start.data, form.end.data = start, end
+    point_id = form.point.data if form.point.data in {p.id for p in points} else None
+    branch_id = form.branch.data if form.branch.data in {b.id for b in branches} else None
+    filters = Filters(start=start, end=end, campaign_id=campaign_id, branch_id=branch_id, point_id=point_id,
+                      point_ids=allowed, school=(form.school.data or "").strip(),
+                      chapter=(form.chapter.data or "").strip())
+    return form, filters

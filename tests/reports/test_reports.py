@@ -1,0 +1,146 @@
+"""The figures against totals computed by hand on a small data set, the period comparison,
+the exports read back, and what a leader may see."""
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from portal.campaigns.models import Branch, PointLeader
+from portal.extensions import db
+from portal.i18n import LOCAL_TZ
+from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog, Attendance, CitizenFeedback
+from portal.reports.figures import Filters, compare, figures, last_full, period
+from portal.shifts.models import Booking, Shift
+
+WEEK = (date(2026, 11, 2), date(2026, 11, 8))  # Monday to Sunday
+BEFORE = (date(2026, 10, 26), date(2026, 11, 1))
+
+
+def _shift(campaign, point, day, capacity):
+    start = datetime.combine(day, time(8), LOCAL_TZ)
+    shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start, ends_at=start + timedelta(hours=4),
+                  capacity=capacity, booked_count=0)
+    db.session.add(shift)
+    db.session.flush()
+    return shift
+
+
+def _book(shift, user, status="present", adjusted=None):
+    booking = Booking(shift_id=shift.id, user_id=user.id, status="booked")
+    db.session.add(booking)
+    shift.booked_count += 1
+    db.session.flush()
+    record = Attendance(booking_id=booking.id, status=status, adjusted_minutes=adjusted)
+    if status == "present":
+        record.checked_in_at, record.checked_out_at = shift.starts_at, shift.ends_at
+    db.session.add(record)
+
+
+@pytest.fixture
+def town(app, make_user, make_campaign, make_point):
+    campaign = make_campaign(status="open", start_date=date(2026, 10, 1), end_date=date(2026, 12, 31))
+    north, south = Branch(name="Chi nhánh số 1"), Branch(name="Chi nhánh số 6")
+    p1, p2 = make_point(name="Điểm Hoàn Kiếm", branch=north), make_point(name="Điểm Cửa Nam", branch=north)
+    p3 = make_point(name="Điểm Gia Lâm", branch=south)
+    a = make_user(full_name="Nguyễn Thị An", school="Trường Đại học Luật Hà Nội")
+    b = make_user(full_name="Trần Văn Bình", school="Học viện Nông nghiệp")
+    c = make_user(full_name="Lê Thu Cúc", school="Trường Đại học Luật Hà Nội")
+    leader = make_user(role="leader")
+    db.session.add(PointLeader(point_id=p1.id, user_id=leader.id))
+    vneid = ActivityCategory(campaign_id=campaign.id, key="vneid", label_vi="Kích hoạt VNeID",
+                             label_en="VNeID activations", position=1)
+    online = ActivityCategory(campaign_id=campaign.id, key="online", label_vi="Nộp hồ sơ trực tuyến",
+                              label_en="Online submissions", position=2)
+    db.session.add_all([vneid, online])
+    s1 = _shift(campaign, p1, date(2026, 11, 2), 2)
+    _book(s1, a)
+    _book(s1, b, "no_show")
+    s2 = _shift(campaign, p2, date(2026, 11, 3), 3)
+    _book(s2, a, adjusted=180)
+    s3 = _shift(campaign, p3, date(2026, 11, 5), 2)
+    _book(s3, c)
+    _book(_shift(campaign, p1, date(2026, 11, 9), 2), c)  # the next week
+    _book(_shift(campaign, p1, date(2026, 10, 28), 2), b)  # the week before
+    db.session.flush()
+    log1 = ActivityLog(shift_id=s1.id, elderly_helped=3)
+    log1.counts = [ActivityCount(category_id=vneid.id, count=10), ActivityCount(category_id=online.id, count=5)]
+    log3 = ActivityLog(shift_id=s3.id)
+    log3.counts = [ActivityCount(category_id=vneid.id, count=4)]
+    db.session.add_all([log1, log3])
+    for point, day, status in ((p1, date(2026, 11, 4), "new"), (p3, date(2026, 11, 6), "resolved"),
+                               (p1, date(2026, 10, 29), "new")):
+        db.session.add(CitizenFeedback(point_id=point.id, category="waiting", text="Chờ lâu", status=status,
+                                       created_at=datetime.combine(day, time(10), LOCAL_TZ)))
+    db.session.commit()
+    return campaign, {"p1": p1, "p2": p2, "p3": p3, "north": north, "south": south}, leader, (a, b, c)
+
+
+def test_the_week_matches_the_totals_computed_by_hand(town):
+    campaign, places, leader, people = town
+    f = figures(Filters(*WEEK, campaign_id=campaign.id))
+    assert (f.shifts, f.shifts_filled, f.seats, f.seats_booked, f.seats_empty) == (3, 1, 7, 4, 3)
+    assert (f.volunteers, f.minutes, f.present, f.no_shows) == (2, 240 + 180 + 240, 3, 1)
+    assert f.no_show_rate == 0.25
+    assert {c["key"]: c["count"] for c in f.categories} == {"vneid": 14, "online": 5}
+    assert f.citizens_helped == 19 and f.elderly_helped == 3
+    assert f.feedback == {"new": 1, "forwarded": 0, "resolved": 1}
+    assert [(d["day"], d["helped"]) for d in f.per_day if d["helped"]] == [(date(2026, 11, 2), 15),
+                                                                           (date(2026, 11, 5), 4)]
+    assert [(s["school"], s["minutes"], s["volunteers"]) for s in f.per_school] == [
+        ("Trường Đại học Luật Hà Nội", 660, 2)]
+    assert {p["point"]: (p["booked"], p["seats"]) for p in f.per_point} == {
+        "Điểm Hoàn Kiếm": (2, 2), "Điểm Cửa Nam": (1, 3), "Điểm Gia Lâm": (1, 2)}
+
+
+def test_filters_by_branch_point_and_school(town):
+    campaign, places, leader, people = town
+    south = figures(Filters(*WEEK, campaign_id=campaign.id, branch_id=places["south"].id))
+    assert (south.shifts, south.minutes, south.citizens_helped, south.feedback["resolved"]) == (1, 240, 4, 1)
+    law = figures(Filters(*WEEK, campaign_id=campaign.id, school="luật"))
+    assert (law.volunteers, law.minutes, law.no_shows) == (2, 660, 0)
+    one = figures(Filters(*WEEK, point_id=places["p2"].id))
+    assert (one.shifts, one.seats_empty, one.minutes) == (1, 2, 180)
+
+
+def test_the_report_compares_with_the_period_before(town):
+    campaign, places, leader, people = town
+    assert period("week", date(2026, 11, 5)) == WEEK and period("month", date(2026, 11, 5))[1] == date(2026, 11, 30)
+    assert last_full("week", date(2026, 11, 11)) == WEEK and last_full("month", date(2026, 11, 11))[0] == date(2026, 10, 1)
+    rows = {r["key"]: r for r in compare(figures(Filters(*WEEK, campaign_id=campaign.id)),
+                                         figures(Filters(*BEFORE, campaign_id=campaign.id)))}
+    assert (rows["volunteers"]["value"], rows["volunteers"]["previous"], rows["volunteers"]["change"]) == (2, 1, 1)
+    assert rows["minutes"]["change"] == 660 - 240 and rows["minutes"]["percent"] == pytest.approx(175.0)
+    assert rows["citizens_helped"]["previous"] == 0 and rows["citizens_helped"]["percent"] is None
+    assert rows["category:vneid"]["value"] == 14
+
+
+def test_a_leader_sees_only_the_points_they_lead(town, auth, client, make_user):
+    campaign, places, leader, people = town
+    auth.as_(leader)
+    page = client.get("/reports/", query_string={"campaign": campaign.id, "start": "02/11/2026",
+                                                 "end": "08/11/2026", "point": places["p3"].id})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Điểm Gia Lâm" not in body and "Điểm Cửa Nam" not in body
+    assert "Điểm Hoàn Kiếm" in body
+    mine = figures(Filters(*WEEK, point_ids=(places["p1"].id,)))
+    assert (mine.shifts, mine.minutes, mine.no_shows, mine.citizens_helped, mine.feedback["new"]) == (1, 240, 1, 15, 1)
+    auth.logout()
+    auth.as_(make_user())
+    assert client.get("/reports/").status_code == 403
+
+
+def test_the_exports_open_back_with_the_same_figures(town, auth, client, make_user):
+    campaign, places, leader, people = town
+    auth.as_(make_user(role="admin"))
+    args = {"campaign": campaign.id, "start": "2026-11-05"}
+    raw = client.get("/reports/week.csv", query_string=args).data.decode("utf-8-sig")
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(raw))}
+    assert rows["Tình nguyện viên tham gia"] == ["2", "1", "1"]
+    book = load_workbook(io.BytesIO(client.get("/reports/week.xlsx", query_string=args).data))
+    cells = {row[0].value: [c.value for c in row[1:]] for row in book.active.iter_rows(min_row=2)}
+    assert cells["Kích hoạt VNeID"] == [14, 0, 14]
+    page = client.get("/reports/week", query_string=args).get_data(as_text=True)
+    assert "02/11/2026 – 08/11/2026" in page
+    assert client.get("/reports/year").status_code == 404
