@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox)
     app.cli.add_command(certificates)
+    app.cli.add_command(reports)
 
 
 @click.command("create-user")
@@ -126,3 +127,23 @@ def certificates_pdf(code, output):
     with open(output, "wb") as handle:
         handle.write(data)
     click.echo(f"{output}: {len(data)} bytes, SHA-256 {credential.pdf_sha256}")
+
+
+@click.group("reports")
+def reports():
+    """Weekly and monthly reports."""
+
+
+@reports.command("send")
+@with_appcontext
+@click.option("--period", "kind", type=click.Choice(["week", "month"]), required=True,
+              help="Mail the last full week's (Monday to Sunday) or month's report.")
+def reports_send(kind):
+    """Queue the last full period's report for every organiser, per running campaign (the outbox sends it)."""
+    from portal.reports.scope import today
+    from portal.reports.services import send_period
+
+    lines = send_period(kind, today())
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} reports queued.", err=True)

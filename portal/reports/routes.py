@@ -42,6 +42,30 @@ def _period_args(kind: str):
     return form, filters, start, end, current, earlier
 
 
+def _download(data: bytes, fmt: str, name: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
+                                        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/ledger.<fmt>")
+@access.roles_required("admin")
+def ledger(fmt):
+    """The hours ledger per student for the filters (for schools and chapters), CSV or XLSX."""
+    from portal.reports.ledger import ledger as rows
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    form, filters = filter_form(current_user)
+    header, body = rows(filters)
+    name = f"so-gio-{filters.start.isoformat()}-{filters.end.isoformat()}"
+    data = to_csv(header, body) if fmt == "csv" else to_xlsx(_("Hours ledger"), header, body)
+    return _download(data, fmt, name)
+
+
 @bp.route("/<kind>")
 @access.roles_required("admin", "leader")
 def report(kind):
@@ -72,18 +96,28 @@ def _table(kind, start, end, rows):
 @bp.route("/<kind>.<fmt>")
 @access.roles_required("admin", "leader")
 def export(kind, fmt):
-    """The report as CSV or XLSX."""
-    if fmt not in ("csv", "xlsx"):
+    """The report as CSV, XLSX or a printable PDF."""
+    if fmt not in ("csv", "xlsx", "pdf"):
         abort(404)
     form, filters, start, end, current, earlier = _period_args(kind)
     header, body = _table(kind, start, end, compare(current, earlier))
     name = f"bao-cao-{kind}-{start.isoformat()}"
     if fmt == "csv":
-        response = make_response(to_csv(header, body))
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    else:
-        response = make_response(to_xlsx(str(PERIOD_LABELS[kind]), header, body))
-        response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+        return _download(to_csv(header, body), fmt, name)
+    if fmt == "xlsx":
+        return _download(to_xlsx(str(PERIOD_LABELS[kind]), header, body), fmt, name)
+    from portal.reports.pdf import render
+
+    subtitle = _("%(start)s – %(end)s", start=format_date(start), end=format_date(end))
+    return _download(render(str(PERIOD_LABELS[kind]), subtitle, _scope_line(form), header, body), fmt, name)
+
+
+def _scope_line(form) -> str:
+    """What the report covers, in words, for the printed page."""
+    parts = []
+    for f in (form.campaign, form.branch, form.point):
+        chosen = dict((c.value, c.label) for c in f.choices).get(f.data)
+        if f.data and chosen:
+            parts.append(str(chosen))
+    parts += [v for v in (form.school.data, form.chapter.data) if v]
+    return " · ".join(parts) or _("All campaigns")

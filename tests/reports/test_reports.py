@@ -144,3 +144,35 @@ def test_the_exports_open_back_with_the_same_figures(town, auth, client, make_us
     page = client.get("/reports/week", query_string=args).get_data(as_text=True)
     assert "02/11/2026 – 08/11/2026" in page
     assert client.get("/reports/year").status_code == 404
+
+
+def test_the_last_full_week_is_mailed_to_the_organisers(town, make_user, outbox):
+    from portal.reports.services import send_period
+
+    campaign, places, leader, people = town
+    organiser = make_user(role="admin")
+    make_user(role="admin", active=False)
+    lines = send_period("week", date(2026, 11, 11))
+    assert len(lines) == 1 and organiser.email in lines[0]
+    (message,) = outbox(organiser.email)
+    assert "02/11/2026" in message.subject and "/reports/week?campaign=" in message.body_text
+    assert "Tình nguyện viên tham gia: 2 (+1)" in message.body_text
+
+
+def test_the_ledger_and_the_printable_report(town, auth, client, make_user):
+    from pypdf import PdfReader
+
+    campaign, places, leader, people = town
+    auth.as_(make_user(role="admin"))
+    args = {"campaign": campaign.id, "start": "02/11/2026", "end": "08/11/2026"}
+    raw = client.get("/reports/ledger.csv", query_string=args).data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw)))[1:]
+    assert [(r[2], r[4], r[5], r[6]) for r in rows] == [("Trần Văn Bình", "0", "0", "1"),
+                                                        ("Nguyễn Thị An", "2", "7", "0"),
+                                                        ("Lê Thu Cúc", "1", "4", "0")]
+    pdf = client.get("/reports/week.pdf", query_string={"campaign": campaign.id, "start": "2026-11-05"})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Báo cáo tuần" in text and "02/11/2026 – 08/11/2026" in text and "Kích hoạt VNeID" in text
+    auth.logout()
+    auth.as_(leader)
+    assert client.get("/reports/ledger.csv").status_code == 403

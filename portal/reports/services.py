@@ -1,0 +1,37 @@
+"""Sending the last full period's report to the organisers, through the outbox."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.accounts.models import User, UserRole
+from portal.campaigns.models import Campaign
+from portal.core.urls import external_url
+from portal.extensions import db
+from portal.mail import services as mail
+from portal.reports.figures import Filters, compare, figures, last_full, previous
+
+
+def send_period(kind: str, today: date) -> list[str]:
+    """Queue one email per active organiser and campaign running in the last full week or month;
+    return what was queued, a line each. Running it twice for the same period queues it twice, so
+    schedule it once (see the README's cron line)."""
+    start, end = last_full(kind, today)
+    before = previous(kind, start)
+    campaigns = db.session.scalars(select(Campaign).where(
+        Campaign.status != "draft", Campaign.start_date <= end, Campaign.end_date >= start)
+        .order_by(Campaign.start_date)).all()
+    organisers = db.session.scalars(select(User).join(UserRole, UserRole.user_id == User.id).where(
+        UserRole.role == "admin", User.is_active_account).order_by(User.sort_name)).all()
+    sent = []
+    for campaign in campaigns:
+        rows = compare(figures(Filters(start, end, campaign_id=campaign.id)),
+                       figures(Filters(*before, campaign_id=campaign.id)))
+        link = external_url("reports.report", kind=kind, campaign=campaign.id, start=start.isoformat())
+        for person in organisers:
+            mail.queue(person.email, "report_period", "report", person.locale, user=person, period_kind=kind,
+                       campaign=campaign, start=start, end=end, rows=rows, link=link)
+            sent.append(f"{person.email}\t{campaign.slug}\t{start.isoformat()}–{end.isoformat()}")
+    db.session.commit()
+    return sent
