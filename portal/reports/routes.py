@@ -3,17 +3,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, make_response, render_template, request
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access
+from portal.accounts.validation import InvalidInput
+from portal.extensions import db
+from portal.forms import EmptyForm
 from portal.i18n import current_locale, format_date, format_hours
 from portal.reports import bp
 from portal.spreadsheets import to_csv, to_xlsx
 from portal.reports.figures import compare, figures, last_full, period, previous
 from portal.reports.labels import HEADLINE_LABELS, PERIOD_LABELS
-from portal.reports.scope import filter_form, today
+from portal.reports.scope import filter_form, led_point_ids, today
+from portal.shifts.models import Shift
 
 KINDS = ("week", "month")
 
@@ -49,6 +53,38 @@ def _download(data: bytes, fmt: str, name: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/staffing")
+@access.roles_required("admin", "leader")
+def staffing():
+    """The next 14 days at my points (all of them for organisers), understaffed shifts first."""
+    from portal.reports.staffing import needs
+
+    rows = needs(led_point_ids(current_user))
+    return render_template("reports/staffing.html", rows=rows, form=EmptyForm())
+
+
+@bp.route("/staffing/<int:shift_id>/call", methods=["POST"])
+@access.roles_required("admin", "leader")
+def call(shift_id):
+    """Email the trained, free students who could fill the shift."""
+    from portal.reports.staffing import call_volunteers
+
+    shift = db.session.get(Shift, shift_id)
+    if shift is None:
+        abort(404)
+    allowed = led_point_ids(current_user)
+    if allowed is not None and shift.point_id not in allowed:
+        abort(403)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            count = call_volunteers(current_user, shift)
+            flash(_("%(count)d students who could come were asked by email.", count=count), "success")
+        except InvalidInput as error:
+            flash(error.message, "error")
+    return redirect(url_for("reports.staffing"), 303)
 
 
 @bp.route("/ledger.<fmt>")

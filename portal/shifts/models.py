@@ -71,6 +71,7 @@ class Shift(db.Model):
         CheckConstraint("status IN ('open', 'cancelled')", name="status"),
         UniqueConstraint("point_id", "starts_at", "ends_at"),  # also the index for a point's schedule
         Index("ix_shifts_campaign_id_starts_at", "campaign_id", "starts_at"),
+        Index("ix_shifts_starts_at_point_id", "starts_at", "point_id"),  # reports and staffing, all campaigns
     )
 
     @property

@@ -176,3 +176,37 @@ def test_the_ledger_and_the_printable_report(town, auth, client, make_user):
     auth.logout()
     auth.as_(leader)
     assert client.get("/reports/ledger.csv").status_code == 403
+
+
+def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_students(
+        app, make_user, make_campaign, make_point, make_shift, make_module, auth, client, outbox):
+    from portal.reports.staffing import call_volunteers, candidates, needs
+    from portal.shifts import booking as bookings
+    from portal.training import signoff
+    from tests.factories import enrol
+
+    campaign = make_campaign(status="open", max_shifts_per_week=2)
+    module = make_module(campaign)
+    point, other = make_point(), make_point()
+    short = make_shift(campaign, point, capacity=4)
+    full = make_shift(campaign, other, starts_at=short.starts_at, capacity=1)
+    free, busy, capped, untrained = (make_user(full_name=n) for n in ("Tự Do", "Bận Rộn", "Đủ Ca", "Chưa Học"))
+    enrol(campaign, free, busy, capped, untrained)
+    signoff.complete(make_user(role="admin"), module, [free.id, busy.id, capped.id], method="session")
+    bookings.book(busy, full.id)  # at that very time, elsewhere
+    for hours_later in (5, 8):  # two shifts that week already (the same afternoon): the campaign's cap
+        extra = make_shift(campaign, other, starts_at=short.starts_at + timedelta(hours=hours_later), hours=2,
+                           capacity=2)
+        bookings.book(capped, extra.id)
+    first = needs()[0]
+    assert first.shift.id == short.id and first.shortfall == 4
+    assert [u.full_name for u in candidates(short)] == ["Tự Do"]
+    admin = make_user(role="admin")
+    assert call_volunteers(admin, short) == 1
+    assert [m.kind for m in outbox(free.email)] == ["staffing"] and outbox(busy.email) == []
+    with pytest.raises(Exception):  # not twice within six hours
+        call_volunteers(admin, short)
+    leader = make_user(role="leader")
+    auth.as_(leader)
+    assert client.post(f"/reports/staffing/{short.id}/call").status_code == 403  # not their point
+    assert client.get("/reports/staffing").status_code == 200

@@ -1,0 +1,130 @@
+"""The next 14 days: seats booked against capacity and against the demand the points reported,
+understaffed shifts first, and a one-click call to the students who could come."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import User
+from portal.accounts.validation import InvalidInput
+from portal.audit import services as audit
+from portal.campaigns.models import CampaignEnrolment
+from portal.core.types import utcnow
+from portal.core.urls import external_url
+from portal.extensions import db
+from portal.i18n import LOCAL_TZ
+from portal.mail import services as mail
+from portal.operations.models import ActivityCount, ActivityLog
+from portal.reports.models import StaffingCall
+from portal.shifts.models import Booking, Shift
+from portal.training.models import Completion
+from portal.training.services import modules_of
+
+HORIZON = timedelta(days=14)
+CALL_AGAIN_AFTER = timedelta(hours=6)
+
+
+@dataclass
+class Need:
+    """One upcoming shift and how short it is."""
+
+    shift: Shift
+    shortfall: int
+    demand: float | None  # citizens helped per shift at this point and hour, over the last 4 weeks
+    last_call: StaffingCall | None
+
+
+def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = None) -> list[Need]:
+    """Open shifts of the next 14 days, the shortest-staffed and busiest first (four queries)."""
+    now = utcnow()
+    query = (select(Shift).options(joinedload(Shift.point), joinedload(Shift.campaign))
+             .where(Shift.status == "open", Shift.starts_at > now, Shift.starts_at < now + HORIZON))
+    if point_ids is not None:
+        query = query.where(Shift.point_id.in_(point_ids or (-1,)))
+    if campaign_id:
+        query = query.where(Shift.campaign_id == campaign_id)
+    shifts = db.session.scalars(query).all()
+    # Demand: what the activity logs of the last four weeks say about each point at each hour of the day.
+    helped: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for point_id, starts, count in db.session.execute(
+            select(Shift.point_id, Shift.starts_at, func.coalesce(func.sum(ActivityCount.count), 0))
+            .join(ActivityLog, ActivityLog.shift_id == Shift.id).outerjoin(ActivityCount, ActivityCount.log_id == ActivityLog.id)
+            .where(Shift.starts_at >= now - timedelta(days=28), Shift.starts_at < now,
+                   Shift.point_id.in_({s.point_id for s in shifts} or {-1}))
+            .group_by(ActivityLog.id, Shift.point_id, Shift.starts_at)):
+        helped[(point_id, starts.astimezone(LOCAL_TZ).hour)].append(int(count))
+    calls = {}
+    for call in db.session.scalars(select(StaffingCall).where(StaffingCall.shift_id.in_([s.id for s in shifts] or [-1]))
+                                   .order_by(StaffingCall.sent_at)):
+        calls[call.shift_id] = call
+    rows = []
+    for shift in shifts:
+        seen = helped.get((shift.point_id, shift.starts_at.astimezone(LOCAL_TZ).hour))
+        rows.append(Need(shift=shift, shortfall=max(shift.capacity - shift.booked_count, 0),
+                         demand=(sum(seen) / len(seen)) if seen else None, last_call=calls.get(shift.id)))
+    rows.sort(key=lambda n: (-n.shortfall, -(n.demand or 0), n.shift.starts_at))
+    return rows
+
+
+def candidates(shift: Shift) -> list[User]:
+    """Students of the campaign who could book the shift: active, trained (not expiring before it ends),
+    free at that time, and under the week's and the day's caps. A fixed number of queries."""
+    campaign = shift.campaign
+    students = db.session.scalars(
+        select(User).join(CampaignEnrolment, CampaignEnrolment.user_id == User.id)
+        .where(CampaignEnrolment.campaign_id == campaign.id, User.is_active_account)).all()
+    ids = [u.id for u in students if u.has_role("student")]
+    required = [m for m in modules_of(campaign) if m.is_required]
+    if required:
+        done: dict[int, int] = defaultdict(int)
+        for user_id, module_id, completed_at in db.session.execute(
+                select(Completion.user_id, Completion.module_id, Completion.completed_at)
+                .where(Completion.module_id.in_([m.id for m in required]), Completion.is_current)):
+            module = next(m for m in required if m.id == module_id)
+            if not module.validity_days or module.expires_at(completed_at) >= shift.ends_at:
+                done[user_id] += 1
+        ids = [i for i in ids if done.get(i, 0) == len(required)]
+    day = shift.starts_at.astimezone(LOCAL_TZ).date()
+    week_start = day - timedelta(days=day.weekday())
+    window = (datetime.combine(week_start, time(0), LOCAL_TZ), datetime.combine(week_start + timedelta(days=7), time(0),
+                                                                                 LOCAL_TZ))
+    busy, per_week, hours_that_day = set(), defaultdict(int), defaultdict(float)
+    for user_id, starts, ends in db.session.execute(
+            select(Booking.user_id, Shift.starts_at, Shift.ends_at).join(Shift, Shift.id == Booking.shift_id)
+            .where(Booking.status == "booked", Shift.status == "open", Booking.user_id.in_(ids or [-1]),
+                   Shift.starts_at < window[1], Shift.ends_at > window[0])):
+        per_week[user_id] += 1
+        if starts < shift.ends_at and ends > shift.starts_at:
+            busy.add(user_id)
+        if starts.astimezone(LOCAL_TZ).date() == day:
+            hours_that_day[user_id] += (ends - starts).total_seconds() / 3600
+    chosen = {i for i in ids if i not in busy and per_week[i] < campaign.max_shifts_per_week
+              and hours_that_day[i] + shift.hours <= campaign.max_hours_per_day}
+    return [u for u in students if u.id in chosen]
+
+
+def call_volunteers(actor, shift: Shift) -> int:
+    """Email every student who could come; refused for a full or past shift, or one called in the last 6 hours."""
+    if shift.status != "open" or shift.starts_at <= utcnow():
+        raise InvalidInput(_l("This shift is past or cancelled."), None)
+    if shift.booked_count >= shift.capacity:
+        raise InvalidInput(_l("This shift is already full."), None)
+    recent = db.session.scalar(select(StaffingCall).where(StaffingCall.shift_id == shift.id,
+                                                          StaffingCall.sent_at > utcnow() - CALL_AGAIN_AFTER))
+    if recent is not None:
+        raise InvalidInput(_l("Volunteers were called for this shift less than 6 hours ago."), None)
+    people = candidates(shift)
+    link = external_url("shifts.find")
+    for person in people:
+        mail.queue(person.email, "staffing_call", "staffing", person.locale, user=person, shift=shift, link=link)
+    call = StaffingCall(shift_id=shift.id, sent_by_id=actor.id, recipients=len(people))
+    db.session.add(call)
+    db.session.flush()
+    audit.record(actor, "staffing.call", "shift", shift.id, after={"recipients": len(people)})
+    db.session.commit()
+    return len(people)
