@@ -23,16 +23,17 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from databases import database, postgres_reachable  # noqa: E402
 
 STUDENTS, SHIFTS, SEATS, IN_FLIGHT = 1000, 10, 10, 100
 PASSWORD = "bench password 2026"
@@ -43,28 +44,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@contextmanager
-def database(kind: str):
-    """A fresh database URL of the given kind, dropped afterwards."""
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/rush.sqlite3"
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    base = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    name = f"rush_{uuid.uuid4().hex[:8]}"
-    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def env_for(url: str) -> dict:
@@ -224,17 +203,6 @@ def stored_bookings(url: str) -> tuple[set[str], int]:
             "ON b.shift_id = s.id")).scalar()
     engine.dispose()
     return emails, int(over)
-
-
-def postgres_reachable() -> bool:
-    try:
-        import psycopg
-
-        base = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        psycopg.connect(base, connect_timeout=2).close()
-        return True
-    except Exception:
-        return False
 
 
 def main() -> None:

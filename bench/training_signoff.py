@@ -9,42 +9,21 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import event  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from databases import database  # noqa: E402
 
 SIZES = (10, 100, 1000)
-
-
-@contextmanager
-def database():
-    """A fresh, migrated database: SQLite in a temp folder, or PostgreSQL from BENCH_DATABASE_URL."""
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if not base:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    import psycopg
-
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -71,7 +50,8 @@ def populate(size: int):
     from portal.training.models import TrainingModule
 
     tag = uuid.uuid4().hex[:6]
-    campaign = Campaign(name=f"Bench {tag}", slug=f"bench-{tag}", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1))
+    campaign = Campaign(name=f"Bench {tag}", slug=f"bench-{tag}", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1),
+                        status="open")
     trainer = User(email=f"trainer-{tag}@example.org", full_name="Giảng Viên Thử", password_hash="x")
     trainer.roles.append(UserRole(role="trainer"))
     students = [User(email=f"s{i}-{tag}@example.org", full_name=f"Sinh Viên Thử {i}", password_hash="x") for i in range(size)]
@@ -89,7 +69,7 @@ def populate(size: int):
 def main() -> None:
     """Measure each size and print the figures."""
     figures = []
-    with database() as url:
+    with database("postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite") as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                           "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})

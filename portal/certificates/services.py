@@ -13,7 +13,7 @@ from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign
 from portal.certificates import codes, signing
-from portal.certificates.eligibility import Standing, has_ended, rule_for, standings
+from portal.certificates.eligibility import Standing, has_ended, standings
 from portal.certificates.models import CertificateRule, Credential
 from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow

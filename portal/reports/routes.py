@@ -61,8 +61,10 @@ def staffing():
     """The next 14 days at my points (all of them for organisers), understaffed shifts first."""
     from portal.reports.staffing import needs
 
-    rows = needs(led_point_ids(current_user))
-    return render_template("reports/staffing.html", rows=rows, form=EmptyForm())
+    from portal.pagination import paginate_list
+
+    page = paginate_list(needs(led_point_ids(current_user)), 50)
+    return render_template("reports/staffing.html", page=page, rows=page.items, form=EmptyForm())
 
 
 @bp.route("/staffing/<int:shift_id>/call", methods=["POST"])

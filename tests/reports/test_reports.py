@@ -210,3 +210,26 @@ def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_stu
     auth.as_(leader)
     assert client.post(f"/reports/staffing/{short.id}/call").status_code == 403  # not their point
     assert client.get("/reports/staffing").status_code == 200
+
+
+def test_seed_scale_obeys_the_booking_rules_and_leaves_the_database_usable(app, monkeypatch, make_user):
+    from sqlalchemy import func, select
+
+    from portal import seed_scale
+
+    monkeypatch.setattr(seed_scale, "STUDENTS", 300)
+    monkeypatch.setattr(seed_scale, "DAYS", 4)
+    monkeypatch.setattr(seed_scale, "POINTS", 14)
+    monkeypatch.setattr(seed_scale, "BRANCHES", 3)
+    lines = seed_scale.seed_scale(password="x" * 12)
+    assert "168 shifts" in lines[1]
+    over = db.session.scalar(select(func.count()).select_from(Shift).where(Shift.booked_count > Shift.capacity))
+    assert over == 0
+    stored = dict(db.session.execute(select(Booking.shift_id, func.count()).group_by(Booking.shift_id)).all())
+    assert all(stored.get(s.id, 0) == s.booked_count for s in db.session.scalars(select(Shift)))
+    clashes = db.session.scalar(select(func.count()).select_from(
+        select(Booking.user_id, Shift.starts_at).join(Shift, Shift.id == Booking.shift_id)
+        .group_by(Booking.user_id, Shift.starts_at).having(func.count() > 1).subquery()))
+    assert clashes == 0  # nobody is in two places at once
+    assert seed_scale.seed_scale() == [f"campaign {seed_scale.SLUG} already exists: nothing done"]
+    make_user()  # ids continue after the bulk insert (PostgreSQL sequences advanced)
