@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 
+_NUMBER = re.compile(r"[+-]?[\d.,]+")  # a signed number (e.g. a change of -7 hours) is not a formula
+
+
 def _safe(value):
     """Keep a spreadsheet from reading a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

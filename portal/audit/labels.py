@@ -28,7 +28,7 @@ ACTIONS = {
     "referral.consent": _l("Consent to share answered"), "referral.send": _l("Referral sent to the host"),
     "referral.accepted": _l("Referral accepted by the host"), "referral.declined": _l("Referral declined by the host"),
     "commendation.award": _l("Commendation awarded"), "host.save": _l("Host organisation saved"),
-    "staffing.call": _l("Volunteers called for a shift"),
+    "staffing.call": _l("Volunteers called for a shift"), "referral.withdraw": _l("Referral withdrawn"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),

@@ -19,7 +19,8 @@ class NominationForm(BaseForm):
 class DecisionForm(BaseForm):
     """Approve or reject a proposed case (the button pressed decides)."""
 
-    host_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=False, validators=[Optional()])
+    host_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=False,
+                          validators=[Optional(), NumberRange(1, 2**31 - 1, message=_l("Choose one of the host organisations."))])
     note = TextAreaField(_l("Note"), [Optional(), Length(max=1000)],
                          description=_l("Needed when you reject: the reason is kept with the case."))
 

@@ -51,12 +51,17 @@ def _labels() -> dict:
 def find_student(slug):
     """Search the campaign's students by name, email or student ID, to nominate one."""
     campaign = _campaign(slug)
+    scope = services.search_scope(current_user, campaign)
+    if scope is False:
+        abort(403)
     q = (request.args.get("q") or "").strip()[:100]
     page = None
     if q:
         query = (select(User).join(CampaignEnrolment, CampaignEnrolment.user_id == User.id)
                  .where(CampaignEnrolment.campaign_id == campaign.id, person_filter(q))
                  .order_by(User.sort_name))
+        if scope is not None:
+            query = query.where(User.id.in_(scope))
         page = paginate_rows(query, 25)
     return render_template("referrals/find_student.html", campaign=campaign, q=q, page=page)
 
@@ -194,6 +199,16 @@ def outcome(case_id):
     form = NoteForm()
     accepted = request.form.get("outcome") == "accepted"
     done = _step(case, form, lambda: services.record_outcome(current_user, case, accepted, form.note.data or ""))
+    return done or _case_page(case, note_form=form, status=422)
+
+
+@bp.route("/cases/<int:case_id>/withdraw", methods=["POST"])
+@access.roles_required("admin")
+def withdraw(case_id):
+    """Close an approved referral that will not be sent, freeing the host's place."""
+    case = _case(case_id)
+    form = NoteForm()
+    done = _step(case, form, lambda: services.withdraw(current_user, case, form.note.data or ""))
     return done or _case_page(case, note_form=form, status=422)
 
 

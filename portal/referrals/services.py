@@ -38,6 +38,19 @@ def _text(value: str | None, low: int, high: int, field: str, message) -> str:
     return text
 
 
+def _locked(case: Recommendation) -> Recommendation:
+    """Lock the case's row and re-read it, so two people cannot take the same step at once."""
+    lock_row("recommendations", case.id)
+    db.session.refresh(case)
+    return case
+
+
+def _not_their_own(actor, case: Recommendation) -> None:
+    """Nobody decides, sends or awards their own case, whatever other roles they hold."""
+    if actor.id == case.user_id:
+        raise NotAllowed()
+
+
 def _event(actor, case: Recommendation, before: str | None, note: str = "") -> None:
     db.session.add(RecommendationEvent(case=case, actor_id=getattr(actor, "id", None), from_status=before,
                                        to_status=case.status, note=note))
@@ -64,10 +77,27 @@ def capacity(actor, campaign: Campaign, student) -> str | None:
         led = db.session.scalar(
             select(func.count()).select_from(Booking).join(Shift, Shift.id == Booking.shift_id)
             .join(PointLeader, PointLeader.point_id == Shift.point_id)
-            .where(Shift.campaign_id == campaign.id, Booking.user_id == student.id, PointLeader.user_id == actor.id))
+            .where(Shift.campaign_id == campaign.id, Booking.user_id == student.id, Booking.status == "booked",
+                   PointLeader.user_id == actor.id))
         if led:
             return "leader"
     return None
+
+
+def search_scope(actor, campaign: Campaign):
+    """Whose records `actor` may look up to nominate: None for everyone in the campaign (admins and
+    the campaign's staff), a subquery of student ids for a leader of points it uses, False for nobody."""
+    if actor.has_role("admin"):
+        return None
+    roles = set(db.session.scalars(select(CampaignStaff.role).where(
+        CampaignStaff.campaign_id == campaign.id, CampaignStaff.user_id == actor.id)))
+    if ("trainer" in roles and actor.has_role("trainer")) or ("leader" in roles and actor.has_role("leader")):
+        return None
+    if actor.has_role("leader"):
+        return (select(Booking.user_id).join(Shift, Shift.id == Booking.shift_id)
+                .join(PointLeader, PointLeader.point_id == Shift.point_id)
+                .where(Shift.campaign_id == campaign.id, Booking.status == "booked", PointLeader.user_id == actor.id))
+    return False
 
 
 def nominate(actor, campaign: Campaign, student, kind: str, reason: str) -> Recommendation:
@@ -123,7 +153,8 @@ def _require_admin(actor) -> None:
 def places_left(host: HostOrganisation, campaign: Campaign | None = None) -> int:
     """Places of a host not yet held by an approved, sent or accepted referral."""
     held = db.session.scalar(select(func.count()).select_from(Recommendation).where(
-        Recommendation.host_id == host.id, Recommendation.status.in_(HOLDS_A_PLACE)))
+        Recommendation.host_id == host.id, Recommendation.status.in_(HOLDS_A_PLACE),
+        Recommendation.consent != "refused"))
     return host.places - held
 
 
@@ -131,6 +162,8 @@ def decide(actor, case: Recommendation, approve: bool, note: str = "", host_id: 
     """Approve or reject a proposed case. Someone who nominated the student may not decide:
     another admin must. An approved referral names its host, within the host's places."""
     _require_admin(actor)
+    _not_their_own(actor, case)
+    _locked(case)
     if actor.id in _nominators(case):
         raise InvalidInput(_l("You nominated this student: another organiser must decide."), "note")
     if case.status != "proposed":
@@ -186,6 +219,7 @@ def answer_consent(student, case: Recommendation, agree: bool) -> Recommendation
     """The student agrees (or not) to share the fields shown with the host; what they saw is kept."""
     if case.user_id != student.id:
         raise NotAllowed()
+    _locked(case)
     if case.kind != "referral" or case.status != "approved":
         raise InvalidInput(_l("There is nothing to agree to for this referral now."), "consent")
     case.consent, case.consent_at = ("given" if agree else "refused"), utcnow()
@@ -199,8 +233,12 @@ def answer_consent(student, case: Recommendation, agree: bool) -> Recommendation
 def send(actor, case: Recommendation) -> Recommendation:
     """Send an approved referral to its host: only what the student agreed to, with a verifiable letter."""
     _require_admin(actor)
+    _not_their_own(actor, case)
+    _locked(case)
     if case.kind != "referral" or case.status != "approved":
         raise InvalidInput(_l("Only an approved referral can be sent."), "send")
+    if not case.host.is_active:
+        raise InvalidInput(_l("%(host)s no longer takes interns: withdraw this referral.", host=case.host.name), "send")
     if case.consent != "given" or not case.shared_json:
         raise InvalidInput(_l("The student has not agreed to share their details: nothing can be sent."), "send")
     shared = json.loads(case.shared_json)
@@ -220,6 +258,7 @@ def send(actor, case: Recommendation) -> Recommendation:
 def record_outcome(actor, case: Recommendation, accepted: bool, note: str = "") -> Recommendation:
     """The host's answer to a sent referral."""
     _require_admin(actor)
+    _locked(case)
     if case.status != "sent":
         raise InvalidInput(_l("Only a sent referral gets the host's answer."), "note")
     note = nfc(note or "").strip()[:NOTE_MAX]
@@ -233,6 +272,8 @@ def record_outcome(actor, case: Recommendation, accepted: bool, note: str = "") 
 def award(actor, case: Recommendation, note: str = "") -> Recommendation:
     """Award an approved commendation: its certificate is issued and the student told."""
     _require_admin(actor)
+    _not_their_own(actor, case)
+    _locked(case)
     if case.kind != "commendation" or case.status != "approved":
         raise InvalidInput(_l("Only an approved commendation can be awarded."), "note")
     note = nfc(note or "").strip()[:NOTE_MAX]
@@ -246,6 +287,23 @@ def award(actor, case: Recommendation, note: str = "") -> Recommendation:
                campaign_name=case.campaign.name, code=codes.pretty(document.code),
                link=external_url("certificates.mine"))
     audit.record(actor, "commendation.award", "recommendation", case.id, after={"code": document.code})
+    db.session.commit()
+    return case
+
+
+def withdraw(actor, case: Recommendation, note: str) -> Recommendation:
+    """Close an approved referral that will not be sent (the student declined, the host stopped
+    taking interns): it becomes "not approved", with the note, and frees the host's place."""
+    _require_admin(actor)
+    _locked(case)
+    if case.kind != "referral" or case.status != "approved":
+        raise InvalidInput(_l("Only an approved referral that was not sent can be withdrawn."), "note")
+    note = nfc(note or "").strip()
+    if not NOTE_MIN <= len(note) <= NOTE_MAX:
+        raise InvalidInput(_l("Say why the referral is withdrawn (at least 5 characters)."), "note")
+    before, case.status = case.status, "rejected"
+    _event(actor, case, before, note)
+    audit.record(actor, "referral.withdraw", "recommendation", case.id, after={"note": note})
     db.session.commit()
     return case
 
@@ -270,7 +328,9 @@ def save_host(actor, host: HostOrganisation | None, data: HostData) -> HostOrgan
     name = " ".join(nfc(data.name or "").split())
     if not 2 <= len(name) <= 200:
         raise InvalidInput(_l("Enter the organisation's name."), "name")
-    clash = db.session.scalar(select(HostOrganisation).where(func.lower(HostOrganisation.name) == name.lower()))
+    from portal.accounts.models import fold
+
+    clash = next((h for h in db.session.scalars(select(HostOrganisation)) if fold(h.name) == fold(name)), None)
     if clash is not None and clash is not host:
         raise InvalidInput(_l("A host organisation with this name already exists."), "name")
     if host is not None and data.places < host.places - places_left(host):

@@ -101,13 +101,17 @@ def _shift_scope(filters: Filters):
     return conditions
 
 
-def _people(filters: Filters) -> list:
-    conditions = []
-    if filters.school:
-        conditions.append(func.lower(User.school).contains(filters.school.lower(), autoescape=True))
-    if filters.chapter:
-        conditions.append(func.lower(User.chapter).contains(filters.chapter.lower(), autoescape=True))
-    return conditions
+def people_match(filters: Filters):
+    """A test of (school, chapter) against the filters, accents and case ignored the same way on
+    SQLite and PostgreSQL (SQLite's lower() knows only ASCII, so this is done in Python)."""
+    from portal.accounts.models import fold
+
+    school, chapter = fold(filters.school), fold(filters.chapter)
+
+    def matches(user_school: str | None, user_chapter: str | None) -> bool:
+        return school in fold(user_school or "") and chapter in fold(user_chapter or "")
+
+    return matches
 
 
 def figures(filters: Filters) -> Figures:
@@ -137,12 +141,16 @@ def figures(filters: Filters) -> Figures:
     volunteers: set[int] = set()
     by_school: dict[str, dict] = defaultdict(lambda: {"minutes": 0, "volunteers": set()})
     minutes_by_day: dict[date, int] = defaultdict(int)
-    for user_id, school, status, adjusted, checked_in, checked_out, starts, ends in db.session.execute(
-            joined.with_only_columns(Booking.user_id, User.school, Attendance.status, Attendance.adjusted_minutes,
-                                     Attendance.checked_in_at, Attendance.checked_out_at, Shift.starts_at, Shift.ends_at)
+    matches = people_match(filters)
+    for user_id, school, chapter, status, adjusted, checked_in, checked_out, starts, ends in db.session.execute(
+            joined.with_only_columns(Booking.user_id, User.school, User.chapter, Attendance.status,
+                                     Attendance.adjusted_minutes, Attendance.checked_in_at, Attendance.checked_out_at,
+                                     Shift.starts_at, Shift.ends_at)
             .join(Booking, Booking.shift_id == Shift.id).join(Attendance, Attendance.booking_id == Booking.id)
             .join(User, User.id == Booking.user_id)
-            .where(*scope, Booking.status == "booked", *_people(filters))):
+            .where(*scope, Booking.status == "booked")):
+        if (filters.school or filters.chapter) and not matches(school, chapter):
+            continue
         served = served_minutes(adjusted, checked_in, checked_out, starts, ends)
         result.minutes += served
         minutes_by_day[starts.astimezone(LOCAL_TZ).date()] += served
@@ -196,6 +204,10 @@ def figures(filters: Filters) -> Figures:
         feedback = feedback.where(CitizenFeedback.point_id == filters.point_id)
     if filters.point_ids is not None:
         feedback = feedback.where(CitizenFeedback.point_id.in_(filters.point_ids or (-1,)))
+    if filters.campaign_id:  # feedback has no campaign: count it at the points the campaign served then
+        feedback = feedback.where(CitizenFeedback.point_id.in_(
+            select(Shift.point_id).where(Shift.campaign_id == filters.campaign_id, Shift.starts_at >= start,
+                                         Shift.starts_at < end)))
     result.feedback = {status: 0 for status in ("new", "forwarded", "resolved")}
     result.feedback.update({status: count for status, count in db.session.execute(
         feedback.group_by(CitizenFeedback.status))})

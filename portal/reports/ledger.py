@@ -12,20 +12,23 @@ from portal.extensions import db
 from portal.i18n import format_hours
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
-from portal.reports.figures import Filters, _people, _shift_scope
+from portal.reports.figures import Filters, _shift_scope, people_match
 from portal.shifts.models import Booking, Shift
 
 
 def ledger(filters: Filters) -> tuple[list[str], list[list]]:
     """One row per student who served in the period, sorted by school then name (two queries)."""
     rows: dict[int, dict] = defaultdict(lambda: {"minutes": 0, "present": 0, "no_shows": 0, "points": set()})
-    for user_id, status, adjusted, checked_in, checked_out, starts, ends, point in db.session.execute(
-            select(Booking.user_id, Attendance.status, Attendance.adjusted_minutes, Attendance.checked_in_at,
-                   Attendance.checked_out_at, Shift.starts_at, Shift.ends_at, ServicePoint.name)
+    matches = people_match(filters)
+    for user_id, school, chapter, status, adjusted, checked_in, checked_out, starts, ends, point in db.session.execute(
+            select(Booking.user_id, User.school, User.chapter, Attendance.status, Attendance.adjusted_minutes,
+                   Attendance.checked_in_at, Attendance.checked_out_at, Shift.starts_at, Shift.ends_at, ServicePoint.name)
             .select_from(Shift).join(ServicePoint, ServicePoint.id == Shift.point_id)
             .join(Booking, Booking.shift_id == Shift.id).join(Attendance, Attendance.booking_id == Booking.id)
             .join(User, User.id == Booking.user_id)
-            .where(*_shift_scope(filters), Booking.status == "booked", *_people(filters))):
+            .where(*_shift_scope(filters), Booking.status == "booked")):
+        if (filters.school or filters.chapter) and not matches(school, chapter):
+            continue
         entry = rows[user_id]
         entry["minutes"] += served_minutes(adjusted, checked_in, checked_out, starts, ends)
         if status == "present":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape  # reportlab reads Paragraph text as markup
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -21,14 +22,15 @@ def render(title: str, subtitle: str, scope: str, header: list[str], rows: list[
     big = ParagraphStyle("title", fontName="Cert-Bold", fontSize=18, leading=22)
     normal = ParagraphStyle("normal", fontName="Cert", fontSize=10.5, leading=14)
     cell = ParagraphStyle("cell", fontName="Cert", fontSize=9.5, leading=12)
-    data = [[Paragraph(str(h), ParagraphStyle("head", parent=cell, fontName="Cert-SemiBold")) for h in header]]
-    data += [[Paragraph(str(v), cell) for v in row] for row in rows]
+    data = [[Paragraph(escape(str(h)), ParagraphStyle("head", parent=cell, fontName="Cert-SemiBold")) for h in header]]
+    data += [[Paragraph(escape(str(v)), cell) for v in row] for row in rows]
     table = Table(data, colWidths=[70 * mm, 32 * mm, 32 * mm, 32 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9d1db")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    document.build([Paragraph(title, big), Paragraph(subtitle, normal), Paragraph(scope, normal), Spacer(1, 6 * mm),
+    document.build([Paragraph(escape(title), big), Paragraph(escape(subtitle), normal), Paragraph(escape(scope), normal),
+                    Spacer(1, 6 * mm),
                     table])
     return buffer.getvalue()

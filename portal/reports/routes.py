@@ -20,6 +20,27 @@ from portal.reports.scope import filter_form, led_point_ids, today
 from portal.shifts.models import Shift
 
 KINDS = ("week", "month")
+FILTER_KEYS = ("campaign", "branch", "point", "school", "chapter")
+
+
+def _params(*extra: str) -> dict:
+    """The filters in the query string, and nothing else, for building links."""
+    return {k: v for k, v in request.args.items() if k in FILTER_KEYS + extra and v}
+
+
+def _anchor() -> date | None:
+    """A report's start date from ?start=, as yyyy-mm-dd or dd/mm/yyyy in 2000–2100; None otherwise."""
+    from datetime import datetime
+
+    raw = (request.args.get("start") or "").strip()[:10]
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        if date(2000, 1, 1) <= day <= date(2100, 12, 31):
+            return day
+    return None
 
 
 @bp.route("/")
@@ -28,17 +49,14 @@ def dashboard():
     """Headline figures with charts and their tables, for the chosen filters."""
     form, filters = filter_form(current_user)
     return render_template("reports/dashboard.html", form=form, filters=filters, figures=figures(filters),
-                           labels=HEADLINE_LABELS)
+                           labels=HEADLINE_LABELS, params=_params("start"))
 
 
 def _period_args(kind: str):
     if kind not in KINDS:
         abort(404)
     form, filters = filter_form(current_user)
-    try:
-        anchor = date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        anchor = None
+    anchor = _anchor()
     start, end = period(kind, anchor) if anchor else last_full(kind, today())
     before = previous(kind, start)
     current = figures(filters.__class__(**{**filters.__dict__, "start": start, "end": end}))
@@ -110,7 +128,7 @@ def report(kind):
     """A week's or a month's report: its totals and the change from the period before."""
     form, filters, start, end, current, earlier = _period_args(kind)
     following = end + timedelta(days=1)
-    params = {k: v for k, v in request.args.items() if k not in ("start", "end")}
+    params = _params()
     return render_template("reports/report.html", kind=kind, title=PERIOD_LABELS[kind], form=form, start=start,
                            end=end, figures=current, rows=compare(current, earlier), labels=HEADLINE_LABELS,
                            previous_start=previous(kind, start)[0],

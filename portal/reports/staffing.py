@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
-from portal.campaigns.models import CampaignEnrolment
+from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core.locks import lock_row
 from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -43,7 +44,9 @@ def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = No
     """Open shifts of the next 14 days, the shortest-staffed and busiest first (four queries)."""
     now = utcnow()
     query = (select(Shift).options(joinedload(Shift.point), joinedload(Shift.campaign))
-             .where(Shift.status == "open", Shift.starts_at > now, Shift.starts_at < now + HORIZON))
+             .join(Campaign, Campaign.id == Shift.campaign_id).join(ServicePoint, ServicePoint.id == Shift.point_id)
+             .where(Shift.status == "open", Shift.starts_at > now, Shift.starts_at < now + HORIZON,
+                    Campaign.status == "open", ServicePoint.is_active))
     if point_ids is not None:
         query = query.where(Shift.point_id.in_(point_ids or (-1,)))
     if campaign_id:
@@ -110,8 +113,14 @@ def candidates(shift: Shift) -> list[User]:
 
 def call_volunteers(actor, shift: Shift) -> int:
     """Email every student who could come; refused for a full or past shift, or one called in the last 6 hours."""
+    lock_row("shifts", shift.id)  # two clicks at once call once
+    db.session.refresh(shift)
     if shift.status != "open" or shift.starts_at <= utcnow():
         raise InvalidInput(_l("This shift is past or cancelled."), None)
+    if shift.campaign.status != "open" or not shift.point.is_active:
+        raise InvalidInput(_l("This campaign or point is not taking bookings."), None)
+    if shift.starts_at - timedelta(days=shift.campaign.booking_window_days) > utcnow():
+        raise InvalidInput(_l("Bookings for this shift are not open yet."), None)
     if shift.booked_count >= shift.capacity:
         raise InvalidInput(_l("This shift is already full."), None)
     recent = db.session.scalar(select(StaffingCall).where(StaffingCall.shift_id == shift.id,

@@ -251,3 +251,27 @@ def test_hosts_are_managed_by_admins_and_keep_their_held_places(league, auth, cl
     auth.logout()
     auth.as_(people["leader"])
     assert client.get("/referrals/hosts").status_code == 403
+
+
+def test_nobody_decides_their_own_case_and_a_declined_referral_can_be_withdrawn(league, make_user, auth, client):
+    from portal.accounts.models import UserRole
+
+    campaign, people, host, points = league
+    people["lan"].roles.append(UserRole(role="admin"))  # a student who also helps organise
+    db.session.commit()
+    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
+    with pytest.raises(services.NotAllowed):
+        services.decide(people["lan"], case, True, host_id=host.id)
+    services.decide(people["admin"], case, True, host_id=host.id)
+    services.answer_consent(people["lan"], case, False)
+    assert services.places_left(host) == host.places  # a declined referral holds no place
+    with pytest.raises(InvalidInput):
+        services.withdraw(people["admin"], case, "")
+    services.withdraw(people["admin"], case, "Sinh viên không đồng ý chia sẻ thông tin")
+    assert case.status == "rejected" and case.events[-1].note.startswith("Sinh viên")
+    auth.as_(make_user(role="trainer"))  # not a trainer of this campaign
+    assert client.get(f"/referrals/{campaign.slug}/nominate?q=lan").status_code == 403
+    auth.logout()
+    auth.as_(people["leader"])  # leads Hoàn Kiếm, where Quang never served
+    found = client.get(f"/referrals/{campaign.slug}/nominate?q=quang").get_data(as_text=True)
+    assert "Phạm Văn Quang" not in found

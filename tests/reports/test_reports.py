@@ -204,7 +204,9 @@ def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_stu
     admin = make_user(role="admin")
     assert call_volunteers(admin, short) == 1
     assert [m.kind for m in outbox(free.email)] == ["staffing"] and outbox(busy.email) == []
-    with pytest.raises(Exception):  # not twice within six hours
+    from portal.accounts.validation import InvalidInput
+
+    with pytest.raises(InvalidInput):  # not twice within six hours
         call_volunteers(admin, short)
     leader = make_user(role="leader")
     auth.as_(leader)
@@ -233,3 +235,20 @@ def test_seed_scale_obeys_the_booking_rules_and_leaves_the_database_usable(app, 
     assert clashes == 0  # nobody is in two places at once
     assert seed_scale.seed_scale() == [f"campaign {seed_scale.SLUG} already exists: nothing done"]
     make_user()  # ids continue after the bulk insert (PostgreSQL sequences advanced)
+
+
+def test_odd_query_strings_get_pages_not_errors_and_a_leader_export_is_scoped(town, auth, client, make_user):
+    campaign, places, leader, people = town
+    auth.as_(make_user(role="admin"))
+    for path in ("/reports/?kind=week", "/reports/?fmt=csv&campaign=abc&point=-1", "/reports/week?fmt=x",
+                 "/reports/week?start=0001-01-01", "/reports/month?start=9999-12-15", "/reports/week.pdf?start=2026-02-30",
+                 "/reports/week.pdf?school=%3Cfoo&start=2026-11-05", "/reports/?start=31/02/2026&end=x"):
+        assert client.get(path).status_code == 200, path
+    assert "02/11/2026" in client.get("/reports/week?start=05/11/2026").get_data(as_text=True)
+    accented = figures(Filters(*WEEK, campaign_id=campaign.id, school="ĐẠI HỌC luật"))
+    assert accented.volunteers == 2
+    auth.logout()
+    auth.as_(leader)
+    raw = client.get("/reports/week.csv", query_string={"start": "2026-11-05", "point": places["p3"].id})
+    rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(raw.data.decode("utf-8-sig")))}
+    assert rows["Số giờ tham gia"][0] == "4"  # only Hoàn Kiếm's 4 hours, never Gia Lâm's
