@@ -101,13 +101,17 @@ def _new_credential(actor, standing: Standing, campaign: Campaign, now: datetime
                       issued_by_id=getattr(actor, "id", None), **columns)
 
 
-def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict) -> Credential:
+def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, record: dict | None = None) -> Credential:
     """Issue a referral letter or a commendation for one student, in the caller's transaction:
-    the same codes, signatures, verification page and revocation as certificates."""
+    the same codes, signatures, verification page and revocation as certificates. `record` (minutes,
+    shifts, points) replaces today's figures, e.g. with what the student agreed to share."""
     found = standings(campaign, [user.id])
     if not found:
         raise InvalidInput(_l("This student no longer takes part in the campaign."), "student")
-    credential = _new_credential(actor, found[0], campaign, utcnow(), kind, extra)
+    standing = found[0]
+    if record:
+        standing.minutes, standing.attended, standing.points = record["minutes"], record["shifts"], set(record["points"])
+    credential = _new_credential(actor, standing, campaign, utcnow(), kind, extra)
     db.session.add(credential)
     db.session.flush()
     audit.record(actor, "credential.issue", "credential", credential.id, after={"code": credential.code,

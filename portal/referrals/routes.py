@@ -292,7 +292,8 @@ def mine():
         .order_by(Recommendation.created_at.desc())).all()
     previews = {c.id: services.shared_fields(c) for c in rows
                 if c.kind == "referral" and c.status == "approved"}
-    return render_template("referrals/mine.html", cases=rows, previews=previews, form=ConsentForm(), **_labels())
+    return render_template("referrals/mine.html", cases=rows, previews=previews, form=ConsentForm(),
+                           fingerprint=services.fingerprint, **_labels())
 
 
 @bp.route("/me/<int:case_id>/consent", methods=["POST"])
@@ -306,7 +307,7 @@ def consent(case_id):
     if form.validate_on_submit():
         agree = request.form.get("answer") == "agree"
         try:
-            services.answer_consent(current_user, case, agree)
+            services.answer_consent(current_user, case, agree, request.form.get("seen", ""))
             flash(_("Thank you: the organisers can now send your referral.") if agree
                   else _("Your details will not be shared; the referral will not be sent."), "success")
         except InvalidInput as error:

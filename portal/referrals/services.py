@@ -215,13 +215,25 @@ def shared_fields(case: Recommendation) -> dict:
     }
 
 
-def answer_consent(student, case: Recommendation, agree: bool) -> Recommendation:
-    """The student agrees (or not) to share the fields shown with the host; what they saw is kept."""
+def fingerprint(shared: dict) -> str:
+    """A short digest of what a student is shown, so their answer is tied to exactly that."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(shared, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def answer_consent(student, case: Recommendation, agree: bool, seen: str | None = None) -> Recommendation:
+    """The student agrees (or not) to share the fields shown with the host; what they saw is kept.
+    `seen` is the fingerprint of the page they answered on: if the details changed since, they must
+    look again."""
     if case.user_id != student.id:
         raise NotAllowed()
     _locked(case)
     if case.kind != "referral" or case.status != "approved":
         raise InvalidInput(_l("There is nothing to agree to for this referral now."), "consent")
+    if agree and seen is not None and seen != fingerprint(shared_fields(case)):
+        raise InvalidInput(_l("Your details changed since you opened the page. Check them again, then answer."),
+                           "consent")
     case.consent, case.consent_at = ("given" if agree else "refused"), utcnow()
     case.shared_json = json.dumps(shared_fields(case), ensure_ascii=False, sort_keys=True) if agree else None
     _event(student, case, case.status, "consent given" if agree else "consent refused")
@@ -242,7 +254,8 @@ def send(actor, case: Recommendation) -> Recommendation:
     if case.consent != "given" or not case.shared_json:
         raise InvalidInput(_l("The student has not agreed to share their details: nothing can be sent."), "send")
     shared = json.loads(case.shared_json)
-    letter = credentials.issue_document(actor, "referral", case.user, case.campaign, {"host": case.host.name})
+    letter = credentials.issue_document(actor, "referral", case.user, case.campaign, {"host": case.host.name},
+                                        record=shared)  # the letter says what the student agreed to
     case.credential = letter
     before, case.status = case.status, "sent"
     _event(actor, case, before)

@@ -203,7 +203,13 @@ def test_students_see_only_their_own_approved_cases_and_what_will_be_shared(leag
     services.decide(people["admin"], case, True, host_id=host.id)
     page = client.get("/referrals/me").get_data(as_text=True)
     assert host.name in page and "0912345678" in page
-    assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree"}).status_code == 303
+    import re
+
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', page).group(1)
+    assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree", "seen": "0" * 32}).status_code == 303
+    db.session.refresh(case)
+    assert case.consent == "pending"  # the details shown were not these: nothing is recorded
+    assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree", "seen": seen}).status_code == 303
     db.session.refresh(case)
     assert case.consent == "given"
     auth.logout()
