@@ -281,3 +281,36 @@ def test_nobody_decides_their_own_case_and_a_declined_referral_can_be_withdrawn(
     auth.as_(people["leader"])  # leads Hoàn Kiếm, where Quang never served
     found = client.get(f"/referrals/{campaign.slug}/nominate?q=quang").get_data(as_text=True)
     assert "Phạm Văn Quang" not in found
+
+
+def test_two_organisers_deciding_at_once_make_one_decision(app, league):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from portal.accounts.models import User
+
+    campaign, people, host, points = league
+    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
+    case_id, deciders = case.id, [(people["admin"].id, True), (people["admin2"].id, False)]
+    barrier = Barrier(2, timeout=20)
+
+    def decide(args):
+        user_id, approve = args
+        with app.app_context():
+            actor, target = db.session.get(User, user_id), db.session.get(Recommendation, case_id)
+            barrier.wait()
+            try:
+                services.decide(actor, target, approve, "Quyết định của ban tổ chức", host_id=host.id)
+                return "done"
+            except InvalidInput:
+                return "refused"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = sorted(pool.map(decide, deciders))
+    assert results == ["done", "refused"]
+    db.session.expire_all()
+    decisions = db.session.scalars(select(RecommendationEvent).where(
+        RecommendationEvent.case_id == case_id, RecommendationEvent.from_status == "proposed")).all()
+    assert len(decisions) == 1
