@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export PORTAL_ENV ?= development
 
-.PHONY: setup run test test-sqlite test-postgres bench serve-gunicorn translations extract-messages vendor clean
+.PHONY: setup run test test-sqlite test-postgres e2e bench serve-gunicorn translations extract-messages vendor clean
 
 ## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
 setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
@@ -69,6 +69,12 @@ test-sqlite:
 
 test-postgres:
 	PORTAL_TEST_DB=postgresql $(PYTEST)
+
+## e2e: the browser journeys (Debian's chromium; HEADED=1 to watch them)
+e2e: $(VENV)/.installed static/vendor/.installed translations
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium; else sudo apt-get install -y -q chromium; fi; }
+	$(PY) -m pytest -p no:cacheprovider e2e $(PYTEST_ARGS)
 
 ## bench: the benchmarks (figures on each one's last line); PostgreSQL from BENCH_DATABASE_URL
 bench: $(VENV)/.installed static/vendor/.installed translations
