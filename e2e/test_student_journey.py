@@ -1,0 +1,77 @@
+"""A student signs up, confirms the email from the outbox, joins the campaign and reads a module;
+a trainer marks the training complete; the student books a shift, sees it in "My shifts" without
+a reload, and cancels it. axe-core runs on every page visited. (Joining a waitlist: next.)"""
+import sqlite3
+import uuid
+
+from e2e.conftest import PASSWORD, check_accessibility, log_in
+
+CAMPAIGN = "thanh-nien-dong-hanh-2026"
+
+
+def _last_mail(server, to: str) -> str:
+    path = server["env"]["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        (body,) = db.execute("SELECT body_text FROM outbox_messages WHERE to_email = ? ORDER BY id DESC LIMIT 1",
+                             (to,)).fetchone()
+    return body
+
+
+def test_sign_up_train_book_cancel_and_wait(server, pages, viewport):
+    base = server["url"]
+    email = f"sv-{uuid.uuid4().hex[:8]}@example.org"
+    student = pages()
+    student.on("dialog", lambda dialog: dialog.accept())
+    student.goto(f"{base}/signup")
+    check_accessibility(student)
+    student.fill("#full_name", "Hoàng Thị Mai")
+    student.fill("#email", email)
+    student.fill("#phone", "0912000111")
+    student.fill("#school", "Trường Đại học Luật Hà Nội")
+    student.fill("#student_code", f"LHN{uuid.uuid4().hex[:6]}")
+    student.fill("#chapter", "Đoàn trường Đại học Luật Hà Nội")
+    student.fill("#password", "một mật khẩu đủ dài 2026")
+    student.check("#consent")
+    student.click("main button[type=submit]")
+    student.wait_for_url("**/signup/check-email")
+    link = next(word for word in _last_mail(server, email).split() if "/account/verify/" in word)
+    student.goto(link)
+    student.fill("#email", email)
+    student.fill("#password", "một mật khẩu đủ dài 2026")
+    student.click("main button[type=submit]")
+    student.wait_for_url(lambda url: "/login" not in url)
+    student.goto(f"{base}/campaigns/{CAMPAIGN}")
+    student.click("form[action$='/join'] button")
+    student.goto(f"{base}/training/{CAMPAIGN}")
+    check_accessibility(student)
+    student.locator("a[href*='/training/modules/']").first.click()
+    check_accessibility(student)
+
+    trainer = pages()
+    trainer.on("dialog", lambda dialog: dialog.accept())
+    log_in(trainer, base, "trainer@example.org")
+    student.goto(f"{base}/training/{CAMPAIGN}")
+    module_ids = sorted({href.split("/modules/")[1].split("/")[0] for href in student.eval_on_selector_all(
+        "a[href*='/training/modules/']", "links => links.map(a => a.getAttribute('href'))")})
+    for module_id in module_ids:
+        trainer.goto(f"{base}/training/modules/{module_id}/roster?q={email}")
+        if trainer.locator("button[form^='complete-']").count():
+            trainer.locator("button[form^='complete-']").first.click()
+            trainer.wait_for_timeout(300)
+    check_accessibility(trainer)
+
+    student.goto(f"{base}/shifts/")
+    check_accessibility(student)
+    card = student.locator("article.shift-card:has(button:has-text('Đăng ký ca trực'))").last  # days ahead: cancellable
+    card_id = card.get_attribute("id")
+    point = card.locator(".shift-card__place strong").inner_text()
+    address = student.url
+    card.locator("button").first.click()
+    student.wait_for_selector(f"#{card_id} button:has-text('Huỷ đăng ký')")
+    # "My shifts" beside the list picks the booking up from the booking-changed event: no reload.
+    student.wait_for_function("([p]) => document.querySelector('#my-shifts').innerText.includes(p)", arg=[point])
+    assert student.url == address
+    student.locator(f"#{card_id} button").first.click()  # cancel (the confirmation is accepted)
+    student.wait_for_selector(f"#{card_id} button:has-text('Đăng ký ca trực')")
+    student.wait_for_function("([p]) => !document.querySelector('#my-shifts').innerText.includes(p)", arg=[point])
+    assert student.console_errors == [] and trainer.console_errors == []
