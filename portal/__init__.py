@@ -132,7 +132,4 @@ def _register_hooks(app: Flask) -> None:
         from portal.forms import EmptyForm
         from portal.i18n import current_locale
 
-        from portal.reports.labels import HEADLINE_LABELS
-
-        return {"lang": current_locale(), "role_labels": ROLE_LABELS, "shell_form": EmptyForm,
-                "report_labels": HEADLINE_LABELS}
+        return {"lang": current_locale(), "role_labels": ROLE_LABELS, "shell_form": EmptyForm}

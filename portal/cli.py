@@ -94,13 +94,10 @@ def certificates():
 @click.option("--reason", default=None, help="Needed before the campaign ends: why certificates are issued early.")
 def certificates_issue(slug, reason):
     """Issue certificates to everyone newly eligible and print the codes issued (safe to run again)."""
-    from sqlalchemy import select
-
-    from portal.campaigns.models import Campaign
+    from portal.campaigns.services import by_slug
     from portal.certificates import codes, services
-    from portal.extensions import db
 
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    campaign = by_slug(slug)
     if campaign is None:
         raise click.ClickException(f"No campaign has the slug {slug!r}.")
     try:

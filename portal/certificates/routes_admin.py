@@ -9,12 +9,11 @@ from sqlalchemy import select
 from portal import access, htmx
 from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
-from portal.campaigns.models import Campaign
 from portal.certificates import bp, codes, services
 from portal.certificates.eligibility import has_ended, rule_for, standings
 from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RuleForm
 from portal.certificates.models import Credential
-from portal.extensions import db
+from portal.training.loaders import campaign_or_404
 from portal.forms import show_error
 from portal.pagination import paginate_list
 
@@ -23,13 +22,6 @@ FILTERS = {
     "not": lambda s: not s.eligible and s.credential is None,
     "issued": lambda s: s.credential is not None,
 }
-
-
-def _campaign(slug: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _credential(code: str) -> Credential:
@@ -64,14 +56,14 @@ def _manage(campaign, rule_form=None, issue_form=None, status=200):
 @access.roles_required("admin")
 def manage(slug):
     """The rule, the preview of who qualifies and why not, and the issue button."""
-    return _manage(_campaign(slug))
+    return _manage(campaign_or_404(slug))
 
 
 @bp.route("/admin/campaigns/<slug>/certificates/rule", methods=["POST"])
 @access.roles_required("admin")
 def save_rule(slug):
     """Save who earns the certificate; the preview follows at once."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = RuleForm()
     if form.validate_on_submit():
         try:
@@ -88,7 +80,7 @@ def save_rule(slug):
 @access.roles_required("admin")
 def issue(slug):
     """Issue to everyone newly eligible: htmx runs it in steps with a progress bar; plain HTML at once."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = IssueForm()
     if not form.validate_on_submit():
         return _issue_refused(campaign, form)
@@ -119,7 +111,7 @@ def _issue_refused(campaign, form):
 @access.roles_required("admin")
 def issued(slug):
     """Every certificate of the campaign, including revoked and superseded ones."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     from portal.accounts.models import User
     from portal.pagination import paginate_rows
 

@@ -5,31 +5,26 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
-from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.campaigns.models import CampaignEnrolment, ServicePoint
 from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import choices, show_error
-from portal.pagination import paginate_list, paginate_rows
+from portal.pagination import page_number, paginate_list, paginate_rows
 from portal.referrals import bp, exports, services
 from portal.referrals.evidence import evidence_for, shortlist as rank
 from portal.referrals.forms import ConsentForm, DecisionForm, HostForm, NominationForm, NoteForm, ShortlistFilter
 from portal.referrals.labels import CONSENT_LABELS, KIND_LABELS, STATUS_LABELS
 from portal.referrals.models import HostOrganisation, Recommendation
 from portal.spreadsheets import to_csv, to_xlsx
+from portal.training.loaders import campaign_or_404
 
 STAFF = ("leader", "trainer", "admin")
-
-
-def _campaign(slug: str) -> Campaign:
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        abort(404)
-    return campaign
 
 
 def _case(case_id: int) -> Recommendation:
@@ -50,7 +45,7 @@ def _labels() -> dict:
 @access.roles_required(*STAFF)
 def find_student(slug):
     """Search the campaign's students by name, email or student ID, to nominate one."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     scope = services.search_scope(current_user, campaign)
     if scope is False:
         abort(403)
@@ -70,7 +65,7 @@ def find_student(slug):
 @access.roles_required(*STAFF)
 def nominate(slug, user_id):
     """The student's record, gathered for you, and the nomination form."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     student = db.session.get(User, user_id)
     if student is None:
         abort(404)
@@ -101,7 +96,7 @@ def nominate(slug, user_id):
 @access.roles_required("admin")
 def cases(slug):
     """Every case of the campaign, with its nominations counted, filterable by kind and status."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     kind = request.args.get("kind") if request.args.get("kind") in KIND_LABELS else ""
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else ""
     query = select(Recommendation).where(Recommendation.campaign_id == campaign.id)
@@ -109,9 +104,10 @@ def cases(slug):
         query = query.where(Recommendation.kind == kind)
     if status:
         query = query.where(Recommendation.status == status)
-    rows = db.session.scalars(query.order_by(Recommendation.created_at.desc())).all()
+    query = query.options(joinedload(Recommendation.user), joinedload(Recommendation.host),
+                          selectinload(Recommendation.nominations)).order_by(Recommendation.created_at.desc())
     hosts = db.session.scalars(select(HostOrganisation).order_by(HostOrganisation.name)).all()
-    return render_template("referrals/cases.html", campaign=campaign, page=paginate_list(rows, 50), kind=kind,
+    return render_template("referrals/cases.html", campaign=campaign, page=db.paginate(query, page=page_number(), per_page=50, error_out=False), kind=kind,
                            status=status, hosts=hosts, **_labels())
 
 
@@ -119,7 +115,7 @@ def cases(slug):
 @access.roles_required("admin")
 def shortlist(slug):
     """Who deserves a nomination nobody made yet: ranked by hours, reliability and ratings."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = ShortlistFilter(request.args)
     points = db.session.scalars(select(ServicePoint).order_by(ServicePoint.name)).all()
     form.point.choices = choices([(0, _("All points"))] + [(p.id, p.name) for p in points])
@@ -231,7 +227,7 @@ def award(case_id):
 @access.roles_required("admin")
 def export(slug, kind, fmt):
     """Approved referrals (optionally for one host) or approved commendations, as CSV or XLSX."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     if kind not in ("referrals", "commendations") or fmt not in ("csv", "xlsx"):
         abort(404)
     host_id = small_int(request.args.get("host"), default=0) or None

@@ -1,6 +1,7 @@
 """The dashboard and the weekly and monthly reports, for organisers and (their points only) leaders."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
@@ -59,8 +60,8 @@ def _period_args(kind: str):
     anchor = _anchor()
     start, end = period(kind, anchor) if anchor else last_full(kind, today())
     before = previous(kind, start)
-    current = figures(filters.__class__(**{**filters.__dict__, "start": start, "end": end}))
-    earlier = figures(filters.__class__(**{**filters.__dict__, "start": before[0], "end": before[1]}))
+    current = figures(replace(filters, start=start, end=end))
+    earlier = figures(replace(filters, start=before[0], end=before[1]))
     return form, filters, start, end, current, earlier
 
 

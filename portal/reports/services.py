@@ -11,6 +11,7 @@ from portal.core.urls import external_url
 from portal.extensions import db
 from portal.mail import services as mail
 from portal.reports.figures import Filters, compare, figures, last_full, previous
+from portal.reports.labels import HEADLINE_LABELS
 
 
 def send_period(kind: str, today: date) -> list[str]:
@@ -31,7 +32,7 @@ def send_period(kind: str, today: date) -> list[str]:
         link = external_url("reports.report", kind=kind, campaign=campaign.id, start=start.isoformat())
         for person in organisers:
             mail.queue(person.email, "report_period", "report", person.locale, user=person, period_kind=kind,
-                       campaign=campaign, start=start, end=end, rows=rows, link=link)
+                       campaign=campaign, start=start, end=end, rows=rows, link=link, labels=HEADLINE_LABELS)
             sent.append(f"{person.email}\t{campaign.slug}\t{start.isoformat()}–{end.isoformat()}")
     db.session.commit()
     return sent

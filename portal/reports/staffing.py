@@ -85,10 +85,11 @@ def candidates(shift: Shift) -> list[User]:
     required = [m for m in modules_of(campaign) if m.is_required]
     if required:
         done: dict[int, int] = defaultdict(int)
+        by_id = {m.id: m for m in required}
         for user_id, module_id, completed_at in db.session.execute(
                 select(Completion.user_id, Completion.module_id, Completion.completed_at)
                 .where(Completion.module_id.in_([m.id for m in required]), Completion.is_current)):
-            module = next(m for m in required if m.id == module_id)
+            module = by_id[module_id]
             if not module.validity_days or module.expires_at(completed_at) >= shift.ends_at:
                 done[user_id] += 1
         ids = [i for i in ids if done.get(i, 0) == len(required)]
