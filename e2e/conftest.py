@@ -3,13 +3,16 @@ chromium through Playwright (no browser download). On failure a screenshot and t
 are saved under E2E_ARTIFACTS (default e2e-artifacts/), whose path is printed."""
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -27,10 +30,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The portal under gunicorn with the demo data; yields its base URL."""
-    folder = tmp_path_factory.mktemp("e2e")
+@pytest.fixture(scope="session", params=list(VIEWPORTS))
+def server(request, tmp_path_factory):
+    """The portal under gunicorn with the demo data and the journeys' scenario, one fresh database per
+    viewport (journeys change data for good: a certificate revoked stays revoked); yields its base URL,
+    environment, viewport and the scenario's ids."""
+    folder = tmp_path_factory.mktemp(f"e2e-{request.param}")
     env = {**os.environ, "PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3",
            "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
            "CERT_SIGNING_KEY_FILE": str(folder / "signing.pem")}
@@ -40,8 +45,10 @@ def server(tmp_path_factory):
     (folder / "signing.pem").write_bytes(Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
+    for command in (flask + ["db", "upgrade"], flask + ["seed-demo"],
+                    [sys.executable, "-m", "e2e.scenario", str(folder / "scenario.json")]):
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{' '.join(command[1:])} failed:\n{done.stderr}"
     port = _free_port()
     env["BASE_URL"] = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
@@ -52,7 +59,8 @@ def server(tmp_path_factory):
                 break
         except OSError:
             time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "env": env}
+    yield {"url": f"http://127.0.0.1:{port}", "env": env, "viewport": request.param,
+           "ids": json.loads((folder / "scenario.json").read_text())}
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
 
@@ -68,9 +76,9 @@ def browser():
         launched.close()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request):
-    return request.param
+@pytest.fixture
+def viewport(server):
+    return server["viewport"]
 
 
 @pytest.fixture
@@ -116,6 +124,65 @@ def check_accessibility(page) -> None:
     result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
     bad = [v for v in json.loads(result) if v["impact"] in ("serious", "critical")]
     assert bad == [], [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+
+
+def _fragments(text: str) -> set[str]:
+    """The pieces of a message a page shows verbatim: split at placeholders and markup, 12+ characters."""
+    pieces = re.split(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|\{[^}]*\}|\n", unicodedata.normalize("NFC", text))
+    return {" ".join(p.split()) for p in pieces if len(" ".join(p.split())) >= 12}
+
+
+@functools.cache
+def _catalogue() -> dict[str, set[str]]:
+    """For each language, the catalogue's fragments that belong only to the other language."""
+    from babel.messages.pofile import read_po
+
+    with open(ROOT / "portal" / "translations" / "vi" / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalogue = read_po(po)
+    english, vietnamese = set(), set()
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        en = set().union(*map(_fragments, ids))
+        vi = set().union(*map(_fragments, strings))
+        english |= en - vi
+        vietnamese |= vi - en
+    # The demo's own data (a campaign called "Thanh niên đồng hành cùng hành chính công") is not interface text.
+    data = " ".join(" ".join(unicodedata.normalize("NFC", path.read_text()).split()) for path in (
+        ROOT / "portal" / "seed.py", ROOT / "portal" / "seed_training.py", ROOT / "e2e" / "scenario.py"))
+    return {"en": {f for f in vietnamese if f not in data}, "vi": {f for f in english if f not in data}}
+
+
+# The page's own-language text: its text and the attributes people read or hear, leaving out whatever
+# is marked as another language (the switch's own buttons, the bilingual verdict).
+OWN_TEXT = """() => {
+  const lang = document.documentElement.lang, body = document.body.cloneNode(true);
+  body.querySelectorAll('[lang]').forEach(e => { if (e.getAttribute('lang') !== lang) e.remove(); });
+  body.querySelectorAll('script, style, template').forEach(e => e.remove());
+  const said = [...body.querySelectorAll('[placeholder], [aria-label], [title], [alt], [hx-confirm]')].flatMap(
+    e => ['placeholder', 'aria-label', 'title', 'alt', 'hx-confirm'].map(a => e.getAttribute(a) || ''));
+  return [body.textContent, ...said].join(' ');
+}"""
+
+
+def _switch(page, lang: str) -> None:
+    """Use the page's own language switch (a form in the portal, links on the public pages)."""
+    page.locator(f".lang-switch button[value={lang}], a[lang={lang}][href*='lang={lang}']").first.click()
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    page.wait_for_load_state()
+    text = " ".join(unicodedata.normalize("NFC", page.evaluate(OWN_TEXT)).split())
+    foreign = sorted(f for f in _catalogue()[lang] if f in text)
+    assert foreign == [], f"{page.url} in {lang} still shows: {foreign[:5]}"
+
+
+def check_page(page) -> None:
+    """Every page a journey visits: axe-core finds nothing serious, and the language switch turns the
+    page into English (no Vietnamese interface text left) and back (no English left)."""
+    check_accessibility(page)
+    _switch(page, "en")
+    _switch(page, "vi")
 
 
 def log_in(page, base: str, email: str) -> None:

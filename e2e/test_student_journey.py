@@ -4,7 +4,7 @@ a reload, and cancels it. axe-core runs on every page visited. (Joining a waitli
 import sqlite3
 import uuid
 
-from e2e.conftest import PASSWORD, check_accessibility, log_in
+from e2e.conftest import check_page, log_in
 
 CAMPAIGN = "thanh-nien-dong-hanh-2026"
 
@@ -23,7 +23,7 @@ def test_sign_up_train_book_cancel_and_wait(server, pages, viewport):
     student = pages()
     student.on("dialog", lambda dialog: dialog.accept())
     student.goto(f"{base}/signup")
-    check_accessibility(student)
+    check_page(student)
     student.fill("#full_name", "Hoàng Thị Mai")
     student.fill("#email", email)
     student.fill("#phone", "0912000111")
@@ -43,9 +43,9 @@ def test_sign_up_train_book_cancel_and_wait(server, pages, viewport):
     student.goto(f"{base}/campaigns/{CAMPAIGN}")
     student.click("form[action$='/join'] button")
     student.goto(f"{base}/training/{CAMPAIGN}")
-    check_accessibility(student)
+    check_page(student)
     student.locator("a[href*='/training/modules/']").first.click()
-    check_accessibility(student)
+    check_page(student)
 
     trainer = pages()
     trainer.on("dialog", lambda dialog: dialog.accept())
@@ -58,10 +58,10 @@ def test_sign_up_train_book_cancel_and_wait(server, pages, viewport):
         if trainer.locator("button[form^='complete-']").count():
             trainer.locator("button[form^='complete-']").first.click()
             trainer.wait_for_timeout(300)
-    check_accessibility(trainer)
+    check_page(trainer)
 
     student.goto(f"{base}/shifts/")
-    check_accessibility(student)
+    check_page(student)
     card = student.locator("article.shift-card:has(button:has-text('Đăng ký ca trực'))").last  # days ahead: cancellable
     card_id = card.get_attribute("id")
     point = card.locator(".shift-card__place strong").inner_text()

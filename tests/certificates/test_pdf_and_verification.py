@@ -192,3 +192,6 @@ def test_the_public_page_sets_no_cookie_and_switches_language_by_link(issued, cl
     assert not english.headers.getlist("Set-Cookie")
     holder = client.post(f"/verify/{credential.code}/holder?lang=en", data={"token": credential.signature})
     assert holder.status_code == 200 and not holder.headers.getlist("Set-Cookie")
+    # The English page asks for the holder's name in English (the answer replaces part of the page).
+    assert f'/verify/{credential.code}/holder?lang=en"' in english.get_data(as_text=True)
+    assert "Certificate of participation" in holder.get_data(as_text=True)

@@ -1,0 +1,58 @@
+"""What the journeys need beyond the demo data, set up before the server starts:
+- the 2025 season still open, so the organiser closes it in the certificate journey;
+- a shift in the 2026 season that is already full, so a student can join its waitlist;
+- a shift at the demo leader's point that is running now, with two volunteers booked.
+
+Run as `python -m e2e.scenario OUT.json` with the server's environment; writes the ids the
+journeys need to OUT.json."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.extensions import db
+from portal.i18n import LOCAL_TZ
+from portal.accounts.models import User
+from portal.shifts.models import Booking, Shift
+
+
+def _shift(campaign, point, starts, hours, capacity, focus, people) -> Shift:
+    shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=starts, ends_at=starts + timedelta(hours=hours),
+                  capacity=capacity, booked_count=len(people), task_focus=focus)
+    db.session.add(shift)
+    db.session.flush()
+    db.session.add_all(Booking(shift_id=shift.id, user_id=person.id) for person in people)
+    return shift
+
+
+def prepare() -> dict:
+    first = db.session.scalar(select(Campaign).where(Campaign.slug == "thanh-nien-dong-hanh-2025"))
+    first.status = "open"
+    season = db.session.scalar(select(Campaign).where(Campaign.slug == "thanh-nien-dong-hanh-2026"))
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    for email in ("lan.nguyen@example.org", "minh.tran@example.org"):
+        db.session.add(CampaignEnrolment(campaign_id=season.id, user_id=people[email].id))
+    gia_lam = db.session.scalar(select(ServicePoint).where(ServicePoint.name.contains("Gia Lâm")))
+    hoan_kiem = db.session.scalar(select(ServicePoint).where(ServicePoint.name.contains("Hoàn Kiếm")))
+    now = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0)
+    evening = datetime.combine(now.date() + timedelta(days=10), time(18, 0), LOCAL_TZ)
+    full = _shift(season, hoan_kiem, evening, 2, 1, "Ca tăng cường buổi tối", [people["lan.nguyen@example.org"]])
+    # Running now and starting today (the console shows today's shifts), so check-in is open.
+    starts = max(now - timedelta(minutes=5), datetime.combine(now.date(), time.min, LOCAL_TZ))
+    running = _shift(season, gia_lam, starts, 3, 4, "Hướng dẫn nộp hồ sơ trực tuyến",
+                     [people["student@example.org"], people["minh.tran@example.org"]])
+    db.session.commit()
+    return {"full_shift": full.id, "running_shift": running.id, "leader_point": gia_lam.id}
+
+
+if __name__ == "__main__":
+    from wsgi import app
+
+    with app.app_context():
+        ids = prepare()
+    with open(sys.argv[1], "w") as out:
+        json.dump(ids, out)
