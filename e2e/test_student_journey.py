@@ -1,6 +1,7 @@
 """A student signs up, confirms the email from the outbox, joins the campaign and reads a module;
 a trainer marks the training complete; the student books a shift, sees it in "My shifts" without
-a reload, and cancels it. axe-core runs on every page visited. (Joining a waitlist: next.)"""
+a reload, cancels it, and joins the waitlist of a full shift. Every page visited is checked with
+axe-core and in both languages."""
 import sqlite3
 import uuid
 
@@ -74,4 +75,12 @@ def test_sign_up_train_book_cancel_and_wait(server, pages, viewport):
     student.locator(f"#{card_id} button").first.click()  # cancel (the confirmation is accepted)
     student.wait_for_selector(f"#{card_id} button:has-text('Đăng ký ca trực')")
     student.wait_for_function("([p]) => !document.querySelector('#my-shifts').innerText.includes(p)", arg=[point])
+    full = f"#shift-{server['ids']['full_shift']}-booking"
+    assert student.locator(f"{full} .tag--closed").inner_text() == "Đã đủ chỗ"
+    student.locator(f"{full} button:has-text('Đăng ký vào danh sách chờ')").click()
+    student.wait_for_selector(f"{full} .tag--pending:has-text('Danh sách chờ: vị trí số 1')")
+    student.wait_for_function("() => document.querySelector('#my-shifts').innerText.includes('Vị trí số 1')")
+    student.goto(f"{base}/shifts/mine")
+    assert "Đang trong danh sách chờ" in student.inner_text("#my-shifts")
+    check_page(student)
     assert student.console_errors == [] and trainer.console_errors == []

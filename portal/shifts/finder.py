@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.shifts import rules
 from portal.shifts.booking import waitlist_positions
-from portal.shifts.models import Booking, Shift
+from portal.shifts.models import Booking, Shift, WaitlistEntry
 
 MAX_SHIFTS = 400
 
@@ -99,3 +99,13 @@ def my_bookings(user) -> tuple[list[Booking], list[Booking]]:
                                   .order_by(Shift.starts_at)).unique().all()
     past = db.session.scalars(base.where(Shift.ends_at < now).order_by(Shift.starts_at.desc()).limit(50)).unique().all()
     return list(upcoming), list(past)
+
+
+def my_waitlist(user) -> list[tuple[Shift, int]]:
+    """The shifts, not yet started, whose waitlist the student is on, soonest first, with their place."""
+    shifts = db.session.scalars(
+        select(Shift).join(WaitlistEntry, WaitlistEntry.shift_id == Shift.id).options(joinedload(Shift.point))
+        .where(WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting", Shift.status == "open",
+               Shift.starts_at > utcnow()).order_by(Shift.starts_at)).unique().all()
+    places = waitlist_positions(user.id, [s.id for s in shifts])
+    return [(shift, places[shift.id]) for shift in shifts if shift.id in places]

@@ -115,6 +115,7 @@ def mine():
     upcoming, past = finder.my_bookings(current_user)
     token = calendar.feed_token(current_user)
     return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", upcoming=upcoming, past=past,
+                       waiting=finder.my_waitlist(current_user),
                        feed_url=external_url("shifts.feed", token=token),
                        action_form=EmptyForm())
 

@@ -76,10 +76,14 @@ def test_cancel_and_waitlist_through_the_widget(client, auth, world, make_user):
     auth.as_(student)
     joined = client.post(f"/shifts/{shift.id}/waitlist", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Danh sách chờ: vị trí số 1" in joined
+    panel = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Đang trong danh sách chờ" in panel and "Vị trí số 1" in panel and point.name in panel
     holder = db.session.scalar(select(Booking).where(Booking.user_id == others[0].id))
     service.cancel(holder.id, others[0])
     mine = db.session.scalar(select(Booking).where(Booking.user_id == student.id, Booking.status == "booked"))
     assert mine is not None and mine.source == "waitlist"
+    panel = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Đang trong danh sách chờ" not in panel and "Đã nhận chỗ từ danh sách chờ" in panel
     response = client.post(f"/shifts/{shift.id}/cancel", headers={"HX-Request": "true"})
     assert response.status_code == 200
     db.session.refresh(mine)
