@@ -8,6 +8,7 @@ from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core.types import nfc
 from portal.extensions import db
+from portal.i18n import current_locale
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
 from portal.shifts.models import Shift
 
@@ -63,7 +64,7 @@ def save(actor, shift: Shift, counts: dict[int, str], elderly: str, notes: str, 
         raw = (counts.get(category.id) or "0").strip() or "0"
         if not (raw.isascii() and raw.isdigit()) or int(raw) > max_per_category():
             raise InvalidInput(_l("“%(category)s”: enter a whole number from 0 to %(max)d.",
-                                  category=category.label_vi, max=max_per_category()), f"count-{category.id}")
+                                  category=category.label(current_locale()), max=max_per_category()), f"count-{category.id}")
         wanted[category.id] = int(raw)
     raw_elderly = (elderly or "0").strip() or "0"
     if not (raw_elderly.isascii() and raw_elderly.isdigit()) or int(raw_elderly) > sum(wanted.values()):

@@ -79,6 +79,15 @@ def test_bad_counts_are_refused_and_nothing_is_written(client, auth, world, chan
     assert db.session.scalar(select(func.count()).select_from(ActivityLog)) == 0
 
 
+def test_the_error_names_the_category_in_the_readers_language(client, auth, world):
+    campaign, point, leader, student, shift, cats = world
+    vneid = next(c for c in cats if c.key == "vneid_activated")
+    auth.as_(leader)
+    for lang, label in (("vi", vneid.label_vi), ("en", vneid.label_en)):
+        page = client.post(f"/operations/shifts/{shift.id}/log?lang={lang}", data=form(cats, **{f"count-{vneid.id}": "x"}))
+        assert page.status_code == 422 and f"“{label}”" in page.get_data(as_text=True)
+
+
 def test_others_cannot_write_the_log(client, auth, world, make_user):
     campaign, point, leader, student, shift, cats = world
     auth.as_(make_user())  # a student not booked on the shift
