@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export PORTAL_ENV ?= development
 
-.PHONY: setup run test test-sqlite test-postgres e2e bench serve-gunicorn translations extract-messages vendor clean
+.PHONY: setup run test test-sqlite test-postgres e2e chromium bench serve-gunicorn translations extract-messages vendor clean
 
 ## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
 setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
@@ -61,7 +61,7 @@ test: $(VENV)/.installed static/vendor/.installed translations
 	 else echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped"; fi
 
 # pytest's exit code 5 means it collected no tests: that is a failure here, not a pass.
-PYTEST = $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+PYTEST = $(PY) -m pytest -p no:cacheprovider $(PYTEST_PATHS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
 
 test-sqlite:
@@ -70,11 +70,20 @@ test-sqlite:
 test-postgres:
 	PORTAL_TEST_DB=postgresql $(PYTEST)
 
-## e2e: the browser journeys (Debian's chromium; HEADED=1 to watch them)
-e2e: $(VENV)/.installed static/vendor/.installed translations
+## e2e: the browser journeys on SQLite, then PostgreSQL when TEST_DATABASE_URL is set (HEADED=1 to watch)
+e2e: $(VENV)/.installed static/vendor/.installed translations chromium
+	PORTAL_TEST_DB=sqlite $(PYTEST)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== the journeys again on PostgreSQL"; PORTAL_TEST_DB=postgresql $(PYTEST); \
+	 elif [ "$$CI" = "true" ]; then echo "CI=true but TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped" >&2; exit 1; \
+	 else echo "TEST_DATABASE_URL is not set: the PostgreSQL journeys were skipped"; fi
+
+e2e: PYTEST_PATHS = e2e
+
+# Debian's chromium (Playwright drives it through executable_path; no browser download).
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium; else sudo apt-get install -y -q chromium; fi; }
-	$(PY) -m pytest -p no:cacheprovider e2e $(PYTEST_ARGS)
+	  $(SUDO) apt-get install -y -q chromium || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }; }
 
 ## bench: the benchmarks (figures on each one's last line); PostgreSQL from BENCH_DATABASE_URL
 bench: $(VENV)/.installed static/vendor/.installed translations

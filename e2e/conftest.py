@@ -16,6 +16,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import sqlalchemy
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from portal import throwaway
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -30,18 +35,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
+
+
+def pytest_report_header(config):
+    """Name the database the server of this run uses."""
+    where = "PostgreSQL next to TEST_DATABASE_URL" if BACKEND == "postgresql" else "SQLite"
+    return f"browser journeys: Debian's chromium ({CHROMIUM}), gunicorn on {where}, a fresh database per viewport"
+
+
 @pytest.fixture(scope="session", params=list(VIEWPORTS))
 def server(request, tmp_path_factory):
     """The portal under gunicorn with the demo data and the journeys' scenario, one fresh database per
     viewport (journeys change data for good: a certificate revoked stays revoked); yields its base URL,
     environment, viewport and the scenario's ids."""
+    if BACKEND == "postgresql" and not os.environ.get("TEST_DATABASE_URL"):
+        pytest.exit("PORTAL_TEST_DB=postgresql needs TEST_DATABASE_URL", returncode=3)
     folder = tmp_path_factory.mktemp(f"e2e-{request.param}")
-    env = {**os.environ, "PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3",
+    with throwaway.database(BACKEND, os.environ.get("TEST_DATABASE_URL"), prefix="portal_e2e") as url:
+        yield from _serve(folder, url, request.param)
+
+
+def _serve(folder: Path, database_url: str, viewport: str):
+    env = {**os.environ, "PORTAL_ENV": "development", "DATABASE_URL": database_url,
            "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
            "CERT_SIGNING_KEY_FILE": str(folder / "signing.pem")}
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     (folder / "signing.pem").write_bytes(Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -53,16 +71,28 @@ def server(request, tmp_path_factory):
     env["BASE_URL"] = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "env": env, "viewport": request.param,
-           "ids": json.loads((folder / "scenario.json").read_text())}
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    try:
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        yield {"url": f"http://127.0.0.1:{port}", "env": env, "viewport": viewport,
+               "ids": json.loads((folder / "scenario.json").read_text())}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def read_database(server, sql: str, **params) -> list:
+    """Rows from the server's database (what a person would find in their mailbox, say)."""
+    engine = sqlalchemy.create_engine(server["env"]["DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sqlalchemy.text(sql), params).all()
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

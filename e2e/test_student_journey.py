@@ -2,19 +2,16 @@
 a trainer marks the training complete; the student books a shift, sees it in "My shifts" without
 a reload, cancels it, and joins the waitlist of a full shift. Every page visited is checked with
 axe-core and in both languages."""
-import sqlite3
 import uuid
 
-from e2e.conftest import check_page, log_in
+from e2e.conftest import check_page, log_in, read_database
 
 CAMPAIGN = "thanh-nien-dong-hanh-2026"
 
 
 def _last_mail(server, to: str) -> str:
-    path = server["env"]["DATABASE_URL"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as db:
-        (body,) = db.execute("SELECT body_text FROM outbox_messages WHERE to_email = ? ORDER BY id DESC LIMIT 1",
-                             (to,)).fetchone()
+    ((body,),) = read_database(server, "SELECT body_text FROM outbox_messages WHERE to_email = :to "
+                                       "ORDER BY id DESC LIMIT 1", to=to)
     return body
 
 

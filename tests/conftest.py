@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import contextvars
 import os
-import uuid
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from flask.testing import FlaskClient
 
-from portal import create_app
+from portal import create_app, throwaway
 from portal.extensions import db as _db
 from tests import factories
 
@@ -34,43 +33,19 @@ def pytest_report_header(config):
     return "database: SQLite (a fresh file per run)"
 
 
-def _postgres_url():
-    """Create a throw-away database on the server of TEST_DATABASE_URL; yield its URL."""
-    import psycopg
-
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.exit("PORTAL_TEST_DB=postgresql needs TEST_DATABASE_URL", returncode=3)
-    name = f"portal_test_{uuid.uuid4().hex[:10]}"
-    admin_dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(base).set(drivername="postgresql+psycopg", database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url():
     """The URL of this session's database, already migrated to the newest revision."""
-    if BACKEND == "postgresql":
-        gen = _postgres_url()
-        url = next(gen)
-    else:
-        gen = None
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = create_app(_test_config(url))
-    with app.app_context():
-        from flask_migrate import upgrade
+    if BACKEND == "postgresql" and not os.environ.get("TEST_DATABASE_URL"):
+        pytest.exit("PORTAL_TEST_DB=postgresql needs TEST_DATABASE_URL", returncode=3)
+    with throwaway.database(BACKEND, os.environ.get("TEST_DATABASE_URL"), prefix="portal_test") as url:
+        app = create_app(_test_config(url))
+        with app.app_context():
+            from flask_migrate import upgrade
 
-        upgrade()
-        _db.engine.dispose()
-    yield url
-    if gen is not None:
-        next(gen, None)
+            upgrade()
+            _db.engine.dispose()
+        yield url
 
 
 class IsolatedClient(FlaskClient):
