@@ -1,7 +1,7 @@
 """A team leader runs today's shift at their point: checks the two volunteers in (one tap each, no
 reload), records the shift's activity log and confirms it, and records a citizen's feedback and
 marks it forwarded. Every page visited is checked with axe-core and in both languages."""
-from e2e.conftest import check_page, log_in
+from e2e.conftest import check_page, log_in, read_database
 
 
 def test_check_in_log_and_feedback(server, pages):
@@ -24,7 +24,8 @@ def test_check_in_log_and_feedback(server, pages):
     check_page(leader)
     leader.locator("input[id^='count-']").first.fill("abc")
     leader.click("button[name=confirm][value='1']")
-    assert leader.locator(".error-summary").is_visible()  # refused, nothing saved
+    leader.wait_for_selector(".error-summary")
+    assert read_database(server, "SELECT id FROM activity_logs WHERE shift_id = :s", s=ids["running_shift"]) == []
     counts = leader.locator("input[id^='count-']")
     counts.nth(0).fill("12")
     counts.nth(1).fill("7")
@@ -41,7 +42,8 @@ def test_check_in_log_and_feedback(server, pages):
     leader.select_option("#category", "waiting")
     leader.fill("#text", "Gọi 0912345678 để hẹn lại")  # a phone number: refused
     leader.click("main form.card button[type=submit]")
-    assert leader.locator(".error-summary").is_visible()
+    leader.wait_for_selector(".error-summary")
+    assert read_database(server, "SELECT id FROM citizen_feedback") == []
     leader.fill("#text", "Người dân phản ánh phải chờ lâu ở quầy cấp căn cước vào giờ cao điểm buổi sáng.")
     leader.click("main form.card button[type=submit]")
     leader.wait_for_selector(".flash--success")
