@@ -47,17 +47,20 @@ def _rows(shift_ids: list[int]) -> dict[int, list[tuple[Booking, Attendance | No
 @bp.route("/today")
 @access.roles_required("leader", "admin")
 def today():
-    """Today's shifts at my points, each with its roster and one-tap attendance."""
+    """Today's shifts at my points, each with its roster and one-tap attendance: every shift that runs
+    during the Hanoi day, including one that began last night, and one whose check-in is already open
+    although it starts after midnight."""
     points = _my_points()
     chosen = small_int(request.args.get("point"))
     shown = ([p for p in points if p.id == chosen] or points[:1]) if current_user.has_role("admin") else points
-    day = datetime.now(LOCAL_TZ).date()
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    now = datetime.now(LOCAL_TZ)
+    start = datetime.combine(now.date(), time.min, tzinfo=LOCAL_TZ)
+    until = max(start + timedelta(days=1), now + services.CHECK_IN_OPENS)
     shifts = db.session.scalars(select(Shift).options(joinedload(Shift.point)).where(
         Shift.point_id.in_([p.id for p in shown]), Shift.status == "open",
-        Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=1)).order_by(Shift.starts_at)).all()
+        Shift.ends_at > start, Shift.starts_at < until).order_by(Shift.starts_at)).all()
     return render_template("operations/today.html", points=points, shown=shown, shifts=shifts,
-                           rows=_rows([s.id for s in shifts]), day=day, services=services, form=EmptyForm())
+                           rows=_rows([s.id for s in shifts]), day=now.date(), services=services, form=EmptyForm())
 
 
 @bp.route("/shifts/<int:shift_id>/walk-in", methods=["POST"])

@@ -93,6 +93,20 @@ def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
     assert db.session.scalar(select(Attendance.task)) == "Phân luồng giờ cao điểm"
 
 
+def test_today_lists_what_runs_today_whatever_the_time(client, auth, world, make_shift):
+    """Relative to now, so true at any hour: a shift that began last night and is still running,
+    one whose check-in is open, but not yesterday's nor tomorrow's."""
+    campaign, point, leader, student, shift, booking = world
+    running = make_shift(campaign, point, starts_in=timedelta(hours=-26), hours=27, task_focus="Ca xuyên đêm")
+    soon = make_shift(campaign, point, starts_in=timedelta(minutes=50), hours=2, task_focus="Ca sắp bắt đầu")
+    make_shift(campaign, point, starts_in=timedelta(hours=-30), hours=5, task_focus="Ca hôm qua")
+    make_shift(campaign, point, starts_in=timedelta(hours=25), hours=4, task_focus="Ca ngày mai")
+    auth.as_(leader)
+    page = client.get("/operations/today").get_data(as_text=True)
+    assert running.task_focus in page and soon.task_focus in page
+    assert "Ca hôm qua" not in page and "Ca ngày mai" not in page
+
+
 def test_a_leader_sees_and_acts_only_at_their_points(client, auth, world, make_user):
     campaign, point, leader, student, shift, booking = world
     other = make_user(role="leader")
