@@ -3,16 +3,14 @@ chromium through Playwright (no browser download). On failure a screenshot and t
 are saved under E2E_ARTIFACTS (default e2e-artifacts/), whose path is printed."""
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
 import time
-import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ import sqlalchemy
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from e2e.language import foreign_text
 from portal import throwaway
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,17 +71,24 @@ def _serve(folder: Path, database_url: str, viewport: str):
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
     try:
-        for _ in range(200):
+        for _ in range(300):
+            assert process.poll() is None, "gunicorn stopped at start-up (is the port taken?)"
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
             except OSError:
                 time.sleep(0.05)
+        else:
+            raise AssertionError(f"gunicorn did not answer on port {port} within 15 seconds")
         yield {"url": f"http://127.0.0.1:{port}", "env": env, "viewport": viewport,
                "ids": json.loads((folder / "scenario.json").read_text())}
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def read_database(server, sql: str, **params) -> list:
@@ -113,7 +119,9 @@ def viewport(server):
 
 @pytest.fixture
 def pages(browser, viewport, request):
-    """Open pages (one browser context per person) at the viewport; artefacts saved if the test fails."""
+    """Open pages (one browser context per person) at the viewport. Console errors and uncaught
+    exceptions are collected in page.console_errors; if the test fails, each page's screenshot and
+    HTML are saved in ARTIFACTS."""
     contexts = []
 
     def open_page():
@@ -122,20 +130,29 @@ def pages(browser, viewport, request):
         page.console_errors = []
         page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error"
                 and "status of 422" not in m.text else None)  # 422: bad input refused, on purpose
+        page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
         contexts.append((context, page))
         return page
 
     yield open_page
-    failed = getattr(request.node, "failed", False)
-    if failed:
+    if getattr(request.node, "failed", False):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for n, (_, page) in enumerate(contexts):
-            stem = ARTIFACTS / f"{request.node.name}-{n}"
-            page.screenshot(path=f"{stem}.png", full_page=True)
-            Path(f"{stem}.html").write_text(page.content())
+            stem = ARTIFACTS / f"{BACKEND}-{request.node.name}-{n}"
+            try:
+                Path(f"{stem}.html").write_text(page.content())
+                page.screenshot(path=f"{stem}.png", full_page=True)
+            except Exception as error:  # a crashed page: keep what could be saved, save the others
+                print(f"could not save {stem}: {error}")
         print(f"\nbrowser artefacts saved in {ARTIFACTS}")
     for context, _ in contexts:
         context.close()
+
+
+def pytest_sessionstart(session):
+    """Artefacts are of this run only: remove those an earlier run left."""
+    for old in ARTIFACTS.glob(f"{BACKEND}-test_*"):
+        old.unlink()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -150,70 +167,46 @@ AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js")
 
 
 def check_accessibility(page) -> None:
-    """Run axe-core on the page; serious or critical violations fail the journey."""
+    """Run axe-core on the page once it has settled; serious or critical violations fail the journey."""
+    settle(page)
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
     bad = [v for v in json.loads(result) if v["impact"] in ("serious", "critical")]
-    assert bad == [], [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+    assert bad == [], [(page.url, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
 
 
-def _fragments(text: str) -> set[str]:
-    """The pieces of a message a page shows verbatim: split at placeholders and markup, 12+ characters."""
-    pieces = re.split(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|\{[^}]*\}|\n", unicodedata.normalize("NFC", text))
-    return {" ".join(p.split()) for p in pieces if len(" ".join(p.split())) >= 12}
-
-
-@functools.cache
-def _catalogue() -> dict[str, set[str]]:
-    """For each language, the catalogue's fragments that belong only to the other language."""
-    from babel.messages.pofile import read_po
-
-    with open(ROOT / "portal" / "translations" / "vi" / "LC_MESSAGES" / "messages.po", "rb") as po:
-        catalogue = read_po(po)
-    english, vietnamese = set(), set()
-    for message in catalogue:
-        if not message.id or not message.string:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        en = set().union(*map(_fragments, ids))
-        vi = set().union(*map(_fragments, strings))
-        english |= en - vi
-        vietnamese |= vi - en
-    # The demo's own data (a campaign called "Thanh niên đồng hành cùng hành chính công") is not interface text.
-    data = " ".join(" ".join(unicodedata.normalize("NFC", path.read_text()).split()) for path in (
-        ROOT / "portal" / "seed.py", ROOT / "portal" / "seed_training.py", ROOT / "e2e" / "scenario.py"))
-    return {"en": {f for f in vietnamese if f not in data}, "vi": {f for f in english if f not in data}}
-
-
-# The page's own-language text: its text and the attributes people read or hear, leaving out whatever
-# is marked as another language (the switch's own buttons, the bilingual verdict).
-OWN_TEXT = """() => {
-  const lang = document.documentElement.lang, body = document.body.cloneNode(true);
-  body.querySelectorAll('[lang]').forEach(e => { if (e.getAttribute('lang') !== lang) e.remove(); });
-  body.querySelectorAll('script, style, template').forEach(e => e.remove());
-  const said = [...body.querySelectorAll('[placeholder], [aria-label], [title], [alt], [hx-confirm]')].flatMap(
-    e => ['placeholder', 'aria-label', 'title', 'alt', 'hx-confirm'].map(a => e.getAttribute(a) || ''));
-  return [body.textContent, ...said].join(' ');
-}"""
+def settle(page) -> None:
+    """Wait until the page has loaded and htmx has no request in flight (panels loaded on "load")."""
+    page.wait_for_load_state()
+    page.wait_for_function("() => document.readyState === 'complete' "
+                           "&& !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
 
 def _switch(page, lang: str) -> None:
     """Use the page's own language switch (a form in the portal, links on the public pages)."""
-    page.locator(f".lang-switch button[value={lang}], a[lang={lang}][href*='lang={lang}']").first.click()
-    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
-    page.wait_for_load_state()
-    text = " ".join(unicodedata.normalize("NFC", page.evaluate(OWN_TEXT)).split())
-    foreign = sorted(f for f in _catalogue()[lang] if f in text)
-    assert foreign == [], f"{page.url} in {lang} still shows: {foreign[:5]}"
+    with page.expect_navigation():
+        page.locator(f".lang-switch button[value={lang}], a[lang={lang}][href*='lang={lang}']").first.click()
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == lang
+    foreign = foreign_text(page, lang)
+    assert foreign == [], f"{page.url} in {lang} still shows: {foreign[:8]}"
 
 
 def check_page(page) -> None:
-    """Every page a journey visits: axe-core finds nothing serious, and the language switch turns the
-    page into English (no Vietnamese interface text left) and back (no English left)."""
+    """Every page a journey visits: axe-core finds nothing serious in either language, and the
+    language switch turns the page into English (no Vietnamese interface text left) and back."""
     check_accessibility(page)
     _switch(page, "en")
+    check_accessibility(page)
     _switch(page, "vi")
+
+
+@contextmanager
+def no_reload(page):
+    """The block's actions must update the page in place: a marker set before survives to the end."""
+    page.evaluate("() => { window.__stillHere = true; }")
+    yield
+    assert page.evaluate("() => window.__stillHere === true"), f"{page.url} was reloaded"
 
 
 def log_in(page, base: str, email: str) -> None:

@@ -41,9 +41,8 @@ def prepare() -> dict:
     now = datetime.now(LOCAL_TZ).replace(second=0, microsecond=0)
     evening = datetime.combine(now.date() + timedelta(days=10), time(18, 0), LOCAL_TZ)
     full = _shift(season, hoan_kiem, evening, 2, 1, "Ca tăng cường buổi tối", [people["lan.nguyen@example.org"]])
-    # Running now and starting today (the console shows today's shifts), so check-in is open.
-    starts = max(now - timedelta(minutes=5), datetime.combine(now.date(), time.min, LOCAL_TZ))
-    running = _shift(season, gia_lam, starts, 3, 4, "Hướng dẫn nộp hồ sơ trực tuyến",
+    # Running now, so check-in is open and the leader's Today lists it (even across midnight).
+    running = _shift(season, gia_lam, now - timedelta(minutes=5), 3, 4, "Hướng dẫn nộp hồ sơ trực tuyến",
                      [people["student@example.org"], people["minh.tran@example.org"]])
     db.session.commit()
     return {"full_shift": full.id, "running_shift": running.id, "leader_point": gia_lam.id}

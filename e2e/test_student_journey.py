@@ -4,7 +4,7 @@ a reload, cancels it, and joins the waitlist of a full shift. Every page visited
 axe-core and in both languages."""
 import uuid
 
-from e2e.conftest import check_page, log_in, read_database
+from e2e.conftest import check_accessibility, check_page, log_in, no_reload, read_database
 
 CAMPAIGN = "thanh-nien-dong-hanh-2026"
 
@@ -49,43 +49,50 @@ def test_sign_up_train_book_cancel_and_wait(server, pages, viewport):
     student.goto(f"{base}/campaigns/{CAMPAIGN}")
     check_page(student)
     student.click("form[action$='/join'] button")
-    student.goto(f"{base}/training/{CAMPAIGN}")
+    student.wait_for_url(f"**/training/{CAMPAIGN}")  # joined: straight to the training
     check_page(student)
-    student.locator("a[href*='/training/modules/']").first.click()
+    modules = student.locator("a[href*='/training/modules/']")
+    module_ids = sorted({href.split("/modules/")[1].split("/")[0] for href in modules.evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")})
+    assert len(module_ids) >= 2
+    modules.first.click()
+    student.wait_for_url("**/training/modules/**")
     check_page(student)
 
     trainer = pages()
-    trainer.on("dialog", lambda dialog: dialog.accept())
     log_in(trainer, base, "trainer@example.org")
-    student.goto(f"{base}/training/{CAMPAIGN}")
-    module_ids = sorted({href.split("/modules/")[1].split("/")[0] for href in student.eval_on_selector_all(
-        "a[href*='/training/modules/']", "links => links.map(a => a.getAttribute('href'))")})
-    for module_id in module_ids:
+    for module_id in module_ids:  # the trainer finds the new student on each roster and signs them off
         trainer.goto(f"{base}/training/modules/{module_id}/roster?q={email}")
-        if trainer.locator("button[form^='complete-']").count():
-            trainer.locator("button[form^='complete-']").first.click()
-            trainer.wait_for_timeout(300)
+        row = trainer.locator("tbody tr", has_text="Hoàng Thị Mai")
+        assert row.count() == 1 and trainer.locator("tbody tr").count() == 1
+        with no_reload(trainer):
+            row.locator("button[form^='complete-']").click()
+            row.locator(".tag:has-text('Đã hoàn thành')").wait_for()
+        check_accessibility(trainer)
     check_page(trainer)
+    student.goto(f"{base}/training/{CAMPAIGN}")
+    assert student.locator(".tag:has-text('Đã hoàn thành')").count() >= len(module_ids)
 
     student.goto(f"{base}/shifts/")
     check_page(student)
     card = student.locator("article.shift-card:has(button:has-text('Đăng ký ca trực'))").last  # days ahead: cancellable
     card_id = card.get_attribute("id")
     point = card.locator(".shift-card__place strong").inner_text()
-    address = student.url
-    card.locator("button").first.click()
-    student.wait_for_selector(f"#{card_id} button:has-text('Huỷ đăng ký')")
-    # "My shifts" beside the list picks the booking up from the booking-changed event: no reload.
-    student.wait_for_function("([p]) => document.querySelector('#my-shifts').innerText.includes(p)", arg=[point])
-    assert student.url == address
-    student.locator(f"#{card_id} button").first.click()  # cancel (the confirmation is accepted)
-    student.wait_for_selector(f"#{card_id} button:has-text('Đăng ký ca trực')")
-    student.wait_for_function("([p]) => !document.querySelector('#my-shifts').innerText.includes(p)", arg=[point])
-    full = f"#shift-{server['ids']['full_shift']}-booking"
-    assert student.locator(f"{full} .tag--closed").inner_text() == "Đã đủ chỗ"
-    student.locator(f"{full} button:has-text('Đăng ký vào danh sách chờ')").click()
-    student.wait_for_selector(f"{full} .tag--pending:has-text('Danh sách chờ: vị trí số 1')")
-    student.wait_for_function("() => document.querySelector('#my-shifts').innerText.includes('Vị trí số 1')")
+    with no_reload(student):
+        card.locator("button").click()
+        student.wait_for_selector(f"#{card_id} button:has-text('Huỷ đăng ký')")
+        # "My shifts" beside the list picks the booking up from the booking-changed event.
+        student.wait_for_function("([p]) => document.querySelector('#my-shifts')?.innerText.includes(p)", arg=[point])
+        check_accessibility(student)
+        student.locator(f"#{card_id} button").click()  # cancel (the confirmation is accepted)
+        student.wait_for_selector(f"#{card_id} button:has-text('Đăng ký ca trực')")
+        student.wait_for_function("([p]) => !document.querySelector('#my-shifts')?.innerText.includes(p)", arg=[point])
+        full = f"#shift-{server['ids']['full_shift']}-booking"
+        assert student.locator(f"{full} .tag--closed").inner_text() == "Đã đủ chỗ"
+        student.locator(f"{full} button:has-text('Đăng ký vào danh sách chờ')").click()
+        student.wait_for_selector(f"{full} .tag--pending:has-text('Danh sách chờ: vị trí số 1')")
+        student.wait_for_function("() => document.querySelector('#my-shifts')?.innerText.includes('Vị trí số 1')")
+        check_accessibility(student)
     student.goto(f"{base}/shifts/mine")
     assert "Đang trong danh sách chờ" in student.inner_text("#my-shifts")
     check_page(student)
