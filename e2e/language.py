@@ -7,7 +7,9 @@ Two checks, both built from the catalogue (portal/translations/vi/LC_MESSAGES/me
   or hear, the title) must not *be* a message of the other language; placeholders match anything,
   so "Còn 3 chỗ" is caught as "Còn %(num)d chỗ";
 - the page's whole text must not *contain* any 12-character piece of a message of the other
-  language (sentences with links or markup inside them).
+  language (sentences with links or markup inside them);
+- on a Vietnamese page, no standalone text may hold English words that Vietnamese never uses
+  ("the", "your", "please"...): English that never reached the catalogue.
 A message identical in both languages ("Email", "VNeID") belongs to neither. The demo data (its
 campaign is called "Thanh niên đồng hành cùng hành chính công", which is also our tagline) is not
 interface text and is left out, as is whatever is marked with another lang attribute (the switch's
@@ -101,11 +103,17 @@ OWN_TEXT = """() => {
 }"""
 
 
+# English that was never put in the catalogue: words a Vietnamese sentence does not use.
+ENGLISH_WORDS = re.compile(r"\b(?:the|your|you|and|with|this|please|here|been|have|will|from)\b", re.IGNORECASE)
+
+
 def foreign_text(page, lang: str) -> list[str]:
     """Interface text on the page that belongs to the other language than `lang`."""
     other = languages()["vi" if lang == "en" else "en"]
     seen = page.evaluate(OWN_TEXT)
     found = {p for p in map(_clean, seen["pieces"]) if p and other.whole.fullmatch(p)}
+    if lang == "vi":
+        found |= {p for p in map(_clean, seen["pieces"]) if ENGLISH_WORDS.search(p)}
     text = _clean(seen["text"])
     found |= {f for f in other.fragments if f in text}
     return sorted(found)
