@@ -1,6 +1,7 @@
-"""Browser journeys: gunicorn on loopback against a fresh, seeded database, driven by Debian's
-chromium through Playwright (no browser download). On failure a screenshot and the page's HTML
-are saved under E2E_ARTIFACTS (default e2e-artifacts/), whose path is printed."""
+"""Browser journeys: gunicorn on loopback against a fresh, seeded database (PORTAL_TEST_DB: sqlite,
+or postgresql next to TEST_DATABASE_URL), driven by Debian's chromium through Playwright (no
+browser download). On failure a screenshot and the page's HTML are saved under E2E_ARTIFACTS
+(default e2e-artifacts/), whose path is printed."""
 from __future__ import annotations
 
 import json
@@ -26,15 +27,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "e2e-artifacts"))
 VIEWPORTS = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 900}}
 PASSWORD = "donghanh-demo-2025"
+BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
 
 
 def pytest_report_header(config):
