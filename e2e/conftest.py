@@ -4,6 +4,7 @@ browser download). On failure a screenshot and the page's HTML are saved under E
 (default e2e-artifacts/), whose path is printed."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -21,12 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from e2e.language import foreign_text
 from portal import throwaway
+from portal.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "e2e-artifacts"))
 VIEWPORTS = {"phone": {"width": 360, "height": 800}, "desktop": {"width": 1280, "height": 900}}
-PASSWORD = "donghanh-demo-2025"
 BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
 
 
@@ -162,13 +163,16 @@ def pytest_runtest_makereport(item, call):
         item.failed = True
 
 
-AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js")
+@functools.cache
+def _axe() -> str:
+    """axe-core's source (the npm package), read once and injected into each page."""
+    return (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
 
 
 def check_accessibility(page) -> None:
     """Run axe-core on the page once it has settled; serious or critical violations fail the journey."""
     settle(page)
-    page.evaluate(AXE.read_text())
+    page.evaluate(_axe())
     result = page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)")
     bad = [v for v in json.loads(result) if v["impact"] in ("serious", "critical")]
     assert bad == [], [(page.url, v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
@@ -211,6 +215,6 @@ def no_reload(page):
 def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#email", email)
-    page.fill("#password", PASSWORD)
+    page.fill("#password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
