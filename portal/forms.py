@@ -7,7 +7,7 @@ import unicodedata
 from flask_wtf import FlaskForm
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from wtforms import DateField, PasswordField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput

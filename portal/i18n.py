@@ -5,12 +5,36 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, gettext, ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
+from markupsafe import escape
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SESSION_KEY = "locale"
+
+
+class LazyText(LazyString):
+    """A message translated when it is shown, that is plain text, never markup.
+
+    Flask-Babel's LazyString answers `__html__` with its raw text, so Jinja and markupsafe take
+    it for safe markup and a name or title formatted into it reaches the page unescaped. Here the
+    HTML form of the message is its escaped text: whatever data it carries arrives as text.
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_text(string: str, **variables) -> LazyText:
+    """Mark a message for translation at display time (the portal's `_l`); always escaped in HTML."""
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ntext(singular: str, plural: str, num: int, **variables) -> LazyText:
+    """The plural form of `lazy_text` (the portal's `_ln`)."""
+    return LazyText(ngettext, singular, plural, num, **variables)
 
 
 def select_locale() -> str:

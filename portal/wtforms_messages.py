@@ -3,7 +3,9 @@
 The list exists so that `pybabel extract` finds these strings; BaseForm's translations object
 looks them up in our catalogue at run time.
 """
-from flask_babel import get_translations, lazy_gettext as _l, lazy_ngettext as _ln
+from flask_babel import get_translations
+
+from portal.i18n import lazy_ntext as _ln, lazy_text as _l
 
 BUILT_IN = [
     _l("Not a valid choice."),

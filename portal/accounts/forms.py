@@ -1,5 +1,5 @@
 """One form per accounts screen."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms import SelectMultipleField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation

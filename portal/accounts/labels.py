@@ -1,5 +1,5 @@
 """Translated names of account values, for display."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 ROLE_LABELS = {
     "student": _l("Student volunteer"),

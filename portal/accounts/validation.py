@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128

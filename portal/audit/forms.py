@@ -1,5 +1,5 @@
 """The audit log's filter form (GET, so no CSRF token)."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from wtforms import SelectField
 from wtforms.validators import Optional
 

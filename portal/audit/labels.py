@@ -1,5 +1,5 @@
 """Readable, translated names of audit actions and record kinds (unknown codes show as they are)."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 ACTIONS = {
     "user.create": _l("Account created"), "user.invite": _l("Staff invited"), "user.roles": _l("Roles changed"),

@@ -1,5 +1,5 @@
 """One form per campaigns screen."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 

@@ -1,5 +1,5 @@
 """Translated names of campaign values."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 

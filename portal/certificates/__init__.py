@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 bp = Blueprint("certificates", __name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User

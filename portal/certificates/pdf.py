@@ -9,7 +9,7 @@ from pathlib import Path
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import make_response, render_template
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 

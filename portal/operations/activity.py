@@ -1,7 +1,7 @@
 """The activity log of a shift: counts per category, validated, drafted by volunteers, kept by the leader."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput

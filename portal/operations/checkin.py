@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import qrcode
 import qrcode.image.svg
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput

@@ -1,5 +1,5 @@
 """One form per referrals screen."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 

@@ -1,5 +1,5 @@
 """Readable, translated names of statuses and kinds."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 KIND_LABELS = {"referral": _l("Internship referral"), "commendation": _l("Commendation")}
 STATUS_LABELS = {

@@ -1,5 +1,5 @@
 """The report filters (GET forms: nothing changes)."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 

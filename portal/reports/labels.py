@@ -1,5 +1,5 @@
 """Names of the headline figures."""
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 
 HEADLINE_LABELS = {
     "volunteers": _l("Active volunteers"), "shifts": _l("Shifts"), "shifts_filled": _l("Shifts filled"),

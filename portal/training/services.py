@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_text as _l
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
