@@ -23,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -46,9 +47,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _signing_key_file() -> str:
+    """A throw-away Ed25519 key, readable by its owner only, as production insists."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = Path(tempfile.mkdtemp(prefix="bench-key-")) / "key.pem"
+    path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    path.chmod(0o600)
+    return str(path)
+
+
 def env_for(url: str) -> dict:
+    """Production settings on loopback: plain HTTP allowed, rate limits off (the rush comes from one address)."""
+    key_file = os.environ.get("CERT_SIGNING_KEY_FILE") or _signing_key_file()
     return {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-            "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "BASE_URL": "http://127.0.0.1"}
+            "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "BASE_URL": "http://127.0.0.1",
+            "ALLOW_HTTP": "1", "CERT_SIGNING_KEY_FILE": key_file}
 
 
 def prepare(url: str) -> list[int]:

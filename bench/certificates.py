@@ -158,8 +158,8 @@ def verify_ratio(url: str, folder: str) -> tuple[float, float, float]:
     with app.app_context():
         codes = [c for (c,) in db.session.query(Credential.code).limit(500)]
         db.engine.dispose()
-    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": "bench-secret",
-           "BASE_URL": "http://127.0.0.1", "CERT_SIGNING_KEY_FILE": os.environ["CERT_SIGNING_KEY_FILE"],
+    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": "bench-secret-" + "x" * 32,
+           "BASE_URL": "http://127.0.0.1", "ALLOW_HTTP": "1", "RATELIMIT_ENABLED": "false", "CERT_SIGNING_KEY_FILE": os.environ["CERT_SIGNING_KEY_FILE"],
            "RATELIMIT_VERIFY": "1000000 per minute", "CERT_FONT_DIR": app.config["CERT_FONT_DIR"]}
     port = free_port()
     process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", os.environ.get("BENCH_WORKERS", "2"), "-b", f"127.0.0.1:{port}",
@@ -200,6 +200,7 @@ def main() -> None:
 
         Path(f"{folder}/key.pem").write_bytes(Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        Path(f"{folder}/key.pem").chmod(0o600)  # production refuses a key others can read
         from portal import create_app
 
         ours, baseline = pdf_ratio(create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/pdf.sqlite3"}))

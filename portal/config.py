@@ -39,13 +39,7 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {portal_env!r}")
 
     secret_key = env.get("SECRET_KEY")
-    if not secret_key:
-        if portal_env == "production":
-            raise ConfigError(
-                "SECRET_KEY is not set. Set it to a long random value "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(48))') "
-                "or set PORTAL_ENV=development on a developer machine."
-            )
+    if not secret_key and portal_env != "production":
         secret_key = _dev_secret_key(instance_path)
 
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
@@ -56,11 +50,9 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
 
     base_url = env.get("BASE_URL", "").rstrip("/")
-    if not base_url and portal_env == "production":
-        raise ConfigError("BASE_URL is not set. Set it to the portal's public address, e.g. https://donghanh.example.org.")
     secure = base_url.startswith("https://")
 
-    return {
+    settings = {
         "PORTAL_ENV": portal_env,
         "SECRET_KEY": secret_key,
         "BASE_URL": base_url,
@@ -81,7 +73,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
-        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        # Remember-me lasts at most REMEMBER_DAYS (the server-side session row ends then too).
+        "REMEMBER_COOKIE_DURATION": int(env.get("REMEMBER_DAYS", "14")) * 24 * 3600,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         # Flask-WTF: tokens live as long as the session, so a long form is not lost.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -116,4 +109,54 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "EMAIL_VERIFY_MAX_AGE": 2 * 24 * 3600,
         "PASSWORD_RESET_MAX_AGE": 3600,
         "INVITE_MAX_AGE": 7 * 24 * 3600,
+        # Sessions (accounts/sessions.py): idle timeouts for organisers (admin) and everyone else, the
+        # absolute lifetime, and remember-me's (never granted to organisers).
+        "SESSION_IDLE_MINUTES_ADMIN": int(env.get("SESSION_IDLE_MINUTES_ADMIN", "30")),
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "720")),
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
+        "REMEMBER_DAYS": int(env.get("REMEMBER_DAYS", "14")),
     }
+    if portal_env == "production":
+        problems = production_problems(settings, env)
+        if problems:
+            raise ConfigError("The portal refuses to start in production:\n- " + "\n- ".join(problems))
+    return settings
+
+
+# Values that have been published (README, tests, examples): never a production secret.
+KNOWN_SECRETS = {"test-secret-key-not-for-production", "dev", "development", "secret", "changeme", "change-me",
+                 "please-change-me", "donghanh", "donghanh-demo-2025"}
+SECRET_KEY_MIN_BYTES = 32
+
+
+def production_problems(settings: dict, env) -> list[str]:
+    """Every missing or unsafe production setting, each named with how to fix it (all at once)."""
+    problems = []
+    secret = settings["SECRET_KEY"] or ""
+    if not secret:
+        problems.append("SECRET_KEY is not set. Set it to a long random value "
+                        "(python -c 'import secrets; print(secrets.token_urlsafe(48))') "
+                        "or set PORTAL_ENV=development on a developer machine.")
+    elif secret.strip().lower() in KNOWN_SECRETS or len(secret.encode()) < SECRET_KEY_MIN_BYTES:
+        problems.append(f"SECRET_KEY is too short or a published default: use at least {SECRET_KEY_MIN_BYTES} "
+                        "random bytes (python -c 'import secrets; print(secrets.token_urlsafe(48))').")
+    base_url = settings["BASE_URL"]
+    if not base_url:
+        problems.append("BASE_URL is not set. Set it to the portal's public address, e.g. https://donghanh.example.org.")
+    elif not base_url.startswith("https://") and not _bool(env.get("ALLOW_HTTP")):
+        problems.append("BASE_URL must start with https:// (sessions and QR links travel over it); "
+                        "set ALLOW_HTTP=1 only on a closed network.")
+    workers = (env.get("WEB_CONCURRENCY") or "").strip()
+    limited = settings["RATELIMIT_ENABLED"]
+    if limited and settings["RATELIMIT_STORAGE_URI"].startswith("memory://") and workers != "1":
+        problems.append("RATELIMIT_STORAGE_URI is memory://, which each worker keeps for itself, so limits would "
+                        "count per worker: set it to redis://host:6379/0 (or WEB_CONCURRENCY=1 for one worker).")
+    key_file = settings["CERT_SIGNING_KEY_FILE"]
+    if not key_file:
+        problems.append("CERT_SIGNING_KEY_FILE is not set: certificates cannot be signed. Point it to the "
+                        "Ed25519 private key (PEM), readable by the portal's user only (chmod 600).")
+    elif not Path(key_file).is_file():
+        problems.append(f"CERT_SIGNING_KEY_FILE points to {key_file}, which is not a file.")
+    elif Path(key_file).stat().st_mode & 0o077:
+        problems.append(f"CERT_SIGNING_KEY_FILE {key_file} can be read by its group or others: chmod 600 it.")
+    return problems

@@ -49,9 +49,24 @@ FIELD_LABELS = {
 }
 
 
+# The public reason for a revocation, by category (the organiser's own words stay private).
+REVOKE_CATEGORY_LABELS = {
+    "issued_in_error": _l("issued in error"),
+    "not_eligible": _l("the conditions for it were not met"),
+    "misconduct": _l("a breach of the campaign's rules"),
+    "holder_request": _l("at the holder's request"),
+    "other": _l("another reason, recorded by the organisers"),
+}
+
 FIELD_LABELS.update({
     "banner_revoked": _l("Revoked"), "banner_superseded": _l("Superseded"), "banner_unknown": _l("Not found"),
 })
+
+
+@bp.app_context_processor
+def revocation_labels():
+    """The public names of the revocation categories, for the certificate pages."""
+    return {"revoke_labels": REVOKE_CATEGORY_LABELS}
 
 
 @bp.app_template_global("field_labels")

@@ -32,10 +32,26 @@ class IssueForm(BaseForm):
 
 
 class ReasonForm(BaseForm):
-    """Revoke or correct a certificate, with a reason."""
+    """Correct a certificate, with a reason."""
 
     reason = TextAreaField(_l("Reason"), [DataRequired(message=_l("Give a reason (at least 5 characters).")),
                                           Length(min=5, max=500, message=_l("Give a reason of 5 to 500 characters."))])
+
+
+class RevokeForm(ReasonForm):
+    """Revoke a certificate: the public category, and the reason in the organiser's words (kept private)."""
+
+    category = SelectField(_l("What the public page says"), choices=[],
+                           validators=[DataRequired(message=_l("Choose what the public page says."))])
+    reason = TextAreaField(_l("Reason (for the organisers and the holder only)"),
+                           [DataRequired(message=_l("Give a reason (at least 5 characters).")),
+                            Length(min=5, max=500, message=_l("Give a reason of 5 to 500 characters."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.certificates import REVOKE_CATEGORY_LABELS
+
+        self.category.choices = choices([("", _l("Choose…"))] + list(REVOKE_CATEGORY_LABELS.items()))
 
 
 class LookupForm(BaseForm):

@@ -13,6 +13,9 @@ from portal.extensions import db
 KINDS = ("participation", "referral", "commendation")
 
 
+# Why a credential was revoked, as the public page may say it (never the organiser's free text).
+REVOKE_CATEGORIES = ("issued_in_error", "not_eligible", "misconduct", "holder_request", "other")
+
 class CertificateRule(db.Model):
     """Who earns a campaign's participation certificate: training, attended hours, no-shows."""
 
@@ -62,7 +65,9 @@ class Credential(db.Model):
     correction_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    revoke_reason: Mapped[str | None] = mapped_column(String(500))
+    revoke_reason: Mapped[str | None] = mapped_column(String(500))  # the organiser's words: staff and holder only
+    # What the public page says instead of the free text (one of REVOKE_CATEGORIES).
+    revoke_category: Mapped[str | None] = mapped_column(String(20))
     # The PDF, rendered on first download and cached; its SHA-256 is kept with the record.
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -74,6 +79,8 @@ class Credential(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('participation', 'referral', 'commendation')", name="kind"),
         CheckConstraint("(revoked_at IS NULL) = (revoke_reason IS NULL)", name="revocation"),
+        CheckConstraint("(revoked_at IS NULL) = (revoke_category IS NULL)", name="revocation_category_set"),
+        CheckConstraint("revoke_category IN " + str(REVOKE_CATEGORIES), name="revocation_category"),
         # One current credential of a kind per student and campaign.
         Index("uq_credentials_current", "kind", "campaign_id", "user_id", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),

@@ -11,7 +11,7 @@ from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
 from portal.certificates import bp, codes, services
 from portal.certificates.eligibility import has_ended, rule_for, standings
-from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RuleForm
+from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RevokeForm, RuleForm
 from portal.certificates.models import Credential
 from portal.training.loaders import campaign_or_404
 from portal.forms import show_error
@@ -136,7 +136,7 @@ def show(code):
 def _show(credential, revoke_form=None, reissue_form=None, status=200):
     return htmx.render("certificates/show.html", None, status, credential=credential, claims=credential.claims,
                        replacement=services.replacement_of(credential), pretty=codes.pretty,
-                       revoke_form=revoke_form or ReasonForm(prefix="revoke"),
+                       revoke_form=revoke_form or RevokeForm(prefix="revoke"),
                        reissue_form=reissue_form or ReasonForm(prefix="reissue"))
 
 
@@ -145,10 +145,10 @@ def _show(credential, revoke_form=None, reissue_form=None, status=200):
 def revoke(code):
     """Revoke with a reason."""
     credential = _credential(code)
-    form = ReasonForm(prefix="revoke")
+    form = RevokeForm(prefix="revoke")
     if form.validate_on_submit():
         try:
-            services.revoke(current_user, credential, form.reason.data)
+            services.revoke(current_user, credential, form.reason.data, form.category.data)
             flash(_("The certificate is revoked. Its page now shows it in red."), "success")
             return htmx.redirect(url_for("certificates.show", code=credential.code))
         except InvalidInput as error:

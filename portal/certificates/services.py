@@ -14,7 +14,7 @@ from portal.audit import services as audit
 from portal.campaigns.models import Campaign
 from portal.certificates import codes, signing
 from portal.certificates.eligibility import Standing, has_ended, standings
-from portal.certificates.models import CertificateRule, Credential
+from portal.certificates.models import REVOKE_CATEGORIES, CertificateRule, Credential
 from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.core.urls import external_url
@@ -209,7 +209,7 @@ class PublicRecord:
     is_current: bool
     superseded_at: datetime | None
     revoked_at: datetime | None
-    revoke_reason: str | None
+    revoke_category: str | None
 
     claims = Credential.claims
     status = Credential.status
@@ -242,12 +242,16 @@ def _locked_valid(credential: Credential, message) -> None:
         raise InvalidInput(message, "reason")
 
 
-def revoke(actor, credential: Credential, reason: str) -> Credential:
-    """Revoke a valid credential with a reason; its page stays, with a red banner."""
+def revoke(actor, credential: Credential, reason: str, category: str = "other") -> Credential:
+    """Revoke a valid credential; its public page stays, red, giving the category, never the reason's words."""
     reason = _reason(reason, "reason")
+    if category not in REVOKE_CATEGORIES:
+        raise InvalidInput(_l("Choose what the public page says."), "category")
     _locked_valid(credential, _l("Only a valid certificate can be revoked."))
     credential.revoked_at, credential.revoked_by_id, credential.revoke_reason = utcnow(), actor.id, reason
+    credential.revoke_category = category
     audit.record(actor, "certificate.revoke", "credential", credential.id, after={"code": credential.code,
+                                                                                  "category": category,
                                                                                   "reason": reason})
     db.session.commit()
     return credential

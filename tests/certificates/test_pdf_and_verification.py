@@ -112,9 +112,13 @@ def test_a_token_with_one_changed_byte_does_not_reveal_the_name(issued, client):
 
 def test_revoked_superseded_and_unknown_codes_each_show_their_state(issued, client):
     credential, people = issued
-    services.revoke(people["admin"], credential, "Khai man số giờ tham gia")
+    services.revoke(people["admin"], credential, "Khai man số giờ tham gia", "misconduct")
     page = client.get(f"/verify/{credential.code}").get_data(as_text=True)
-    assert "verdict--revoked" in page and "Khai man số giờ tham gia" in page
+    assert "verdict--revoked" in page and "vi phạm quy định của chiến dịch" in page
+    # The organiser's own words never reach the public page, in either language.
+    assert "Khai man" not in page
+    english = client.get(f"/verify/{credential.code}?lang=en").get_data(as_text=True)
+    assert "a breach of the campaign's rules" in english.replace("&#39;", "'") and "Khai man" not in english
     assert "verdict--valid" not in page
     # The token from the paper is still genuine: it shows the name, under the red banner.
     holder = client.post(f"/verify/{credential.code}/holder", data={"token": credential.signature})

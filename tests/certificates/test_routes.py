@@ -75,10 +75,17 @@ def test_revoke_and_correct_from_the_certificate_page(season, auth, client):
     db.session.expire_all()
     replacement = services.replacement_of(credential)
     assert response.headers["Location"].endswith(f"/admin/certificates/{replacement.code}")
+    without_category = client.post(f"/admin/certificates/{replacement.code}/revoke",
+                                   data={"revoke-reason": "Cấp nhầm cho sinh viên"})
+    assert without_category.status_code == 422 and replacement.status == "valid"
     assert client.post(f"/admin/certificates/{replacement.code}/revoke",
-                       data={"revoke-reason": "Cấp nhầm cho sinh viên"}).status_code == 303
+                       data={"revoke-reason": "Cấp nhầm cho sinh viên", "revoke-category": "invented"}).status_code == 422
+    assert client.post(f"/admin/certificates/{replacement.code}/revoke",
+                       data={"revoke-reason": "Cấp nhầm cho sinh viên",
+                             "revoke-category": "issued_in_error"}).status_code == 303
     db.session.expire_all()
     assert replacement.status == "revoked" and credential.status == "superseded"
+    assert replacement.revoke_category == "issued_in_error"
     listing = client.get(f"/admin/campaigns/{campaign.slug}/certificates/issued").get_data(as_text=True)
     assert codes.pretty(credential.code) in listing and codes.pretty(replacement.code) in listing
 
