@@ -104,6 +104,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "PRIVACY_NOTICE_VERSION": "2025-12",
         # An activity-log count above this, for one category in one shift, is refused as a typing mistake.
         "ACTIVITY_MAX_PER_CATEGORY": int(env.get("ACTIVITY_MAX_PER_CATEGORY", "300")),
+        # The self check-in QR code on the leader's screen changes this often (the previous one still works).
+        "CHECKIN_CODE_MINUTES": int(env.get("CHECKIN_CODE_MINUTES", "5")),
         # werkzeug's scrypt by default; tests choose a cheaper method to stay fast.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "EMAIL_VERIFY_MAX_AGE": 2 * 24 * 3600,

@@ -1,11 +1,15 @@
-"""Self check-in: each point shows a QR code that changes every day; booked students scan it."""
+"""Self check-in: the leader's screen shows a QR code that changes every few minutes; booked students scan it.
+
+A code printed or photographed stops working minutes later, so it cannot be passed around a
+group chat to check in from home.
+"""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import qrcode
 import qrcode.image.svg
@@ -17,23 +21,40 @@ from portal.accounts.validation import InvalidInput
 from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations import services
 from portal.operations.services import CHECK_IN_OPENS
 from portal.shifts.models import Booking, Shift
 
 
-def daily_code(point_id: int, day: date | None = None) -> str:
-    """The point's code for a Hanoi day: unguessable, different every day and at every point."""
-    day = day or datetime.now(LOCAL_TZ).date()
+def _window(at: datetime) -> int:
+    """The number of the code window an instant falls in (CHECKIN_CODE_MINUTES long)."""
+    return int(at.timestamp()) // (current_app.config["CHECKIN_CODE_MINUTES"] * 60)
+
+
+def current_code(point_id: int, at: datetime | None = None) -> str:
+    """The point's code for the window of `at` (now): unguessable, different at every point and window."""
     key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"check-in:{point_id}:{day.isoformat()}".encode(), hashlib.sha256).digest()
+    window = _window(at or utcnow())
+    digest = hmac.new(key, f"check-in:{point_id}:{window}".encode(), hashlib.sha256).digest()
     return base64.b32encode(digest[:10]).decode().rstrip("=")
 
 
-def checkin_url(point_id: int, day: date | None = None) -> str:
+def code_is_fresh(point_id: int, code: str, at: datetime) -> bool:
+    """Accept the code of the current window or of the one before, so a scan made just before the
+    code changed still works while the student confirms."""
+    step = timedelta(minutes=current_app.config["CHECKIN_CODE_MINUTES"])
+    return any(hmac.compare_digest(code.upper(), current_code(point_id, at - lag)) for lag in (timedelta(0), step))
+
+
+def seconds_left(at: datetime | None = None) -> int:
+    """Seconds until the code shown now changes."""
+    length = current_app.config["CHECKIN_CODE_MINUTES"] * 60
+    return length - int((at or utcnow()).timestamp()) % length
+
+
+def checkin_url(point_id: int, at: datetime | None = None) -> str:
     """The address the QR code holds."""
-    return external_url("operations.self_check_in", point_id=point_id, code=daily_code(point_id, day))
+    return external_url("operations.self_check_in", point_id=point_id, code=current_code(point_id, at))
 
 
 def qr_svg(data: str) -> str:
@@ -48,8 +69,9 @@ def qr_svg(data: str) -> str:
 def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> Booking:
     """Check a student in by the code of the point they stand at; refuse any other day's or point's code."""
     now = now or utcnow()
-    if not hmac.compare_digest(code.upper(), daily_code(point_id, now.astimezone(LOCAL_TZ).date())):
-        raise InvalidInput(_l("This code is not today's code for this point. Scan the code shown at the point today."), "code")
+    if not code_is_fresh(point_id, code, now):
+        raise InvalidInput(_l("This code has expired or belongs to another point. Scan the code on the team "
+                              "leader's screen again: it changes every few minutes."), "code")
     booking = db.session.scalar(
         select(Booking).join(Shift, Shift.id == Booking.shift_id)
         .where(Booking.user_id == user.id, Booking.status == "booked", Shift.point_id == point_id,

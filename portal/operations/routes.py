@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -148,13 +148,14 @@ def act(booking_id, action):
 @bp.route("/points/<int:point_id>/qr")
 @access.roles_required("leader", "admin")
 def point_qr(point_id):
-    """Today's check-in QR code of a point, to print or show on the leader's screen."""
+    """The point's current check-in QR code, on the leader's screen; it refreshes itself as it changes."""
     point = db.get_or_404(ServicePoint, point_id)
     if not points_service.runs_point(current_user, point.id):
         abort(403)
     url = checkin.checkin_url(point.id)
-    return render_template("operations/qr.html", point=point, url=url, svg=Markup(checkin.qr_svg(url)),
-                           day=datetime.now(LOCAL_TZ).date())
+    return htmx.render("operations/qr.html", "operations/partials/checkin_qr.html", point=point, url=url,
+                       svg=Markup(checkin.qr_svg(url)), seconds_left=checkin.seconds_left(),
+                       minutes=current_app.config["CHECKIN_CODE_MINUTES"])
 
 
 @bp.route("/checkin/<int:point_id>/<code>", methods=["GET", "POST"])

@@ -108,17 +108,37 @@ def _booked(shift: Shift) -> list[Booking]:
     return list(db.session.scalars(select(Booking).where(Booking.shift_id == shift.id, Booking.status == "booked")))
 
 
+def _lock_shift_and_volunteers(shift: Shift) -> list[Booking]:
+    """Lock the booked volunteers' user rows (the lock booking takes), then the shift; return its bookings.
+
+    Users first, in id order, then the shift: the order a booking takes them, so an edit and a
+    booking never deadlock, and none of these volunteers can book a clashing shift until we commit.
+    A volunteer who booked in between is locked too, or, if their booking is still in flight, the
+    edit asks to try again rather than wait in the wrong order.
+    """
+    locked = sorted({b.user_id for b in _booked(shift)})
+    for user_id in locked:
+        lock_row("users", user_id)
+    lock_row("shifts", shift.id)
+    db.session.refresh(shift)
+    booked = _booked(shift)
+    for user_id in sorted({b.user_id for b in booked} - set(locked)):
+        if not lock_row("users", user_id, skip_locked=True):
+            raise InvalidInput(_l("A volunteer is booking this shift right now. Try again in a moment."), "start_time")
+    return booked
+
+
 def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity: int) -> None:
-    """Change a shift's times or seats, in one transaction with the shift locked.
+    """Change a shift's times or seats, in one transaction with the shift and its volunteers locked.
 
     Never fewer seats than bookings; new times must not clash with the booked volunteers' other
-    shifts or caps; booked volunteers are told of a new time; new seats go to the waitlist.
+    shifts or caps (checked under the same lock as booking); booked volunteers are told of a new
+    time; new seats go to the waitlist.
     """
     if end <= start:
         raise InvalidInput(_l("The shift must end after it starts."), "end_time")
     try:
-        lock_row("shifts", shift.id)
-        db.session.refresh(shift)
+        booked = _lock_shift_and_volunteers(shift)
         if shift.status != "open":
             raise InvalidInput(_l("This shift is already cancelled."), "date")
         if capacity < shift.booked_count:
@@ -127,7 +147,6 @@ def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity:
         before = audit.snapshot(shift, ["starts_at", "ends_at", "capacity"])
         new_start, new_end = _aware(day, start), _aware(day, end)
         moved = (new_start, new_end) != (shift.starts_at, shift.ends_at)
-        booked = _booked(shift)
         shift.starts_at, shift.ends_at, shift.capacity = new_start, new_end, capacity
         if moved:
             for booking in booked:

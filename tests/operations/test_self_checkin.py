@@ -1,4 +1,4 @@
-"""Self check-in by the point's daily code, and the student's hours ledger."""
+"""Self check-in by the point's rotating code, and the student's hours ledger."""
 from datetime import timedelta
 
 import pytest
@@ -30,55 +30,73 @@ def world(make_user, make_campaign, make_point, make_shift):
 
 def test_a_booked_student_checks_in_with_todays_code(world):
     campaign, point, elsewhere, student, shift, booking = world
-    checkin.self_check_in(student, point.id, checkin.daily_code(point.id))
+    checkin.self_check_in(student, point.id, checkin.current_code(point.id))
     record = db.session.scalar(select(Attendance))
     assert (record.status, record.check_in_method) == ("present", "self")
 
 
-@pytest.mark.parametrize("case", ["yesterday", "other_point", "garbage"])
-def test_codes_from_another_day_or_point_are_refused(world, case):
+@pytest.mark.parametrize("case", ["expired", "other_point", "garbage"])
+def test_codes_expired_or_from_another_point_are_refused(world, case):
     campaign, point, elsewhere, student, shift, booking = world
-    code = {"yesterday": checkin.daily_code(point.id, (utcnow() - timedelta(days=1)).date()),
-            "other_point": checkin.daily_code(elsewhere.id),
+    code = {"expired": checkin.current_code(point.id, utcnow() - timedelta(minutes=11)),
+            "other_point": checkin.current_code(elsewhere.id),
             "garbage": "AAAAAAAAAAAAAAAA"}[case]
     with pytest.raises(InvalidInput) as caught:
         checkin.self_check_in(student, point.id, code)
-    assert "không phải mã hôm nay" in str(caught.value.message)
+    assert "hết hạn" in str(caught.value.message)
     assert db.session.scalar(select(Attendance)) is None
+
+
+def test_the_code_changes_every_few_minutes_and_the_previous_one_still_works(world, monkeypatch):
+    campaign, point, elsewhere, student, shift, booking = world
+    start = utcnow()
+    now = start.replace(second=0, microsecond=0) - timedelta(minutes=start.minute % 5)  # a window's first second
+    shown = checkin.current_code(point.id, now)
+    assert checkin.current_code(point.id, now + timedelta(minutes=4, seconds=59)) == shown
+    assert checkin.current_code(point.id, now + timedelta(minutes=5)) != shown
+    assert checkin.seconds_left(now + timedelta(minutes=1)) == 240
+    # A student who scanned just before the change can still confirm; ten minutes later the code is dead.
+    assert checkin.code_is_fresh(point.id, shown, now + timedelta(minutes=9, seconds=59))
+    assert not checkin.code_is_fresh(point.id, shown, now + timedelta(minutes=10))
 
 
 def test_not_booked_here_or_not_now_is_refused(world, make_user):
     campaign, point, elsewhere, student, shift, booking = world
     stranger = make_user()
     with pytest.raises(InvalidInput):
-        checkin.self_check_in(stranger, point.id, checkin.daily_code(point.id))
+        checkin.self_check_in(stranger, point.id, checkin.current_code(point.id))
     shift.starts_at = utcnow() + timedelta(hours=3)
     shift.ends_at = shift.starts_at + timedelta(hours=2)
     db.session.commit()
     with pytest.raises(InvalidInput):
-        checkin.self_check_in(student, point.id, checkin.daily_code(point.id))
+        checkin.self_check_in(student, point.id, checkin.current_code(point.id))
 
 
 def test_the_check_in_page_needs_a_post_and_reports_errors(client, auth, world):
     campaign, point, elsewhere, student, shift, booking = world
     auth.as_(student)
-    url = f"/operations/checkin/{point.id}/{checkin.daily_code(point.id)}"
+    url = f"/operations/checkin/{point.id}/{checkin.current_code(point.id)}"
     assert client.get(url).status_code == 200
     assert db.session.scalar(select(Attendance)) is None  # opening the link changes nothing
     assert client.post(url).status_code == 303
     assert db.session.scalar(select(Attendance)).check_in_method == "self"
-    wrong = client.post(f"/operations/checkin/{elsewhere.id}/{checkin.daily_code(point.id)}")
+    wrong = client.post(f"/operations/checkin/{elsewhere.id}/{checkin.current_code(point.id)}")
     assert wrong.status_code == 422
 
 
-def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user):
+def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user, monkeypatch):
     campaign, point, elsewhere, student, shift, booking = world
     leader = make_user(role="leader")
     db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
     db.session.commit()
     auth.as_(leader)
+    frozen = utcnow()
+    monkeypatch.setattr(checkin, "utcnow", lambda: frozen)
     page = client.get(f"/operations/points/{point.id}/qr").get_data(as_text=True)
-    assert "<svg" in page and checkin.daily_code(point.id) in page
+    assert checkin.qr_svg(checkin.checkin_url(point.id)) in page  # the QR code of the current code
+    assert 'hx-trigger="load delay:' in page  # the screen fetches the next code when this one changes
+    fragment = client.get(f"/operations/points/{point.id}/qr", headers={"HX-Request": "true"})
+    assert fragment.get_data(as_text=True).lstrip().startswith("<div id=\"checkin-qr\"")
     assert client.get(f"/operations/points/{elsewhere.id}/qr").status_code == 403
 
 

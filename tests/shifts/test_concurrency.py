@@ -98,3 +98,51 @@ def test_one_student_rushing_overlapping_shifts_gets_one(app, make_user, make_ca
     assert results.count("booked") == 1
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+
+
+def test_moving_a_shift_and_booking_a_clashing_one_at_once_never_leaves_an_overlap(
+        app, make_user, make_campaign, make_point, make_shift):
+    """The edit re-checks the booked volunteers under the lock booking takes, so of "move shift B
+    onto A's hours" and "the same volunteer books A", at most one wins, however they interleave."""
+    from datetime import datetime, time, timedelta
+
+    from portal.accounts.validation import InvalidInput
+    from portal.core.types import utcnow
+    from portal.shifts import planning
+
+    campaign = make_campaign()
+    admin = make_user(role="admin")
+    day = (utcnow() + timedelta(days=2)).astimezone(planning.LOCAL_TZ).date()
+    for round_ in range(6):
+        student = make_user()
+        enrol(campaign, student)
+        morning = datetime.combine(day + timedelta(days=2 * round_), time(8), planning.LOCAL_TZ)
+        a = make_shift(campaign, make_point(), starts_at=morning, hours=3)
+        b = make_shift(campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
+        service.book(student, b.id)
+        ids = {"a": a.id, "b": b.id, "student": student.id, "admin": admin.id}
+        barrier = Barrier(2)
+
+        def act(which):
+            with app.app_context():
+                barrier.wait()
+                try:
+                    if which == "book":
+                        service.book(db.session.get(User, ids["student"]), ids["a"])
+                    else:
+                        shift = db.session.get(Shift, ids["b"])
+                        planning.edit_shift(db.session.get(User, ids["admin"]), shift, morning.date(),
+                                            morning.time(), (morning + timedelta(hours=3)).time(), 5)
+                    return "done"
+                except (BookingRefused, InvalidInput):
+                    return "refused"
+                finally:
+                    db.session.remove()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(act, ["book", "edit"]))
+        assert results.count("done") == 1, results
+        db.session.expire_all()
+        booked = list(db.session.scalars(select(Shift).join(Booking, Booking.shift_id == Shift.id).where(
+            Booking.user_id == ids["student"], Booking.status == "booked").order_by(Shift.starts_at)))
+        assert all(x.ends_at <= y.starts_at for x, y in zip(booked, booked[1:])), "the volunteer has overlapping shifts"
