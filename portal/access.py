@@ -28,6 +28,9 @@ class Rule:
 # Endpoints that Flask or extensions add and that cannot carry an attribute.
 BUILTIN_PUBLIC = {"static"}
 
+# What an organiser who must enrol in two-factor sign-in may still open (public pages aside).
+TWO_FACTOR_ENROLMENT = {"accounts.two_factor_setup", "accounts.two_factor_start", "accounts.logout"}
+
 
 def _declare(rule: Rule):
     def decorator(view):
@@ -74,5 +77,16 @@ def enforce():
         return redirect(login_url)
     if not rule.allows(current_user):
         abort(403)
+    if request.endpoint not in TWO_FACTOR_ENROLMENT and must_enrol_two_factor(current_user):
+        setup_url = url_for("accounts.two_factor_setup")
+        return htmx.client_redirect(setup_url) if htmx.is_htmx() else redirect(setup_url)
     return None
+
+
+def must_enrol_two_factor(user) -> bool:
+    """An organiser (role admin) without two-factor sign-in, while REQUIRE_ADMIN_2FA is on, may
+    open no signed-in page but the enrolment itself: not only admin pages, since every other page
+    of their session would carry the same unprotected sign-in."""
+    return (current_app.config.get("REQUIRE_ADMIN_2FA", True) and user.has_role("admin")
+            and getattr(user, "totp_enabled_at", None) is None)
 

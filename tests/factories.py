@@ -12,6 +12,8 @@ from portal.core.types import utcnow
 from portal.extensions import db
 
 PASSWORD = "correct horse battery"
+# The TOTP secret of every organiser that make_user enrols in two-factor sign-in.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 # Hashing is slow by design; tests reuse one hash of PASSWORD.
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -21,8 +23,16 @@ def user_builder():
     """Return make_user(role="student", **fields) -> a committed User."""
 
     def make_user(role="student", roles=None, email=None, full_name=None, verified=True,
-                  active=True, password=None, **fields):
+                  active=True, password=None, two_factor=None, **fields):
+        """two_factor: enrol with TOTP_SECRET; by default organisers (role admin) are enrolled,
+        as they must be, and others are not; two_factor=False gives an organiser without it."""
+        from portal.accounts.two_factor import encrypt_secret
+
         n = next(_counter)
+        if two_factor is None:
+            two_factor = "admin" in (roles or [role])
+        if two_factor:
+            fields = {"totp_secret": encrypt_secret(TOTP_SECRET), "totp_enabled_at": utcnow(), **fields}
         user = User(
             email=email or f"user{n}@example.org",
             full_name=full_name or f"Nguyễn Văn Thử {chr(ord('A') + n % 26)}",

@@ -22,6 +22,10 @@ def _max(n):
     return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
 
 
+# Every email field reads the address in its one canonical spelling (the rate limits' key too).
+EMAIL_FILTERS = [validation.canonical_email]
+
+
 def rule(check):
     """Run one of the services' checks as a field validator, so every error shows at once."""
 
@@ -57,6 +61,7 @@ class SignupForm(PasswordRules, BaseForm):
     email = EmailField(
         _l("Email"),
         [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
+        filters=EMAIL_FILTERS,
     )
     phone = TelField(
         _l("Mobile phone"),
@@ -84,7 +89,8 @@ class SignupForm(PasswordRules, BaseForm):
 class LoginForm(BaseForm):
     """Log in."""
 
-    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)])
+    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)],
+                       filters=EMAIL_FILTERS)
     password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), _max(PASSWORD_MAX)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
@@ -100,6 +106,7 @@ class EmailOnlyForm(BaseForm):
             _max(m.EMAIL_MAX),
             Email(message=_l("Enter an email address like ten@example.com.")),
         ],
+        filters=EMAIL_FILTERS,
     )
 
 
@@ -162,6 +169,7 @@ class InviteForm(BaseForm):
     email = EmailField(
         _l("Email"),
         [_required(_l("Enter the person's email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
+        filters=EMAIL_FILTERS,
     )
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
     locale = SelectField(_l("Language of the invitation"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
@@ -171,3 +179,18 @@ class RolesForm(BaseForm):
     """An admin changes a person's roles."""
 
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
+
+
+CODE_HINT = _l("The 6 digits your authenticator app shows, or one of your recovery codes.")
+
+
+class CodeForm(BaseForm):
+    """A second-factor code: at sign-in, to confirm enrolment, or to make new recovery codes."""
+
+    code = StringField(_l("Code"), [_required(_l("Enter the code.")), _max(32)], description=CODE_HINT)
+
+
+class DisableTwoFactorForm(CodeForm):
+    """Turn two-factor sign-in off: the password and a code."""
+
+    password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), _max(PASSWORD_MAX)])

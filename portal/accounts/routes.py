@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal import access, htmx
-from portal.accounts import bp, services
+from portal.accounts import bp, services, two_factor
+from portal.accounts.routes_two_factor import start_pending_login
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -15,7 +16,7 @@ from portal.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
-from portal.accounts.validation import InvalidInput
+from portal.accounts.validation import InvalidInput, canonical_email
 from portal.extensions import limiter
 from portal.core.urls import safe_next
 from portal.forms import show_error
@@ -27,13 +28,34 @@ def _limit(name):
 
 
 def _email_key():
-    """Rate-limit key per submitted address, so one account cannot be guessed at from many IPs."""
-    return "email:" + (request.form.get("email") or "").strip().lower()
+    """Rate-limit key per submitted address, so one account cannot be guessed at from many IPs.
+
+    The address is spelt as the form and the services will read it (canonical_email), so
+    "Admin@…", "admin\u200b@…" and " ADMIN@… " all count against the same person.
+    """
+    return "email:" + canonical_email(request.form.get("email") or "")
+
+
+def _record_lockout(limit):
+    """on_breach of the per-account limits: record the lockout in the audit log."""
+    services.record_lockout(request.form.get("email") or "", f"{request.endpoint} {limit.limit}")
+
+
+@bp.record_once
+def _settings(state):
+    """This blueprint's settings, with their defaults (environment variables of the same name)."""
+    import os
+
+    config = state.app.config
+    config.setdefault("REQUIRE_ADMIN_2FA", os.environ.get("REQUIRE_ADMIN_2FA", "true").lower()
+                      not in ("0", "false", "no", "off"))
+    config.setdefault("RATELIMIT_2FA", os.environ.get("RATELIMIT_2FA", "5 per minute;20 per hour"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"], key_func=_email_key, on_breach=_record_lockout)
 def signup():
     """Student sign-up, with consent; sends the verification email."""
     form = SignupForm()
@@ -74,6 +96,7 @@ def verify_email(token):
 @bp.route("/account/verify/resend", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], key_func=_email_key)
 def resend_verification():
     """Send the verification email again."""
     form = EmailOnlyForm()
@@ -87,7 +110,7 @@ def resend_verification():
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"], key_func=_email_key)
+@limiter.limit(_limit("RATELIMIT_LOGIN"), methods=["POST"], key_func=_email_key, on_breach=_record_lockout)
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
@@ -101,16 +124,29 @@ def login():
             form.form_errors.append(refusal.message)
             unverified = refusal.unverified
         else:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data), 303)
+            return _after_password(user, form.remember.data, form.next.data)
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form, unverified=unverified), status
+
+
+def _after_password(user, remember: bool, next_url: str):
+    """Sign in at once; or, with two-factor sign-in on, remember who is half-way (not signed in)
+    and ask for a code."""
+    if two_factor.is_enabled(user):
+        start_pending_login(user, remember, next_url)
+        return redirect(url_for("accounts.login_code"), 303)
+    services.complete_login(user)
+    login_user(user, remember=remember)
+    return redirect(safe_next(next_url), 303)
 
 
 @bp.route("/logout", methods=["POST"])
 @access.signed_in
 def logout():
     """Log out (a POST, so another site cannot log you out)."""
+    from portal.accounts.sessions import sign_out
+
+    sign_out(current_user._get_current_object())  # the server-side session ends: a copied cookie is refused
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for("core.home"), 303)
@@ -119,7 +155,7 @@ def logout():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], key_func=_email_key)
+@limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"], key_func=_email_key, on_breach=_record_lockout)
 def forgot_password():
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
     form = EmailOnlyForm()
@@ -188,7 +224,8 @@ def profile():
             flash(_("Your details have been saved."), "success")
             return redirect(url_for("accounts.profile"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("accounts/profile.html", form=form), status
+    return render_template("accounts/profile.html", form=form,
+                           two_factor_codes_left=two_factor.recovery_codes_left(current_user)), status
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])

@@ -5,7 +5,9 @@ No request or session imports here: routes and the CLI call these functions, tes
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from portal.i18n import lazy_text as _l
@@ -17,12 +19,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts.models import ROLE_VALUES, Consent, User, UserRole
 from portal.accounts.validation import (
     InvalidInput,
+    canonical_email,
     check_name,
     check_password,
     normalise_email,
     normalise_phone,
 )
 from portal.audit import services as audit
+from portal.audit.models import AuditEvent
 from portal.core.types import nfc, utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -65,8 +69,8 @@ class StudentSignup:
 
 
 def find_by_email(email: str) -> User | None:
-    """Find an account by email, case-insensitively."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """Find an account by email, in any spelling (case, invisible characters, Unicode forms)."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == canonical_email(email or "")))
 
 
 def person_filter(query: str):
@@ -162,9 +166,17 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
 
 
+def _email_fingerprint(purpose: str, email: str) -> str:
+    """A keyed fingerprint of the address: a link dies when the email changes, yet the token
+    (readable base64) never shows the address itself."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, f"accounts.{purpose}.email:{email}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def make_token(purpose: str, user: User) -> str:
-    """Sign a link token for `purpose` (verify, reset or invite)."""
-    payload = {"uid": user.id, "email": user.email}
+    """Sign a link token for `purpose` (verify, reset or invite): the user id and fingerprints only."""
+    payload = {"uid": user.id, "em": _email_fingerprint(purpose, user.email)}
     if purpose in ("reset", "invite"):
         payload["fp"] = _password_fingerprint(user)
     return _serializer(purpose).dumps(payload)
@@ -187,7 +199,9 @@ def load_token(purpose: str, token: str, max_age: int) -> User:
     except BadSignature:
         raise TokenError(_l("This link is not valid. Check that you copied all of it.")) from None
     user = db.session.get(User, payload.get("uid"))
-    if user is None or user.email != payload.get("email") or not user.is_active_account:
+    if user is None or not user.is_active_account or not hmac.compare_digest(
+        str(payload.get("em", "")), _email_fingerprint(purpose, user.email)
+    ):
         raise TokenError(_l("This link is not valid. Check that you copied all of it."))
     if "fp" in payload and payload["fp"] != _password_fingerprint(user):
         raise TokenError(_l("This link has already been used. Ask for a new one."))
@@ -241,23 +255,55 @@ class LoginRefused(Exception):
         self.unverified = unverified
 
 
+def _login_failed(user: User | None, reason: str) -> None:
+    """Record a refused sign-in; for an unknown address, no address at all."""
+    audit.record(None, "auth.login_failed", "user", user.id if user else None, after={"reason": reason})
+    db.session.commit()
+
+
 def authenticate(email: str, password: str) -> User:
-    """Return the user for a correct email and password, or raise LoginRefused."""
+    """Return the user for a correct email and password (not yet signed in), or raise LoginRefused.
+
+    Every refusal is recorded; the caller finishes with complete_login, after the second factor
+    when the person has one.
+    """
     user = find_by_email(email or "")
     if user is None or user.password_hash is None:
         check_password_hash(_dummy_hash(), password or "")
+        _login_failed(user, "unknown" if user is None else "no_password")
         raise LoginRefused(_l("The email or password is not correct."))
     if not check_password_hash(user.password_hash, password or ""):
+        _login_failed(user, "password")
         raise LoginRefused(_l("The email or password is not correct."))
     if not user.is_active_account:
+        _login_failed(user, "deactivated")
         raise LoginRefused(_l("This account has been deactivated. Contact the organisers."))
     if not user.is_verified:
+        _login_failed(user, "unverified")
         raise LoginRefused(
             _l("Confirm your email address first: open the link we sent you."), unverified=True
         )
-    user.last_login_at = utcnow()
-    db.session.commit()
     return user
+
+
+def complete_login(user: User, method: str = "password") -> None:
+    """Record a successful sign-in (password, or password and "totp"/"recovery") and commit it
+    with whatever the second factor changed (the code's time step, a spent recovery code)."""
+    user.last_login_at = utcnow()
+    audit.record(user, "auth.login", "user", user.id, after={"method": method})
+    db.session.commit()
+
+
+def record_lockout(email: str, limit: str) -> None:
+    """Record that a per-account rate limit tripped (once a minute per account is enough)."""
+    user = find_by_email(email or "")
+    target = user.id if user else None
+    recent = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "auth.lockout", AuditEvent.target_id.is_(target) if target is None
+        else AuditEvent.target_id == target, AuditEvent.created_at >= utcnow() - timedelta(minutes=1)).limit(1))
+    if recent is None:
+        audit.record(None, "auth.lockout", "user", target, after={"limit": limit})
+        db.session.commit()
 
 
 def request_password_reset(email: str) -> None:
@@ -290,6 +336,7 @@ def reset_password(token: str, password: str) -> User:
     _set_password(user, password)
     # Following the emailed link proves the address too.
     user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record(None, "auth.password_reset", "user", user.id)
     db.session.commit()
     return user
 
@@ -299,6 +346,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
         raise InvalidInput(_l("Your current password is not correct."), "current_password")
     _set_password(user, new)
+    audit.record(user, "auth.password_changed", "user", user.id)
     db.session.commit()
 
 

@@ -5,6 +5,8 @@ import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
+
+from portal.accounts import passwords
 from portal.i18n import lazy_text as _l
 
 PASSWORD_MIN = 10
@@ -34,9 +36,20 @@ class InvalidInput(ValueError):
         self.field = field
 
 
+def canonical_email(raw) -> str:
+    """The one spelling of an address: invisible and control characters (U+200B, U+FEFF, the soft
+    hyphen…) dropped, compatibility forms folded (NFKC: full-width letters), surrounding space
+    stripped, lower case. The forms' filter, the services and the rate limiter's key all use it,
+    so every spelling of one address counts as one person."""
+    if not isinstance(raw, str):
+        return raw
+    visible = "".join(c for c in raw if unicodedata.category(c) not in ("Cc", "Cf"))
+    return unicodedata.normalize("NFKC", visible).strip().lower()
+
+
 def normalise_email(raw: str) -> str:
-    """Validate an email address and return it lower-cased (addresses are case-insensitive here)."""
-    value = unicodedata.normalize("NFC", (raw or "").strip())
+    """Validate an email address and return its canonical spelling (see canonical_email)."""
+    value = canonical_email(raw or "")
     try:
         result = validate_email(value, check_deliverability=False)
     except EmailNotValidError:
@@ -71,7 +84,8 @@ def check_name(value: str) -> str:
 
 
 def check_password(password: str, email: str = "", full_name: str = "") -> None:
-    """Refuse passwords that are short, common or made from the person's own email or name."""
+    """Refuse passwords that are short, breached, common or made from the person's email, name or the
+    campaign's words."""
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(
             _l("Use at least %(n)d characters for your password.", n=PASSWORD_MIN), "password"
@@ -85,11 +99,22 @@ def check_password(password: str, email: str = "", full_name: str = "") -> None:
         raise InvalidInput(
             _l("This password is too easy to guess. Try a few unrelated words."), "password"
         )
-    local_part = email.split("@")[0].lower() if email else ""
+    email, full_name = email or "", full_name or ""
+    local_part = email.split("@")[0].lower()
     name_parts = [p.lower() for p in full_name.split() if len(p) >= 3]
     if (len(local_part) >= 4 and local_part in lowered) or any(
         lowered == p or lowered.startswith(p) and len(p) >= 5 for p in name_parts
     ):
         raise InvalidInput(
             _l("Your password must not be made from your email address or name."), "password"
+        )
+    if passwords.is_made_of_context(password, email, full_name):
+        raise InvalidInput(
+            _l("This password is made from your name, your email address or the campaign's name, "
+               "which anyone can guess. Add words of your own."), "password"
+        )
+    if passwords.is_breached(password):
+        raise InvalidInput(
+            _l("This password appears in lists of passwords leaked from other websites, so attackers "
+               "try it first. Choose another: a few unrelated words are easy to remember."), "password"
         )
