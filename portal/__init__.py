@@ -107,23 +107,20 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     """Access rules before each request; headers and mail delivery after."""
     from portal import access, htmx
-    from portal.accounts.models import User
+    from portal.accounts import routes_sessions, sessions
     from portal.core import security
-    from portal.extensions import db, login_manager
+    from portal.extensions import login_manager
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        """Flask-Login: the signed-in user, unless deactivated or their password changed since."""
-        user_id, _, fingerprint = session_id.partition(":")
-        user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None
-        if user is None or not user.is_active_account or user.get_id() != session_id:
-            return None
-        return user
+    # The session and remember-me cookies carry a server-side session's token (accounts/sessions.py):
+    # an ended, idle or expired session loads nobody.
+    login_manager.user_loader(routes_sessions.load_user)
+    app.cli.add_command(sessions.purge_command)
 
     app.before_request(security.reject_nul)
     app.before_request(access.enforce)
     app.after_request(htmx.add_vary)
     app.after_request(security.add_headers)
+    app.after_request(routes_sessions.rotate_after_change)  # runs before Flask-Login writes the cookie
 
     @app.context_processor
     def shell_context():

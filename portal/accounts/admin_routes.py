@@ -11,6 +11,7 @@ from portal.accounts.forms import InviteForm, RolesForm
 from portal.forms import EmptyForm, show_error
 from portal.accounts.models import ROLE_VALUES, User
 from portal.accounts.validation import InvalidInput
+from portal.audit import labels, services as audit
 from portal.extensions import db
 from portal.pagination import page_number
 
@@ -56,8 +57,9 @@ def invite():
 @bp.route("/admin/people/<int:user_id>")
 @access.roles_required("admin")
 def person(user_id):
-    """One person's account: roles, status, consent history."""
+    """One person's account: roles, status, consent history (each view goes in the security log)."""
     user = _load_user(user_id)
+    audit.record_access(current_user, labels.PERSON_VIEWED, "user", user.id)
     return htmx.render(
         "accounts/admin/person.html", None, user=user,
         roles_form=RolesForm(roles=sorted(user.role_names)), status_form=EmptyForm(),

@@ -1,7 +1,6 @@
 """People and their roles. One account per person, across every campaign."""
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from datetime import datetime
 
@@ -79,10 +78,17 @@ class User(UserMixin, db.Model):
         return value
 
     def get_id(self) -> str:
-        """Flask-Login's session id: the user id and a fingerprint of the password, so that a
-        password change or reset ends every other session and remember-me cookie."""
-        digest = hashlib.sha256(f"{self.id}:{self.password_hash or ''}".encode()).hexdigest()[:12]
-        return f"{self.id}:{digest}"
+        """Flask-Login's session id: the token of this browser's server-side session
+        (accounts/sessions.py), so that ending the row ends the cookie and the remember-me cookie."""
+        return self.__dict__.get("session_token") or "pending"
+
+    def __eq__(self, other) -> bool:
+        """The same account (UserMixin would compare session tokens)."""
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self) -> bool:
@@ -163,3 +169,25 @@ class RecoveryCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<RecoveryCode {self.user_id} {'used' if self.used_at else 'unused'}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The token lives in its cookies; only its SHA-256 hash is stored here."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    is_remember: Mapped[bool] = mapped_column(default=False)
+    device: Mapped[str] = mapped_column(String(60), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id} {'ended' if self.ended_at else 'open'}>"

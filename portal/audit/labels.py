@@ -1,5 +1,29 @@
-"""Readable, translated names of audit actions and record kinds (unknown codes show as they are)."""
+"""Readable, translated names of audit actions and record kinds (unknown codes show as they are),
+and the security log's action names: the one place every module takes them from."""
 from portal.i18n import lazy_text as _l
+
+# --- the security log (issue 14 §8) -------------------------------------------------------------
+AUTH_LOGIN = "auth.login"
+AUTH_LOGIN_FAILED = "auth.login_failed"
+AUTH_LOCKOUT = "auth.lockout"
+AUTH_LOGOUT = "auth.logout"
+AUTH_SIGNOUT_EVERYWHERE = "auth.signout_everywhere"
+AUTH_PASSWORD_CHANGED = "auth.password_changed"
+AUTH_PASSWORD_RESET = "auth.password_reset"
+AUTH_2FA_ENABLED = "auth.2fa_enabled"
+AUTH_2FA_DISABLED = "auth.2fa_disabled"
+AUTH_2FA_FAILED = "auth.2fa_failed"
+AUTH_RECOVERY_CODE_USED = "auth.recovery_code_used"
+# Role changes and (de)activation keep the names they had before the security log.
+ROLES_CHANGED = "user.roles"
+ACCOUNT_DEACTIVATED = "user.deactivate"
+ACCOUNT_REACTIVATED = "user.activate"
+PERSON_VIEWED = "person.viewed"
+EXPORT_PREFIX = "export."  # export.<what>, e.g. export.hours_ledger
+EXPORT_REPORT = "export.report"
+EXPORT_HOURS_LEDGER = "export.hours_ledger"
+EXPORT_REFERRALS = "export.referrals"
+EXPORT_COMMENDATIONS = "export.commendations"
 
 ACTIONS = {
     "user.create": _l("Account created"), "user.invite": _l("Staff invited"), "user.roles": _l("Roles changed"),
@@ -29,6 +53,14 @@ ACTIONS = {
     "referral.accepted": _l("Referral accepted by the host"), "referral.declined": _l("Referral declined by the host"),
     "commendation.award": _l("Commendation awarded"), "host.save": _l("Host organisation saved"),
     "staffing.call": _l("Volunteers called for a shift"), "referral.withdraw": _l("Referral withdrawn"),
+    AUTH_LOGIN: _l("Signed in"), AUTH_LOGIN_FAILED: _l("Sign-in failed"), AUTH_LOCKOUT: _l("Sign-in locked"),
+    AUTH_LOGOUT: _l("Signed out"), AUTH_SIGNOUT_EVERYWHERE: _l("Signed out everywhere"),
+    AUTH_PASSWORD_CHANGED: _l("Password changed"), AUTH_PASSWORD_RESET: _l("Password reset"),
+    AUTH_2FA_ENABLED: _l("Two-step sign-in turned on"), AUTH_2FA_DISABLED: _l("Two-step sign-in turned off"),
+    AUTH_2FA_FAILED: _l("Wrong sign-in code"), AUTH_RECOVERY_CODE_USED: _l("Recovery code used"),
+    PERSON_VIEWED: _l("Person's page viewed"), EXPORT_REPORT: _l("Report exported"),
+    EXPORT_HOURS_LEDGER: _l("Hours ledger exported"), EXPORT_REFERRALS: _l("Referrals exported"),
+    EXPORT_COMMENDATIONS: _l("Commendations exported"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),
@@ -37,5 +69,17 @@ TARGETS = {
     "service_point": _l("Service point"), "attendance": _l("Attendance"), "activity_log": _l("Activity log"),
     "citizen_feedback": _l("Citizens' feedback"), "volunteer_rating": _l("Volunteer rating"),
     "credential": _l("Certificate"), "recommendation": _l("Referral or commendation"),
-    "host_organisation": _l("Host organisation"),
+    "host_organisation": _l("Host organisation"), "report": _l("Report"),
+}
+
+# The audit page's "kind" filter: the security log's groups, each a list of actions or prefixes.
+KINDS = {
+    "sign-ins": (_l("Sign-ins and sign-outs"), (AUTH_LOGIN, AUTH_LOGIN_FAILED, AUTH_LOCKOUT, AUTH_LOGOUT,
+                                                  AUTH_SIGNOUT_EVERYWHERE)),
+    "passwords": (_l("Passwords and two-step sign-in"), (AUTH_PASSWORD_CHANGED, AUTH_PASSWORD_RESET, AUTH_2FA_ENABLED,
+                                                         AUTH_2FA_DISABLED, AUTH_2FA_FAILED, AUTH_RECOVERY_CODE_USED)),
+    "roles": (_l("Roles and accounts"), (ROLES_CHANGED, ACCOUNT_DEACTIVATED, ACCOUNT_REACTIVATED, "user.invite",
+                                         "user.create")),
+    "exports": (_l("Exports"), (EXPORT_PREFIX,)),
+    "views": (_l("Views of a person's page"), (PERSON_VIEWED,)),
 }

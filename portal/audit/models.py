@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
@@ -29,6 +29,8 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
     actor = relationship("User", lazy="joined")
+
+    __table_args__ = (Index("ix_audit_events_target", "target_type", "target_id"),)
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} {self.target_type}:{self.target_id}>"

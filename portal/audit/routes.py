@@ -9,7 +9,7 @@ from portal import access, htmx
 from portal.accounts.models import User
 from portal.audit import bp, services
 from portal.audit.forms import AuditFilterForm
-from portal.audit.labels import ACTIONS, TARGETS
+from portal.audit.labels import ACTIONS, KINDS, TARGETS
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.pagination import page_number
@@ -22,6 +22,7 @@ PAGE_SIZE = 50
 def _choices(form: AuditFilterForm) -> None:
     """Fill the filter's choices from what the log holds."""
     everyone = ("", _("All"))
+    form.kind.choices = choices([everyone] + [(key, label) for key, (label, _names) in KINDS.items()])
     form.action.choices = choices([everyone] + [(a, ACTIONS.get(a, a)) for a in services.action_names()])
     form.target_type.choices = choices(
         [everyone] + [(t, TARGETS.get(t, t)) for t in db.session.scalars(select(AuditEvent.target_type).distinct())]
@@ -35,17 +36,22 @@ def _choices(form: AuditFilterForm) -> None:
 @bp.route("/")
 @access.roles_required("admin")
 def index():
-    """Browse and filter staff actions, newest first."""
+    """Browse and filter staff actions and the security log, newest first."""
     form = AuditFilterForm(request.args)
     _choices(form)
     valid = form.validate()
+    person, matches = services.find_person(form.person.data if valid else "")
     stmt = services.query(
         action=form.action.data or None,
         actor_id=small_int(form.actor.data) if valid else None,
         target_type=form.target_type.data or None,
         date_from=form.date_from.data if valid else None,
         date_to=form.date_to.data if valid else None,
+        # A name that matches nobody, or several people, shows no events until one person is chosen.
+        person_id=person.id if person else (-1 if valid and form.person.data else None),
+        kind=form.kind.data or None,
     )
     page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page,
-                       actions=ACTIONS, targets=TARGETS)
+                       actions=ACTIONS, targets=TARGETS, person=person, matches=matches,
+                       other_filters={k: v for k, v in request.args.items() if k not in ("person", "page") and v})

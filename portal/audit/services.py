@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask import has_request_context, request
+from sqlalchemy import and_, or_, select
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
@@ -38,7 +39,12 @@ def record(
     after: dict | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; it commits or rolls back with the change."""
+    """Add an audit event to the current transaction; it commits or rolls back with the change.
+
+    Inside a request the IP address is the client's as ProxyFix sees it (trusting PROXY_COUNT proxies).
+    """
+    if ip_address is None and has_request_context():
+        ip_address = (request.remote_addr or "")[:45] or None
     if before is not None and after is not None:
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: v for k, v in before.items() if k in changed}
@@ -56,17 +62,39 @@ def record(
     return event
 
 
+def record_access(actor, action: str, target_type: str, target_id: int | None = None, **details) -> None:
+    """Record that someone read personal data (a person's page, an export), and commit at once:
+    the request that reads changes nothing else, and the trace must stay even if it fails later."""
+    record(actor, action, target_type, target_id, after=details or None)
+    db.session.commit()
+
+
 def query(
     action: str | None = None,
     actor_id: int | None = None,
     target_type: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    person_id: int | None = None,
+    kind: str | None = None,
 ):
-    """Build the newest-first query of events matching the filters (dates are local days)."""
+    """Build the newest-first query of events matching the filters (dates are local days).
+
+    `person_id` keeps what the person did and what was done to their account; `kind` is one of
+    labels.KINDS (its actions, or action prefixes ending in a dot).
+    """
+    from portal.audit.labels import KINDS
+
     stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
+    if kind in KINDS:
+        names = KINDS[kind][1]
+        stmt = stmt.where(or_(AuditEvent.action.in_([n for n in names if not n.endswith(".")]),
+                              *(AuditEvent.action.startswith(n) for n in names if n.endswith("."))))
+    if person_id:
+        stmt = stmt.where(or_(AuditEvent.actor_id == person_id,
+                              and_(AuditEvent.target_type == "user", AuditEvent.target_id == person_id)))
     if actor_id:
         stmt = stmt.where(AuditEvent.actor_id == actor_id)
     if target_type:
@@ -86,3 +114,19 @@ def _local_midnight(day: date) -> datetime:
 def action_names() -> list[str]:
     """The distinct actions recorded so far, for the filter's choices."""
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def find_person(typed: str):
+    """The person an organiser means by a name or an email: an exact email wins; otherwise the
+    only account whose name or email matches; None when nobody or several match (the page says which)."""
+    from portal.accounts.models import User
+    from portal.accounts.services import find_by_email, person_filter
+
+    typed = (typed or "").strip()
+    if not typed:
+        return None, []
+    exact = find_by_email(typed) if "@" in typed else None
+    if exact is not None:
+        return exact, [exact]
+    matches = list(db.session.scalars(select(User).where(person_filter(typed)).order_by(User.sort_name, User.id).limit(11)))
+    return (matches[0] if len(matches) == 1 else None), matches

@@ -30,9 +30,23 @@ def reject_nul(request=None):
         abort(400)
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def add_headers(response):
-    """after_request hook: CSP without inline scripts, and the usual hardening headers."""
+    """after_request hook: CSP without inline scripts, and the usual hardening headers.
+
+    Pages for a signed-in person show personal data: no cache (browser, proxy, back button after
+    logging out) may keep them. An https deployment tells browsers never to use plain http.
+    """
+    from flask import current_app, request
+    from flask_login import current_user
+
     headers = response.headers
+    if request.endpoint != "static" and current_user.is_authenticated:
+        headers["Cache-Control"] = "private, no-store"
+    if current_app.config.get("BASE_URL", "").startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")

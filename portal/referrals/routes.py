@@ -11,6 +11,7 @@ from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
+from portal.audit import labels, services as audit
 from portal.campaigns.models import CampaignEnrolment, ServicePoint
 from portal.core.converters import small_int
 from portal.extensions import db
@@ -82,6 +83,7 @@ def nominate(slug, user_id):
             show_error(form, error)
         except services.NotAllowed:
             abort(403)
+    audit.record_access(current_user, labels.PERSON_VIEWED, "user", student.id, campaign=campaign.id)
     record = evidence_for(campaign, [student.id]).get(student.id)
     mine = db.session.scalars(select(Recommendation).where(
         Recommendation.campaign_id == campaign.id, Recommendation.user_id == student.id)).all()
@@ -144,7 +146,9 @@ def _case_page(case, decision_form=None, note_form=None, status=200):
 @access.roles_required("admin")
 def case(case_id):
     """One case: the record, every nomination, the history, and the next step."""
-    return _case_page(_case(case_id))
+    case = _case(case_id)
+    audit.record_access(current_user, labels.PERSON_VIEWED, "user", case.user_id, case=case.id)
+    return _case_page(case)
 
 
 def _step(case, form, action):
@@ -232,6 +236,7 @@ def export(slug, kind, fmt):
         abort(404)
     host_id = small_int(request.args.get("host"), default=0) or None
     header, rows = exports.table(campaign, kind[:-1], host_id if kind == "referrals" else None)
+    audit.record_access(current_user, f"export.{kind}", "campaign", campaign.id, format=fmt, host=host_id, rows=len(rows))
     name = f"{campaign.slug}-{kind}"
     if fmt == "csv":
         response = make_response(to_csv(header, rows))

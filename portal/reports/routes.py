@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.accounts.validation import InvalidInput
+from portal.audit import labels, services as audit
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import current_locale, format_date, format_hours
@@ -120,6 +121,7 @@ def ledger(fmt):
     header, body = rows(filters)
     name = f"so-gio-{filters.start.isoformat()}-{filters.end.isoformat()}"
     data = to_csv(header, body) if fmt == "csv" else to_xlsx(_("Hours ledger"), header, body)
+    audit.record_access(current_user, labels.EXPORT_HOURS_LEDGER, "report", None, format=fmt, **_params("start"))
     return _download(data, fmt, name)
 
 
@@ -159,6 +161,7 @@ def export(kind, fmt):
     form, filters, start, end, current, earlier = _period_args(kind)
     header, body = _table(kind, start, end, compare(current, earlier))
     name = f"bao-cao-{kind}-{start.isoformat()}"
+    audit.record_access(current_user, labels.EXPORT_REPORT, "report", None, kind=kind, format=fmt, start=start, **_params())
     if fmt == "csv":
         return _download(to_csv(header, body), fmt, name)
     if fmt == "xlsx":
