@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from datetime import date
 
 from portal.i18n import lazy_text as _l
-from wtforms import DateField, PasswordField
+from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms import DateField, FileField, PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 from wtforms.fields.choices import SelectChoice
@@ -42,7 +43,36 @@ class BaseForm(FlaskForm):
             """Add the normalising filter to every field."""
             extra = _nfc if issubclass(unbound_field.field_class, PasswordField) else _clean
             options["filters"] = [*unbound_field.kwargs.get("filters", ()), extra]
+            if issubclass(unbound_field.field_class, SelectMultipleField) and "default" not in unbound_field.kwargs:
+                options["default"] = ()  # nothing ticked is an empty choice, not None (services iterate it)
             return unbound_field.bind(form=form, **options)
+
+        def wrap_formdata(self, form, formdata):
+            """Keep files out of text fields and text out of file fields: a file part named like a
+            text field is set aside and validate() reports it beside that field."""
+            data = super().wrap_formdata(form, formdata)
+            if data is None or not hasattr(data, "getlist"):
+                return data
+            files = {name for name, unbound in form._unbound_fields if issubclass(unbound.field_class, FileField)}
+            files = {f"{form._prefix}{name}" for name in files}
+            pairs = list(data.items(multi=True))
+            form._files_where_text = {k for k, v in pairs if isinstance(v, FileStorage) and k not in files}
+            # Text sent where a file is expected is dropped too: the field is then empty, and says so.
+            kept = [(k, v) for k, v in pairs if k not in form._files_where_text
+                    and (k not in files or isinstance(v, FileStorage))]
+            return data if len(kept) == len(pairs) else MultiDict(kept)
+
+    def validate(self, extra_validators=None):
+        """Validate as usual, then refuse any text field that was sent a file (422 with its error)."""
+        valid = super().validate(extra_validators)
+        for name in getattr(self, "_files_where_text", ()):
+            if name in self._fields:
+                self._fields[name].errors.append(_l("Type the answer here instead of attaching a file."))
+                valid = False
+            else:
+                self.form_errors.append(_l("Type your answers in the boxes instead of attaching a file."))
+                valid = False
+        return valid
 
 
 class EmptyForm(BaseForm):

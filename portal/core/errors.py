@@ -32,8 +32,8 @@ def _page(code: int, title=None, detail=None):
 
 
 def handle_http(error: HTTPException):
-    """Known HTTP errors."""
-    return _page(error.code or 500)
+    """Known HTTP errors; a refusal that says more (input_guard.BadInput) brings its own words."""
+    return _page(error.code or 500, getattr(error, "title", None), getattr(error, "detail", None))
 
 
 def handle_csrf(error: CSRFError):
@@ -52,7 +52,10 @@ def handle_500(error):
 
 
 def init_app(app) -> None:
-    """Register the handlers."""
+    """Register the handlers, and the guard that turns malformed input into a 400 page."""
+    from portal.core import input_guard
+
+    input_guard.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_500)

@@ -1,0 +1,144 @@
+"""A small city with one object of every kind that a URL names, and people on both sides of each.
+
+Used by the object-access matrix and the form fuzzer: `city` is a dict of named objects, and
+`url_args(city, rule, **override)` fills a route's arguments from it by argument name.
+"""
+from datetime import time, timedelta
+
+import pytest
+from sqlalchemy import func, literal, select, union_all
+from werkzeug.routing import IntegerConverter
+
+from portal.campaigns.models import PointLeader
+from portal.core.types import utcnow
+from portal.extensions import db
+from tests import factories
+
+# Which object of the city each URL argument names, by default.
+ARGUMENTS = {
+    "user_id": "lan", "booking_id": "lan_booking", "shift_id": "shift", "point_id": "point",
+    "module_id": "module", "session_id": "session", "case_id": "case", "host_id": "host",
+    "message_id": "message", "template_id": "template", "batch_id": "batch", "item_id": "feedback",
+    "code": "credential", "slug": "campaign",
+}
+OTHER_VALUES = {"action": "check_in", "kind": "hours", "fmt": "csv", "token": "x", "filename": "x"}
+
+
+# The city is built once per database and then copied back row by row: dozens of tests use it.
+_SNAPSHOTS: dict[str, tuple[dict, dict]] = {}
+
+
+@pytest.fixture
+def city(app, database_url, request):
+    """The city of `_build_city`, restored from a snapshot after the first build (one INSERT per table)."""
+    if database_url not in _SNAPSHOTS:
+        built = _build_city(*(request.getfixturevalue(f) for f in
+                              ("make_user", "make_campaign", "make_module", "make_point", "make_shift")))
+        with db.engine.connect() as conn:
+            rows = {t.name: [dict(r._mapping) for r in conn.execute(t.select())] for t in db.metadata.sorted_tables}
+        _SNAPSHOTS[database_url] = rows, {name: (type(obj), obj.id) for name, obj in built.items()}
+        return built
+    rows, names = _SNAPSHOTS[database_url]
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            if rows[table.name]:
+                conn.execute(table.insert(), rows[table.name])
+                if conn.dialect.name == "postgresql" and "id" in table.c:
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                         f"(SELECT max(id) FROM {table.name}))")
+    return {name: db.session.get(cls, pk) for name, (cls, pk) in names.items()}
+
+
+def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
+    """Campaign `campaign` (open) and `other_campaign`; `point` led by `leader`, `other_point` by
+    `other_leader`; `trainer` assigned to `campaign`, `other_trainer` to `other_campaign`; students
+    `lan` (booked on `shift`) and `minh` (booked on `other_shift`), both enrolled; `outsider` (a
+    student of no campaign); `admin`; and a module, session, case, host, email, template, import
+    batch, feedback item, credential and a shift of a draft campaign."""
+    from portal.certificates import services as credentials
+    from portal.mail.models import OutboxMessage
+    from portal.operations.models import CitizenFeedback
+    from portal.referrals import services as referrals
+    from portal.referrals.models import HostOrganisation
+    from portal.shifts.models import Booking, ShiftTemplate
+    from portal.training import signoff
+    from portal.training.models import TrainingSession
+
+    c = {"campaign": make_campaign(), "other_campaign": make_campaign(), "draft": make_campaign(status="draft")}
+    c.update(point=make_point(), other_point=make_point())
+    c.update(admin=make_user(role="admin", full_name="Trần Thị Quản Trị"),
+             leader=make_user(role="leader", full_name="Phạm Thu Hà"),
+             other_leader=make_user(role="leader", full_name="Lê Văn Khác"),
+             trainer=make_user(role="trainer", full_name="Lê Quang Huy"),
+             other_trainer=make_user(role="trainer", full_name="Đỗ Văn Huấn"),
+             lan=make_user(full_name="Nguyễn Thị Lan", student_code="SV001"),
+             minh=make_user(full_name="Trần Đức Minh", student_code="SV002"),
+             outsider=make_user(full_name="Vũ Ngoài Cuộc", student_code="SV003"))
+    factories.enrol(c["campaign"], c["lan"], c["minh"])
+    factories.assign(c["campaign"], c["trainer"], "trainer")
+    factories.assign(c["other_campaign"], c["other_trainer"], "trainer")
+    db.session.add_all([PointLeader(point_id=c["point"].id, user_id=c["leader"].id),
+                        PointLeader(point_id=c["other_point"].id, user_id=c["other_leader"].id)])
+    c.update(module=make_module(c["campaign"]), other_module=make_module(c["other_campaign"]),
+             shift=make_shift(c["campaign"], c["point"], starts_in=timedelta(minutes=30)),
+             other_shift=make_shift(c["campaign"], c["other_point"], starts_in=timedelta(minutes=30)),
+             draft_shift=make_shift(c["draft"], c["point"]), draft_module=make_module(c["draft"]))
+    c["lan_booking"] = Booking(shift_id=c["shift"].id, user_id=c["lan"].id)
+    c["minh_booking"] = Booking(shift_id=c["other_shift"].id, user_id=c["minh"].id)
+    c["shift"].booked_count = c["other_shift"].booked_count = 1
+    starts = utcnow() + timedelta(days=3)
+    c["session"] = TrainingSession(campaign_id=c["campaign"].id, title="Tập huấn", starts_at=starts,
+                                   ends_at=starts + timedelta(hours=2), capacity=20, modules=[c["module"]])
+    c["other_session"] = TrainingSession(campaign_id=c["other_campaign"].id, title="Tập huấn khác",
+                                         starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20)
+    c["draft_session"] = TrainingSession(campaign_id=c["draft"].id, title="Bản nháp", starts_at=starts,
+                                         ends_at=starts + timedelta(hours=2), capacity=20)
+    c["host"] = HostOrganisation(name="Trung tâm Phục vụ hành chính công", contact_name="Chị Hoa",
+                                 contact_email="hoa@example.org", places=2, fields="Hành chính")
+    c["message"] = OutboxMessage(to_email="lan@example.org", subject="Chào", body_text="Nội dung", kind="test")
+    c["template"] = ShiftTemplate(campaign_id=c["campaign"].id, point_id=c["point"].id, weekdays="1,2,3",
+                                  start_time=time(8), end_time=time(12), capacity=4)
+    c["feedback"] = CitizenFeedback(point_id=c["point"].id, category="other", text="Cảm ơn các bạn")
+    db.session.add_all([c[k] for k in ("lan_booking", "minh_booking", "session", "other_session", "draft_session", "host", "message", "template", "feedback")])
+    db.session.commit()
+    c["case"] = referrals.nominate(c["admin"], c["campaign"], c["lan"], "commendation",
+                                   "Bạn Lan hướng dẫn người cao tuổi rất tận tình và chu đáo.")
+    signoff.complete(c["trainer"], c["module"], [c["lan"].id], method="single")
+    c["batch"] = signoff.preview_import(c["trainer"], c["module"], "sheet.csv", b"email\n" + c["lan"].email.encode())
+    c["credential"] = credentials.issue_document(c["admin"], "commendation", c["lan"], c["campaign"], {})
+    db.session.commit()
+    return c
+
+
+def url_args(city, rule, **override) -> dict:
+    """A route's arguments, each naming an object of the city (or a plain value)."""
+    args = {}
+    for name in rule.arguments:
+        key = override.get(name, ARGUMENTS.get(name))
+        if key in city:
+            obj = city[key]
+            args[name] = obj.code if name == "code" else obj.slug if name == "slug" else obj.id
+        elif isinstance(rule._converters[name], IntegerConverter):
+            args[name] = key if isinstance(key, int) else 999999
+        else:
+            args[name] = override.get(name, OTHER_VALUES.get(name, "x"))
+    if rule.endpoint == "operations.self_check_in":  # the code the point shows right now
+        from portal.operations import checkin
+
+        args["code"] = checkin.checkin_url(args["point_id"]).rstrip("/").rsplit("/", 1)[-1]
+    return args
+
+
+def row_counts() -> dict[str, int]:
+    """Rows in every table, in one query."""
+    tables = db.metadata.sorted_tables
+    query = union_all(*(select(literal(t.name).label("t"), func.count().label("n")).select_from(t) for t in tables))
+    return dict(db.session.execute(query).all())
+
+
+def sign_in(auth, user):
+    """A fresh client of the same app, signed in as `user` through the shared helper."""
+    other = type(auth)(auth.client.application.test_client())
+    other.as_(user)
+    return other.client
