@@ -12,7 +12,7 @@ from portal.accounts.models import User
 from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
 from portal.audit import labels, services as audit
-from portal.campaigns.models import CampaignEnrolment, ServicePoint
+from portal.campaigns.models import ServicePoint
 from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import choices, show_error
@@ -53,9 +53,7 @@ def find_student(slug):
     q = (request.args.get("q") or "").strip()[:100]
     page = None
     if q:
-        query = (select(User).join(CampaignEnrolment, CampaignEnrolment.user_id == User.id)
-                 .where(CampaignEnrolment.campaign_id == campaign.id, person_filter(q))
-                 .order_by(User.sort_name))
+        query = select(User).where(services.nominees(campaign), person_filter(q)).order_by(User.sort_name)
         if scope is not None:
             query = query.where(User.id.in_(scope))
         page = paginate_rows(query, 25)
@@ -67,8 +65,8 @@ def find_student(slug):
 def nominate(slug, user_id):
     """The student's record, gathered for you, and the nomination form."""
     campaign = campaign_or_404(slug)
-    student = db.session.get(User, user_id)
-    if student is None:
+    student = services.nominee(campaign, user_id)
+    if student is None:  # not an enrolled student of this campaign: nothing to show or nominate
         abort(404)
     if services.capacity(current_user, campaign, student) is None:
         abort(403)

@@ -84,6 +84,25 @@ def capacity(actor, campaign: Campaign, student) -> str | None:
     return None
 
 
+def nominees(campaign: Campaign):
+    """The condition a nominee must meet: an active account with the student role, enrolled in `campaign`.
+
+    The search, the nominate page and the nomination itself use this one rule, so no page shows the
+    record of someone who is not a student of the campaign."""
+    from portal.accounts.models import User, UserRole
+
+    return (User.is_active_account.is_(True)
+            & User.id.in_(select(CampaignEnrolment.user_id).where(CampaignEnrolment.campaign_id == campaign.id))
+            & User.id.in_(select(UserRole.user_id).where(UserRole.role == "student")))
+
+
+def nominee(campaign: Campaign, user_id: int):
+    """The enrolled student `user_id` of `campaign`, or None."""
+    from portal.accounts.models import User
+
+    return db.session.scalar(select(User).where(User.id == user_id, nominees(campaign)))
+
+
 def search_scope(actor, campaign: Campaign):
     """Whose records `actor` may look up to nominate: None for everyone in the campaign (admins and
     the campaign's staff), a subquery of student ids for a leader of points it uses, False for nobody."""
