@@ -14,6 +14,7 @@ AUTH_2FA_ENABLED = "auth.2fa_enabled"
 AUTH_2FA_DISABLED = "auth.2fa_disabled"
 AUTH_2FA_FAILED = "auth.2fa_failed"
 AUTH_RECOVERY_CODE_USED = "auth.recovery_code_used"
+AUTH_RECOVERY_CODES_RENEWED = "auth.recovery_codes_regenerated"
 # Role changes and (de)activation keep the names they had before the security log.
 ROLES_CHANGED = "user.roles"
 ACCOUNT_DEACTIVATED = "user.deactivate"
@@ -56,8 +57,9 @@ ACTIONS = {
     AUTH_LOGIN: _l("Signed in"), AUTH_LOGIN_FAILED: _l("Sign-in failed"), AUTH_LOCKOUT: _l("Sign-in locked"),
     AUTH_LOGOUT: _l("Signed out"), AUTH_SIGNOUT_EVERYWHERE: _l("Signed out everywhere"),
     AUTH_PASSWORD_CHANGED: _l("Password changed"), AUTH_PASSWORD_RESET: _l("Password reset"),
-    AUTH_2FA_ENABLED: _l("Two-step sign-in turned on"), AUTH_2FA_DISABLED: _l("Two-step sign-in turned off"),
+    AUTH_2FA_ENABLED: _l("Two-factor sign-in turned on"), AUTH_2FA_DISABLED: _l("Two-factor sign-in turned off"),
     AUTH_2FA_FAILED: _l("Wrong sign-in code"), AUTH_RECOVERY_CODE_USED: _l("Recovery code used"),
+    AUTH_RECOVERY_CODES_RENEWED: _l("Recovery codes renewed"),
     PERSON_VIEWED: _l("Person's page viewed"), EXPORT_REPORT: _l("Report exported"),
     EXPORT_HOURS_LEDGER: _l("Hours ledger exported"), EXPORT_REFERRALS: _l("Referrals exported"),
     EXPORT_COMMENDATIONS: _l("Commendations exported"),
@@ -76,8 +78,9 @@ TARGETS = {
 KINDS = {
     "sign-ins": (_l("Sign-ins and sign-outs"), (AUTH_LOGIN, AUTH_LOGIN_FAILED, AUTH_LOCKOUT, AUTH_LOGOUT,
                                                   AUTH_SIGNOUT_EVERYWHERE)),
-    "passwords": (_l("Passwords and two-step sign-in"), (AUTH_PASSWORD_CHANGED, AUTH_PASSWORD_RESET, AUTH_2FA_ENABLED,
-                                                         AUTH_2FA_DISABLED, AUTH_2FA_FAILED, AUTH_RECOVERY_CODE_USED)),
+    "passwords": (_l("Passwords and two-factor sign-in"), (AUTH_PASSWORD_CHANGED, AUTH_PASSWORD_RESET, AUTH_2FA_ENABLED,
+                                                         AUTH_2FA_DISABLED, AUTH_2FA_FAILED, AUTH_RECOVERY_CODE_USED,
+                                                         AUTH_RECOVERY_CODES_RENEWED)),
     "roles": (_l("Roles and accounts"), (ROLES_CHANGED, ACCOUNT_DEACTIVATED, ACCOUNT_REACTIVATED, "user.invite",
                                          "user.create")),
     "exports": (_l("Exports"), (EXPORT_PREFIX,)),
