@@ -88,6 +88,13 @@ def show_error(form, error) -> None:
         form.form_errors.append(error.message)
 
 
+def one_person(people: list, chosen: str | None):
+    """The person a look-up means: its only match, or the one picked (by id) among several; else None."""
+    if len(people) == 1:
+        return people[0]
+    return next((p for p in people if str(p.id) == (chosen or "").strip()), None)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Build select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -82,16 +82,31 @@ def person_filter(query: str):
 
     words = fold(nfc(query)).split()[:8]
     typed = nfc(query).strip().lower()
-    return or_(and_(*(User.sort_name.contains(word, autoescape=True) for word in words)) if words else False,
-               func.lower(User.email).contains(typed, autoescape=True),
-               func.lower(User.student_code).contains(typed, autoescape=True))
+    loose = or_(and_(*(User.sort_name.contains(word, autoescape=True) for word in words)) if words else False,
+                func.lower(User.email).contains(typed, autoescape=True),
+                func.lower(User.student_code).contains(typed, autoescape=True))
+    if "@" not in typed:
+        return loose
+    # An exact email match wins: "an@x.org" must not also list "lan@x.org" for staff to pick from.
+    from sqlalchemy.orm import aliased
+
+    other = aliased(User)  # not correlated with the outer query's rows
+    address = canonical_email(typed)
+    return or_(func.lower(User.email) == address,
+               and_(~select(other.id).where(func.lower(other.email) == address).exists(), loose))
 
 
-def find_student(who: str) -> User | None:
-    """A person by email (any case) or student ID, as a leader types it at the point."""
-    who = (who or "").strip()
-    return db.session.scalar(select(User).where(
-        (func.lower(User.email) == who.lower()) | (User.student_code == who)).order_by(User.id).limit(1))
+def find_student(who: str) -> list[User]:
+    """The people a leader means by an email or a student ID typed at the point: an exact email match
+    wins (one person); otherwise everyone whose student ID it is (several: the caller asks which one)."""
+    who = nfc((who or "").strip())
+    if not who:
+        return []
+    by_email = find_by_email(who) if "@" in who else None
+    if by_email is not None:
+        return [by_email]
+    return list(db.session.scalars(select(User).where(func.lower(User.student_code) == who.lower())
+                                   .order_by(User.full_name, User.id).limit(20)))
 
 
 def _ensure_email_free(email: str) -> None:

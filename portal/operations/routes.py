@@ -17,7 +17,7 @@ from portal.campaigns import points as points_service
 from portal.campaigns.models import ServicePoint
 from portal.core.converters import small_int
 from portal.extensions import db
-from portal.forms import EmptyForm
+from portal.forms import EmptyForm, one_person
 from portal.i18n import LOCAL_TZ
 from portal.operations import activity, bp, checkin, feedback, services
 from portal.operations.models import Attendance, CitizenFeedback
@@ -72,7 +72,14 @@ def walk_in(shift_id):
         abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    student = find_student(request.form.get("who", "")[:254])
+    who = request.form.get("who", "")[:254]
+    people = find_student(who)
+    student = one_person(people, request.form.get("person"))
+    if student is None and len(people) > 1:  # one student ID, several accounts: ask which one
+        return render_template("shifts/choose_volunteer.html", people=people, who=who,
+                               override=request.form.get("override") == "y",
+                               back=url_for("operations.today", point=shift.point_id),
+                               action=url_for("operations.walk_in", shift_id=shift.id))
     try:
         if student is None:
             raise InvalidInput(_("No account has this email or student ID."), "who")

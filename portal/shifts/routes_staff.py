@@ -16,7 +16,7 @@ from portal.campaigns import services as campaigns
 from portal.campaigns.models import ServicePoint
 from portal.campaigns.points import runs_point
 from portal.extensions import db
-from portal.forms import EmptyForm, choices, show_error
+from portal.forms import EmptyForm, choices, one_person, show_error
 from portal.i18n import LOCAL_TZ
 from portal.shifts import bp, planning
 from portal.shifts import booking as service
@@ -60,7 +60,12 @@ def add_volunteer(shift_id):
     _point(shift.point_id)
     form = AddVolunteerForm()
     if form.validate_on_submit():
-        student = find_student(form.who.data)
+        people = find_student(form.who.data)
+        student = one_person(people, request.form.get("person"))
+        if student is None and len(people) > 1:  # one student ID, several accounts: ask which one
+            return render_template("shifts/choose_volunteer.html", people=people, who=form.who.data,
+                                   override=form.override.data, back=url_for("shifts.schedule", point_id=shift.point_id),
+                                   action=url_for("shifts.add_volunteer", shift_id=shift.id))
         if student is None:
             flash(_("No account has this email or student ID."), "error")
         else:

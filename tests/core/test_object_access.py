@@ -132,3 +132,74 @@ def test_only_the_person_with_the_right_reaches_the_object(endpoint, app, auth, 
     client = sign_in(auth, city[pair.right])
     response = _request(client, rule, url_args(city, rule, **pair.right_args), pair, city)
     assert response.status_code in (ALLOWED if "GET" in rule.methods and not pair.post else ALLOWED_POST), (pair.right, response.status_code)
+
+
+# --- staff look-ups never return the wrong person ------------------------------------------
+
+
+def test_nominee_search_lists_only_enrolled_students_of_the_campaign(auth, city, make_user):
+    from portal.campaigns.models import CampaignEnrolment
+    from portal.extensions import db
+
+    staff_enrolled = make_user(role="leader", full_name="Nguyễn Văn Cán Bộ")
+    db.session.add(CampaignEnrolment(campaign_id=city["campaign"].id, user_id=staff_enrolled.id))
+    db.session.commit()
+    client = sign_in(auth, city["admin"])
+    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=Nguyễn").get_data(as_text=True)
+    assert "Nguyễn Thị Lan" in page
+    assert "Nguyễn Văn Cán Bộ" not in page  # enrolled once, but not a student
+    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=Vũ").get_data(as_text=True)
+    assert "Vũ Ngoài Cuộc" not in page  # a student of no campaign
+    assert client.get(f"/referrals/{city['campaign'].slug}/nominate/{staff_enrolled.id}").status_code == 404
+
+
+def test_an_exact_email_wins_over_addresses_that_contain_it(auth, city, make_user):
+    from tests import factories
+
+    an = make_user(email="an@example.org", full_name="Hoàng An")
+    lan = make_user(email="lan@example.org", full_name="Đinh Thị Lan")
+    factories.enrol(city["campaign"], an, lan)
+    client = sign_in(auth, city["admin"])
+    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=AN@example.org").get_data(as_text=True)
+    assert "Hoàng An" in page and "Đinh Thị Lan" not in page
+    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=example.org").get_data(as_text=True)
+    assert "Hoàng An" in page and "Đinh Thị Lan" in page  # a partial address still lists everyone it matches
+
+
+def test_a_student_id_shared_by_two_accounts_asks_which_one(auth, city, make_user, make_shift):
+    from portal.shifts.models import Booking
+    from portal.extensions import db
+    from sqlalchemy import select
+
+    twin = make_user(full_name="Nguyễn Thị Lan", student_code="SV001", school="Học viện Tài chính",
+                     email="lan.hvtc@example.org")
+    client = sign_in(auth, city["leader"])
+    shift = city["shift"]
+    before = row_counts()
+    response = client.post(f"/shifts/{shift.id}/add", data={"who": "sv001"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="choose-person"' in page
+    assert page.count('name="person"') == 2 and "Học viện Tài chính" in page
+    assert "la•••@example.org" in page and twin.email not in page
+    assert row_counts() == before
+    # Picking someone who does not hold that student ID is not a choice: the question comes back.
+    response = client.post(f"/shifts/{shift.id}/add", data={"who": "SV001", "person": str(city["minh"].id)})
+    assert 'id="choose-person"' in response.get_data(as_text=True)
+    walk_in = client.post(f"/operations/shifts/{shift.id}/walk-in", data={"who": "SV001"})
+    assert walk_in.status_code == 200 and walk_in.get_data(as_text=True).count('name="person"') == 2
+    assert row_counts() == before
+    # The organiser picks Lan (not the account with the lower id) on a shift she has not booked yet.
+    admin = sign_in(auth, city["admin"])
+    other = make_shift(city["campaign"], city["other_point"])
+    assert admin.post(f"/shifts/{other.id}/add", data={"who": "SV001", "person": str(city["lan"].id)}).status_code == 303
+    booked = db.session.scalars(select(Booking.user_id).where(Booking.shift_id == other.id)).all()
+    assert booked == [city["lan"].id]
+
+
+def test_an_email_finds_its_owner_even_when_it_is_someone_elses_student_id(auth, city, make_user):
+    from portal.accounts.services import find_student
+
+    make_user(full_name="Người Trùng Mã", student_code=city["lan"].email.upper())
+    assert find_student(f"  {city['lan'].email.upper()} ") == [city["lan"]]
+    assert find_student("SV002") == [city["minh"]]
+    assert find_student("") == [] and find_student("SV999") == []
