@@ -50,7 +50,8 @@ instance/.migrated: $(VENV)/.installed $(wildcard migrations/versions/*.py)
 ## run: set up, seed the demo data on the first run, and serve on http://127.0.0.1:5000
 run: setup
 	@if [ ! -f instance/.seeded ]; then $(FLASK) seed-demo && touch instance/.seeded; \
-	 else echo "Demo logins: admin@example.org, trainer@example.org, leader@example.org, student@example.org (password donghanh-demo-2025)"; fi
+	 else echo "Demo logins: admin@example.org, trainer@example.org, leader@example.org, student@example.org (password donghanh-demo-2025)"; \
+	      echo "The organiser's two-factor key (add it to an authenticator app): DEMOADMINTOTPSECRETDONGHANH23456"; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set

@@ -1,7 +1,8 @@
 """What the journeys need beyond the demo data, set up before the server starts:
 - the 2025 season still open, so the organiser closes it in the certificate journey;
 - a shift in the 2026 season that is already full, so a student can join its waitlist;
-- a shift at the demo leader's point that is running now, with two volunteers booked.
+- a shift at the demo leader's point that is running now, with two volunteers booked;
+- a second organiser, without two-factor sign-in yet, who enrols in the two-factor journey.
 
 Run as `python -m e2e.scenario OUT.json` with the server's environment; writes the ids the
 journeys need to OUT.json."""
@@ -16,8 +17,12 @@ from sqlalchemy import select
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
+from portal.core.types import utcnow
 from portal.shifts.models import Booking, Shift
+
+
+NEW_ORGANISER = "nhung.do@example.org"
 
 
 def _shift(campaign, point, starts, hours, capacity, focus, people) -> Shift:
@@ -44,6 +49,10 @@ def prepare() -> dict:
     # Running now, so check-in is open and the leader's Today lists it (even across midnight).
     running = _shift(season, gia_lam, now - timedelta(minutes=5), 3, 4, "Hướng dẫn nộp hồ sơ trực tuyến",
                      [people["student@example.org"], people["minh.tran@example.org"]])
+    newcomer = User(email=NEW_ORGANISER, full_name="Đỗ Thị Hồng Nhung", email_verified_at=utcnow(),
+                    password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
+    newcomer.roles.append(UserRole(role="admin"))
+    db.session.add(newcomer)
     db.session.commit()
     return {"full_shift": full.id, "running_shift": running.id, "leader_point": gia_lam.id}
 

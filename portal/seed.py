@@ -16,6 +16,10 @@ from portal.core.types import utcnow
 from portal.extensions import db
 
 DEMO_PASSWORD = "donghanh-demo-2025"
+# The demo organiser's two-factor secret: published (README, `make run`), like the password, which
+# is why seed-demo refuses production. Add it to an authenticator app, or compute a code with
+# `python -c "import pyotp; print(pyotp.TOTP('DEMOADMINTOTPSECRETDONGHANH23456').now())"`.
+DEMO_TOTP_SECRET = "DEMOADMINTOTPSECRETDONGHANH23456"
 CAMPAIGN_SLUG = "thanh-nien-dong-hanh-2025"
 
 CAMPAIGN = {
@@ -108,10 +112,16 @@ def seed_demo() -> list[str]:
         )
         if created:
             user.roles.append(UserRole(role=role))
+            if role == "admin":
+                from portal.accounts.two_factor import encrypt_secret
+
+                user.totp_secret = encrypt_secret(DEMO_TOTP_SECRET)
+                user.totp_enabled_at = utcnow()
             if role == "student":
                 user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"], purpose=CONSENT_PURPOSE))
             lines.append(f"account {email} created")
-        logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}")
+        logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}"
+                      + (f"  two-factor key {DEMO_TOTP_SECRET}" if role == "admin" else ""))
     lines += _seed_training(campaign)
     lines += _seed_past_shifts(campaign, password_hash)
     lines += _seed_current_season()

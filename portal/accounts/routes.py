@@ -137,6 +137,8 @@ def _after_password(user, remember: bool, next_url: str):
         return redirect(url_for("accounts.login_code"), 303)
     services.complete_login(user)
     login_user(user, remember=remember)
+    if access.must_enrol_two_factor(user):  # an organiser's first stop: nothing else would open
+        return redirect(url_for("accounts.two_factor_setup"), 303)
     return redirect(safe_next(next_url), 303)
 
 

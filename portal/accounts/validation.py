@@ -23,6 +23,11 @@ COMMON_PASSWORDS = frozenset(
     """.split()
 )
 
+BREACHED = _l("This password appears in lists of passwords leaked from other websites, so attackers "
+             "try it first. Choose another: a few unrelated words are easy to remember.")
+MADE_OF_CONTEXT = _l("This password is made from your name, your email address or the campaign's name, "
+                     "which anyone can guess. Add words of your own.")
+
 _PHONE_RE = re.compile(r"^0(3|5|7|8|9)\d{8}$")
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$")
 
@@ -109,12 +114,6 @@ def check_password(password: str, email: str = "", full_name: str = "") -> None:
             _l("Your password must not be made from your email address or name."), "password"
         )
     if passwords.is_made_of_context(password, email, full_name):
-        raise InvalidInput(
-            _l("This password is made from your name, your email address or the campaign's name, "
-               "which anyone can guess. Add words of your own."), "password"
-        )
+        raise InvalidInput(MADE_OF_CONTEXT, "password")
     if passwords.is_breached(password):
-        raise InvalidInput(
-            _l("This password appears in lists of passwords leaked from other websites, so attackers "
-               "try it first. Choose another: a few unrelated words are easy to remember."), "password"
-        )
+        raise InvalidInput(BREACHED, "password")
