@@ -25,6 +25,7 @@ EXPORT_REPORT = "export.report"
 EXPORT_HOURS_LEDGER = "export.hours_ledger"
 EXPORT_REFERRALS = "export.referrals"
 EXPORT_COMMENDATIONS = "export.commendations"
+EXPORT_CERTIFICATE = "export.certificate"
 
 ACTIONS = {
     "user.create": _l("Account created"), "user.invite": _l("Staff invited"), "user.roles": _l("Roles changed"),
@@ -62,7 +63,7 @@ ACTIONS = {
     AUTH_RECOVERY_CODES_RENEWED: _l("Recovery codes renewed"),
     PERSON_VIEWED: _l("Person's page viewed"), EXPORT_REPORT: _l("Report exported"),
     EXPORT_HOURS_LEDGER: _l("Hours ledger exported"), EXPORT_REFERRALS: _l("Referrals exported"),
-    EXPORT_COMMENDATIONS: _l("Commendations exported"),
+    EXPORT_COMMENDATIONS: _l("Commendations exported"), EXPORT_CERTIFICATE: _l("Someone else's certificate downloaded"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import access
+from portal.audit import labels as audit_labels, services as audit
 from portal.certificates import badges, bp, codes, services
 from portal.certificates.models import Credential
 from portal.core.urls import external_url
@@ -48,6 +49,12 @@ def mine():
                            verify_url=services.verify_url, pretty=codes.pretty)
 
 
+def _record_staff_download(credential, fmt: str) -> None:
+    """An organiser downloading someone else's certificate is an export of their personal data."""
+    if credential.user_id != current_user.id:
+        audit.record_access(current_user, audit_labels.EXPORT_CERTIFICATE, "credential", credential.id, format=fmt)
+
+
 @bp.route("/certificates/<code>.pdf")
 @access.signed_in
 def download_pdf(code):
@@ -55,6 +62,7 @@ def download_pdf(code):
     credential = _own_or_admin(code)
     if credential.status != "valid" and not current_user.has_role("admin"):
         abort(404)  # a revoked or replaced paper must not be printed again
+    _record_staff_download(credential, "pdf")
     response = make_response(services.pdf_bytes(credential))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.pdf"'
@@ -69,6 +77,7 @@ def download_badge(code):
     credential = _own_or_admin(code)
     if credential.status != "valid" and not current_user.has_role("admin"):
         abort(404)
+    _record_staff_download(credential, "json")
     body = json.dumps(badges.open_badge(credential), ensure_ascii=False, indent=2)
     response = make_response(body)
     response.headers["Content-Type"] = "application/json; charset=utf-8"

@@ -180,3 +180,20 @@ def test_two_issuing_runs_at_once_issue_each_certificate_once(app, season):
     owners = [c.user_id for c in db.session.scalars(select(Credential))]
     assert len(owners) == len(set(owners)) == 4
     assert sorted(map(str, results)) in (["0", "4"], ["4", "refused"])
+
+
+def test_an_organiser_downloading_someones_certificate_is_in_the_security_log(season, auth, client):
+    from sqlalchemy import select
+
+    from portal.audit.models import AuditEvent
+
+    campaign, people = season
+    (credential,) = services.issue_all(people["admin"], campaign)
+    auth.as_(people["eligible"])
+    assert client.get(f"/certificates/{credential.code}.pdf").status_code == 200
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.certificate")) is None
+    client.post("/logout")
+    auth.as_(people["admin"])
+    assert client.get(f"/certificates/{credential.code}.json").status_code == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.certificate"))
+    assert (event.actor_id, event.target_id, event.after) == (people["admin"].id, credential.id, {"format": "json"})
