@@ -176,3 +176,18 @@ def test_pages_repeat_only_the_fields_the_guard_accepts_as_lists(app, city, clie
             names = [a["name"] for a in inputs if a.get("name") and a.get("type") not in ("radio", "submit")]
             repeated |= {n for n in names if names.count(n) > 1}
     assert sorted(repeated - multi) == []
+
+
+def test_text_sent_as_the_attendance_sheet_is_a_field_error(city, clients):
+    trainer = clients(city["trainer"])
+    before = row_counts()
+    response = trainer.post(f"/training/modules/{city['module'].id}/import", data={"file": "email\nlan@example.org"})
+    assert response.status_code == 422 and 'id="file-error"' in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_a_checkbox_list_with_nothing_ticked_is_a_field_error(city, clients):
+    admin = clients(city["admin"])
+    response = admin.post(f"/admin/people/{city['lan'].id}/roles", data={})
+    assert response.status_code == 422
+    assert [r.role for r in city["lan"].roles] == ["student"]
