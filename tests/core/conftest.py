@@ -24,6 +24,30 @@ ARGUMENTS = {
 OTHER_VALUES = {"action": "check_in", "kind": "hours", "fmt": "csv", "token": "x", "filename": "x"}
 
 
+@pytest.fixture(scope="module")
+def module_app(database_url):
+    """One app for a whole test module (building an app and compiling its templates costs more than
+    most tests); a module opts in by overriding `app` with `shared_app`."""
+    from portal import create_app
+    from tests.conftest import IsolatedClient, _test_config
+
+    app = create_app(_test_config(database_url))
+    app.test_client_class = IsolatedClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def shared_app(module_app):
+    """The module's app with a context pushed, and every table emptied after the test."""
+    from tests.conftest import _clean
+
+    with module_app.app_context():
+        yield module_app
+    _clean(module_app)
+
+
 # The city is built once per database and then copied back row by row: dozens of tests use it.
 _SNAPSHOTS: dict[str, tuple[dict, dict]] = {}
 

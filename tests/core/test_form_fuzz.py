@@ -13,6 +13,12 @@ from portal.core import input_guard
 from portal.extensions import db
 from tests.core.conftest import row_counts, sign_in, url_args
 
+@pytest.fixture
+def app(shared_app):
+    """These tests share one app; the tables are emptied after each."""
+    return shared_app
+
+
 FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S)
 INPUT = re.compile(r"<(input|select|textarea|button)\b([^>]*)>", re.S)
 ATTR = re.compile(r'\b(name|type|value)="([^"]*)"')

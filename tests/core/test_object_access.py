@@ -11,6 +11,12 @@ from werkzeug.routing import IntegerConverter
 from portal import access, create_app
 from tests.core.conftest import row_counts, sign_in, url_args
 
+@pytest.fixture
+def app(shared_app):
+    """Dozens of short tests share one app; the tables are emptied after each."""
+    return shared_app
+
+
 ALLOWED = (200, 303)
 # A POST that loads the object, passes the access check and then judges the form may answer 422.
 ALLOWED_POST = (200, 303, 422)
