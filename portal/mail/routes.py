@@ -9,7 +9,8 @@ from portal.extensions import db
 from portal.pagination import page_number
 from portal.mail import bp
 from portal.mail.models import STATUSES, OutboxMessage
-from portal.mail.services import display_body, smtp_enabled
+from portal.forms import EmptyForm
+from portal.mail.services import RESENDABLE_KINDS, display_body, has_masked_link, smtp_enabled
 
 PAGE_SIZE = 50
 
@@ -36,4 +37,6 @@ def index():
 def show(message_id):
     """One email as it was (or will be) sent."""
     message = db.get_or_404(OutboxMessage, message_id)
-    return htmx.render("mail/show.html", None, message=message, body=display_body(message), smtp=smtp_enabled())
+    resendable = message.kind in RESENDABLE_KINDS and has_masked_link(message)
+    return htmx.render("mail/show.html", None, message=message, body=display_body(message), smtp=smtp_enabled(),
+                       resendable=resendable, form=EmptyForm())

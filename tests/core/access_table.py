@@ -22,6 +22,7 @@ ACCESS = {
     "accounts.person": ("admin", "any person"),
     "accounts.profile": ("signed in", ""),
     "accounts.recovery_codes": ("signed in", "own codes"),
+    "accounts.resend_link": ("admin", "any outbox message with a masked link"),
     "accounts.resend_verification": ("public", ""),
     "accounts.reset_password": ("public", ""),
     "accounts.signup": ("public", ""),

@@ -42,7 +42,7 @@ def staff(right, wrong, **kwargs):
 
 
 ADMIN_ONLY = [
-    "accounts.change_active", "accounts.change_roles", "accounts.person", "campaigns.edit_point",
+    "accounts.change_active", "accounts.change_roles", "accounts.person", "accounts.resend_link", "campaigns.edit_point",
     "certificates.reissue", "certificates.revoke", "certificates.show", "mail.show", "referrals.award",
     "referrals.case", "referrals.decide", "referrals.edit_host", "referrals.outcome", "referrals.send",
     "referrals.withdraw", "shifts.cancel_shift", "shifts.edit", "shifts.generate", "training.edit_module",

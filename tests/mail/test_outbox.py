@@ -10,6 +10,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.accounts.models import User
+from portal.audit.models import AuditEvent
 from portal.mail.models import OutboxMessage
 from tests.accounts.test_signup import GOOD
 
@@ -127,16 +129,52 @@ def test_an_unreachable_mail_server_keeps_the_email_for_a_retry(make_app):
 
 
 def test_outbox_hides_link_tokens_when_mail_is_really_sent(make_app, make_user):
+    from tests.conftest import Auth
+
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
     with app.app_context():
         client = app.test_client()
         client.post("/signup", data=GOOD)
-        admin = make_user(role="admin")
-        client.post("/login", data={"email": admin.email, "password": "correct horse battery"})
+        Auth(client).as_(make_user(role="admin"))
         message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_email == GOOD["email"]))
         shown = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
         token = message.body_text.split("/verify/")[1].split()[0]
         assert token not in shown and "/verify/" in shown
+
+
+def test_reset_and_invitation_links_are_never_shown_to_organisers(client, auth, make_user, outbox):
+    """Even with no mail server (links otherwise readable for the demo), a reset or an invitation
+    would let the organiser act as that person: masked, with "send a new link" instead."""
+    student = make_user(email="lan@example.org")
+    admin = auth.as_(make_user(role="admin"))
+    client.post("/password/forgot", data={"email": student.email})
+    client.post("/admin/people/invite", data={"email": "moi@example.org", "full_name": "Trần Văn Mới",
+                                               "roles": ["trainer"], "locale": "vi"})
+    for kind in ("reset-password", "invite"):
+        (message,) = [m for m in outbox() if m.kind == kind]
+        token = message.body_text.split("/password/reset/" if kind == "reset-password" else "/invite/")[1].split()[0]
+        page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+        assert token not in page and "Gửi liên kết mới cho người nhận" in page
+    (reset,) = [m for m in outbox() if m.kind == "reset-password"]
+    assert client.post(f"/admin/outbox/{reset.id}/resend").status_code == 303
+    fresh = [m for m in outbox(student.email) if m.kind == "reset-password"]
+    assert len(fresh) == 2  # a new link went to the student
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mail.resend"))
+    assert (event.actor_id, event.target_id) == (admin.id, student.id)
+
+
+def test_a_link_is_not_resent_when_it_no_longer_makes_sense(client, auth, make_user, outbox):
+    auth.as_(make_user(role="admin"))
+    client.post("/admin/people/invite", data={"email": "moi@example.org", "full_name": "Trần Văn Mới",
+                                               "roles": ["trainer"], "locale": "vi"})
+    (invite,) = outbox("moi@example.org")
+    invited = db.session.scalar(select(User).where(User.email == "moi@example.org"))
+    invited.password_hash = "accepted"  # they set a password through the first link
+    db.session.commit()
+    response = client.post(f"/admin/outbox/{invite.id}/resend")
+    assert response.status_code == 303
+    assert len(outbox("moi@example.org")) == 1
+    assert "đã nhận lời mời" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_emails_are_written_in_the_recipients_language(client, outbox):
