@@ -1,11 +1,11 @@
 """An organiser without two-factor sign-in logs in, is sent to enrol, reads the key from the page,
 confirms it with a code computed here (pyotp), keeps the recovery codes, logs out and signs in again
-with a fresh code. The new pages are checked with axe-core."""
+with a fresh code. The new pages are checked with axe-core and in both languages."""
 import re
 
 import pyotp
 
-from e2e.conftest import check_accessibility, enter_code, settle, totp_now
+from e2e.conftest import check_accessibility, check_page, enter_code, settle, totp_now
 from e2e.scenario import NEW_ORGANISER
 from portal.seed import DEMO_PASSWORD
 
@@ -20,13 +20,13 @@ def test_organiser_enrols_and_signs_in_with_a_code(server, pages):
     page.wait_for_url("**/account/two-factor/setup")  # no code asked: not enrolled yet
     page.goto(f"{base}/admin/people")
     page.wait_for_url("**/account/two-factor/setup")  # no admin page before enrolment
-    check_accessibility(page)
+    check_page(page)
 
     with page.expect_navigation():
         page.click("main form button[type=submit]")  # start the set-up
     settle(page)
     assert page.locator(".qr svg").count() == 1
-    check_accessibility(page)
+    check_page(page)
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     assert re.fullmatch(r"[A-Z2-7]{32}", secret), secret
 
@@ -52,7 +52,7 @@ def test_organiser_enrols_and_signs_in_with_a_code(server, pages):
     page.fill("#password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url("**/login/code")
-    check_accessibility(page)
+    check_page(page)
     enter_code(page, base, NEW_ORGANISER, secret)
     page.goto(f"{base}/admin/people")
     assert "/admin/people" in page.url and page.locator("h1").count() == 1

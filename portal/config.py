@@ -86,6 +86,9 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
         "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
         "RATELIMIT_VERIFY": env.get("RATELIMIT_VERIFY", "60 per minute;600 per hour"),
+        "RATELIMIT_2FA": env.get("RATELIMIT_2FA", "5 per minute;20 per hour"),  # per IP and per account
+        # Organisers must sign in with a second factor (an authenticator app's code).
+        "REQUIRE_ADMIN_2FA": _bool(env.get("REQUIRE_ADMIN_2FA"), True),
         # Mail
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "587")),

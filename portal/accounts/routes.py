@@ -41,17 +41,6 @@ def _record_lockout(limit):
     services.record_lockout(request.form.get("email") or "", f"{request.endpoint} {limit.limit}")
 
 
-@bp.record_once
-def _settings(state):
-    """This blueprint's settings, with their defaults (environment variables of the same name)."""
-    import os
-
-    config = state.app.config
-    config.setdefault("REQUIRE_ADMIN_2FA", os.environ.get("REQUIRE_ADMIN_2FA", "true").lower()
-                      not in ("0", "false", "no", "off"))
-    config.setdefault("RATELIMIT_2FA", os.environ.get("RATELIMIT_2FA", "5 per minute;20 per hour"))
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 @access.public
 @limiter.limit(_limit("RATELIMIT_SIGNUP"), methods=["POST"])
