@@ -25,7 +25,7 @@ def issued(season):
 def _scan(pdf: bytes, dpi: int) -> list[str]:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=dpi / 72).to_pil()
-    return [result.text for result in zxingcpp.read_barcodes(image)]
+    return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]  # text may pass for a 1-D barcode
 
 
 def _verify_with_pyjwt(client, token: str, payload: bytes) -> dict:

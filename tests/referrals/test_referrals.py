@@ -23,7 +23,7 @@ REASON = "Hướng dẫn hơn 200 người dân kích hoạt VNeID, luôn đúng
 
 def _scan(pdf: bytes) -> str:
     image = pypdfium2.PdfDocument(pdf)[0].render(scale=150 / 72).to_pil()
-    (result,) = zxingcpp.read_barcodes(image)
+    (result,) = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     return result.text
 
 
