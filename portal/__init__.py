@@ -92,12 +92,12 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount every domain."""
-    from portal import (accounts, audit, campaigns, certificates, mail, operations, referrals, reports, shifts,
-                        training)
+    from portal import (accounts, audit, campaigns, certificates, mail, operations, privacy, referrals, reports,
+                        shifts, training)
     from portal.core import routes as core
 
     for module in (core, accounts, campaigns, audit, mail, training, shifts, operations, certificates, referrals,
-                   reports):
+                   reports, privacy):
         app.register_blueprint(module.bp)
     from portal import cli
 

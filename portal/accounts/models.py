@@ -61,6 +61,11 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(db.BigInteger)
+    # Closing an account (privacy): deactivated at once, erased after a grace period unless the
+    # person comes back; erased_at marks the pseudonymised record that keeps the campaign's counts.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    erase_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -149,6 +154,8 @@ class Consent(db.Model):
     notice_version: Mapped[str] = mapped_column(String(20))
     purpose: Mapped[str] = mapped_column(String(40))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A withdrawal ends the consent for its purpose; the row stays as the record of both.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="consents")
 

@@ -55,6 +55,7 @@ REVOKE_CATEGORY_LABELS = {
     "not_eligible": _l("the conditions for it were not met"),
     "misconduct": _l("a breach of the campaign's rules"),
     "holder_request": _l("at the holder's request"),
+    "holder_withdrew": _l("withdrawn at the holder's request (their data was erased)"),
     "other": _l("another reason, recorded by the organisers"),
 }
 

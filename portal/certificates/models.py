@@ -14,7 +14,7 @@ KINDS = ("participation", "referral", "commendation")
 
 
 # Why a credential was revoked, as the public page may say it (never the organiser's free text).
-REVOKE_CATEGORIES = ("issued_in_error", "not_eligible", "misconduct", "holder_request", "other")
+REVOKE_CATEGORIES = ("issued_in_error", "not_eligible", "misconduct", "holder_request", "holder_withdrew", "other")
 
 class CertificateRule(db.Model):
     """Who earns a campaign's participation certificate: training, attended hours, no-shows."""
