@@ -32,7 +32,7 @@ from portal.core.urls import external_url
 from portal.extensions import db
 from portal.mail import services as mail
 
-CONSENT_PURPOSE = "volunteer-programme"
+from portal.accounts.consent import CONSENT_PURPOSE  # re-exported: seeds and tests import it here
 USER_AUDIT_FIELDS = ["email", "full_name", "role_names", "is_active_account"]
 
 # Hashes that no password matches, checked when the email is unknown, so that a failed login
