@@ -105,6 +105,17 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # Accounts
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (attendance sheets) are refused above 5 MB
         "PRIVACY_NOTICE_VERSION": "2025-12",
+        # People's requests about their data and breaches (privacy/requests.py, breach.py): our reading of
+        # Decree 356/2025/ND-CP. Answer within 2 working days (Mon-Fri, Hanoi); complete within 10 days,
+        # 15 for withdrawal of consent, restriction and objection, 20 where a processor or third party must
+        # act; extend once by at most 15 days; notify a breach within 72 hours of its detection.
+        "PRIVACY_ACK_WORKING_DAYS": int(env.get("PRIVACY_ACK_WORKING_DAYS", "2")),
+        "PRIVACY_DUE_DAYS": int(env.get("PRIVACY_DUE_DAYS", "10")),
+        "PRIVACY_DUE_DAYS_RESTRICTION": int(env.get("PRIVACY_DUE_DAYS_RESTRICTION", "15")),
+        "PRIVACY_DUE_DAYS_THIRD_PARTY": int(env.get("PRIVACY_DUE_DAYS_THIRD_PARTY", "20")),
+        "PRIVACY_EXTENSION_DAYS": int(env.get("PRIVACY_EXTENSION_DAYS", "15")),
+        "PRIVACY_DUE_SOON_HOURS": int(env.get("PRIVACY_DUE_SOON_HOURS", "48")),
+        "BREACH_NOTIFY_HOURS": int(env.get("BREACH_NOTIFY_HOURS", "72")),
         # An activity-log count above this, for one category in one shift, is refused as a typing mistake.
         "ACTIVITY_MAX_PER_CATEGORY": int(env.get("ACTIVITY_MAX_PER_CATEGORY", "300")),
         # The self check-in QR code on the leader's screen changes this often (the previous one still works).

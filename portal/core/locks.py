@@ -5,7 +5,8 @@ from sqlalchemy import text
 
 from portal.extensions import db
 
-LOCKABLE = {"users", "shifts", "training_sessions", "campaigns", "credentials", "host_organisations", "recommendations"}
+LOCKABLE = {"users", "shifts", "training_sessions", "campaigns", "credentials", "host_organisations", "recommendations",
+            "data_requests"}
 
 
 def lock_row(table: str, row_id: int, skip_locked: bool = False) -> bool:
