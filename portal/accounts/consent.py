@@ -101,6 +101,12 @@ def consenting_user_ids(purpose: str) -> Select:
     return select(Consent.user_id).where(Consent.purpose == purpose, Consent.withdrawn_at.is_(None))
 
 
+def withdrawn_user_ids(purpose: str) -> Select:
+    """A select of the ids of people who withdrew `purpose` and have not granted it again."""
+    return (select(Consent.user_id).where(Consent.purpose == purpose, Consent.withdrawn_at.is_not(None))
+            .where(Consent.user_id.not_in(consenting_user_ids(purpose))))
+
+
 def states(user: User) -> dict[str, Consent | None]:
     """Every purpose with the person's live consent row (or None), in one query."""
     rows = db.session.scalars(

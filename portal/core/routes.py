@@ -47,8 +47,14 @@ def set_language():
 @bp.route("/privacy")
 @access.public
 def privacy():
-    """The privacy notice that students accept at sign-up."""
-    return render_template("core/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])
+    """The privacy notice that students accept at sign-up, generated from the processing register."""
+    from portal.accounts import consent
+    from portal.privacy import notice, register
+
+    return render_template("core/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                           rows=register.register_rows(), kinds=register.DATA_KINDS, purposes=consent.PURPOSES,
+                           labels=consent.LABELS, descriptions=consent.DESCRIPTIONS, versions=notice.history(),
+                           grace_days=current_app.config.get("PRIVACY_ERASURE_GRACE_DAYS", 30))
 
 
 @bp.route("/livez")

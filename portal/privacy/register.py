@@ -44,6 +44,10 @@ KEEP_ROWS, DELETE_ROWS = "keep_rows", "delete_rows"
 # How the export shows a value.
 SHOW, SECRET, FILE, OMIT = "show", "secret", "file", "omit"
 
+ERASE_LABELS = {
+    KEEP: _l("kept"), NULL: _l("emptied"), BLANK: _l("emptied"), PSEUDONYM: _l("replaced by a pseudonym"),
+    REDACT: _l("personal parts removed"), KEEP_ROWS: _l("rows kept without the name"), DELETE_ROWS: _l("rows deleted"),
+}
 DATA_KINDS = {
     "identity": _l("Name and identifiers"),
     "contact": _l("Contact details"),

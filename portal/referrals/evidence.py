@@ -64,8 +64,12 @@ class Candidate:
 
 
 def shortlist(campaign: Campaign, school: str = "", chapter: str = "", point_id: int | None = None) -> list[Candidate]:
-    """Students who attended at least one shift, best first: most hours, fewest no-shows, best rated."""
-    everyone = [s for s in standings(campaign) if s.attended]
+    """Students who attended at least one shift, best first: most hours, fewest no-shows, best rated;
+    not those who withdrew their consent to internship referrals."""
+    from portal.accounts import consent
+
+    withdrawn = set(db.session.scalars(consent.withdrawn_user_ids(consent.REFERRALS)))
+    everyone = [s for s in standings(campaign) if s.attended and s.user.id not in withdrawn]
     if school:
         everyone = [s for s in everyone if school.casefold() in (s.user.school or "").casefold()]
     if chapter:

@@ -85,15 +85,18 @@ def capacity(actor, campaign: Campaign, student) -> str | None:
 
 
 def nominees(campaign: Campaign):
-    """The condition a nominee must meet: an active account with the student role, enrolled in `campaign`.
+    """The condition a nominee must meet: an active account with the student role, enrolled in `campaign`,
+    who has not withdrawn consent to internship referrals.
 
     The search, the nominate page and the nomination itself use this one rule, so no page shows the
     record of someone who is not a student of the campaign."""
+    from portal.accounts import consent
     from portal.accounts.models import User, UserRole
 
     return (User.is_active_account.is_(True)
             & User.id.in_(select(CampaignEnrolment.user_id).where(CampaignEnrolment.campaign_id == campaign.id))
-            & User.id.in_(select(UserRole.user_id).where(UserRole.role == "student")))
+            & User.id.in_(select(UserRole.user_id).where(UserRole.role == "student"))
+            & User.id.not_in(consent.withdrawn_user_ids(consent.REFERRALS)))
 
 
 def nominee(campaign: Campaign, user_id: int):

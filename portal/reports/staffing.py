@@ -10,7 +10,8 @@ from portal.i18n import lazy_text as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from portal.accounts.models import User
+from portal.accounts import consent
+from portal.accounts.models import Consent, User
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
@@ -113,7 +114,7 @@ def candidates(shift: Shift) -> list[User]:
 
 
 def call_volunteers(actor, shift: Shift) -> int:
-    """Email every student who could come; refused for a full or past shift, or one called in the last 6 hours."""
+    """Email every student who could come and agreed to campaign news; refused for a full or past shift, or one called in the last 6 hours."""
     lock_row("shifts", shift.id)  # two clicks at once call once
     db.session.refresh(shift)
     if shift.status != "open" or shift.starts_at <= utcnow():
@@ -129,6 +130,10 @@ def call_volunteers(actor, shift: Shift) -> int:
     if recent is not None:
         raise InvalidInput(_l("Volunteers were called for this shift less than 6 hours ago."), None)
     people = candidates(shift)
+    if people:  # campaign news and calls for volunteers go only to those who agreed to receive them
+        agreed = set(db.session.scalars(consent.consenting_user_ids(consent.NEWS)
+                                        .where(Consent.user_id.in_([p.id for p in people]))))
+        people = [p for p in people if p.id in agreed]
     link = external_url("shifts.find")
     for person in people:
         mail.queue(person.email, "staffing_call", "staffing", person.locale, user=person, shift=shift, link=link)

@@ -19,7 +19,7 @@ ARGUMENTS = {
     "user_id": "lan", "booking_id": "lan_booking", "shift_id": "shift", "point_id": "point",
     "module_id": "module", "session_id": "session", "case_id": "case", "host_id": "host",
     "message_id": "message", "template_id": "template", "batch_id": "batch", "item_id": "feedback",
-    "code": "credential", "slug": "campaign",
+    "code": "credential", "slug": "campaign", "export_id": "lan_export",
 }
 OTHER_VALUES = {"action": "check_in", "kind": "hours", "fmt": "csv", "token": "x", "filename": "x"}
 
@@ -132,6 +132,9 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     c["batch"] = signoff.preview_import(c["trainer"], c["module"], "sheet.csv", b"email\n" + c["lan"].email.encode())
     c["credential"] = credentials.issue_document(c["admin"], "commendation", c["lan"], c["campaign"], {})
     db.session.commit()
+    from portal.privacy import export
+
+    c["lan_export"] = export.build(c["lan"])  # a personal data export, Lan's alone
     return c
 
 

@@ -72,6 +72,7 @@ MATRIX = {
     "referrals.nominate": Pair("trainer", [("other_trainer", {}), ("other_leader", {}),
                                            ("trainer", {"user_id": "outsider"}), ("trainer", {"user_id": "admin"}),
                                            ("admin", {"user_id": "leader"})]),
+    "privacy.download_export": Pair("lan", [("minh", {}), ("admin", {})]),
     "reports.call": staff("leader", "other_leader", right_args={"shift_id": "shift"}),
     "shifts.add_volunteer": staff("leader", "other_leader", data={"who": "SV003"}),
     # Shifts of a draft campaign, or of a campaign the student did not join, are refused by the booking rules.

@@ -202,6 +202,10 @@ def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_stu
     assert first.shift.id == short.id and first.shortfall == 4
     assert [u.full_name for u in candidates(short)] == ["Tự Do"]
     admin = make_user(role="admin")
+    from portal.accounts import consent
+
+    consent.grant(free, consent.NEWS, "2025-12")  # calls go only to those who agreed to campaign news
+    db.session.commit()
     assert call_volunteers(admin, short) == 1
     assert [m.kind for m in outbox(free.email)] == ["staffing"] and outbox(busy.email) == []
     from portal.accounts.validation import InvalidInput
