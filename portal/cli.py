@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(certificates)
     app.cli.add_command(reports)
     app.cli.add_command(seed_scale)
+    app.cli.add_command(privacy)
 
 
 @click.command("create-user")
@@ -163,3 +164,20 @@ def seed_scale():
     for line in build():
         click.echo(line)
     click.echo(f"done in {time.perf_counter() - started:.1f} s", err=True)
+
+
+@click.group("privacy")
+def privacy():
+    """Personal data: retention."""
+
+
+@privacy.command("apply-retention")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only print what would be done; change nothing.")
+def privacy_apply_retention(dry_run):
+    """Apply the retention rules (idempotent) and print what each did, or would do with --dry-run."""
+    from portal.privacy import retention
+
+    for rule, count in retention.apply(dry_run=dry_run):
+        click.echo(f"{rule.key}: {count}")
+    click.echo("dry run: nothing was changed." if dry_run else "done.", err=True)

@@ -131,6 +131,13 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "720")),
         "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
         "REMEMBER_DAYS": int(env.get("REMEMBER_DAYS", "14")),
+        # Privacy (privacy/closing.py, retention.py): a closed account is erased after this many days unless
+        # the person comes back; outbox bodies, audit snapshots' personal fields and closed campaigns' people
+        # are kept this long (`flask privacy apply-retention`).
+        "PRIVACY_ERASURE_GRACE_DAYS": int(env.get("PRIVACY_ERASURE_GRACE_DAYS", "30")),
+        "RETENTION_OUTBOX_DAYS": int(env.get("RETENTION_OUTBOX_DAYS", "90")),
+        "RETENTION_AUDIT_DAYS": int(env.get("RETENTION_AUDIT_DAYS", "730")),
+        "RETENTION_CAMPAIGN_MONTHS": int(env.get("RETENTION_CAMPAIGN_MONTHS", "12")),
     }
     if portal_env == "production":
         problems = production_problems(settings, env)

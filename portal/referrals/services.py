@@ -343,6 +343,22 @@ def withdraw(actor, case: Recommendation, note: str) -> Recommendation:
     return case
 
 
+IN_PROGRESS = ("proposed", "approved")
+
+
+def withdraw_for_erasure(user_ids: list[int], actor=None) -> int:
+    """Withdraw the cases in progress (proposed or approved, so nothing was sent) of people whose
+    data is being erased, in the caller's transaction: each becomes "rejected" with a note that
+    names nobody, freeing any host's place; no host is told. Returns how many."""
+    cases = db.session.scalars(select(Recommendation).where(
+        Recommendation.user_id.in_(user_ids), Recommendation.status.in_(IN_PROGRESS))).all()
+    for case in cases:
+        before, case.status = case.status, "rejected"
+        _event(actor, case, before, "withdrawn: the person's data was erased")
+        audit.record(actor, "referral.withdraw", "recommendation", case.id, after={"reason": "erasure"})
+    return len(cases)
+
+
 # --- hosts --------------------------------------------------------------------------------
 
 
