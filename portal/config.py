@@ -116,6 +116,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "PRIVACY_EXTENSION_DAYS": int(env.get("PRIVACY_EXTENSION_DAYS", "15")),
         "PRIVACY_DUE_SOON_HOURS": int(env.get("PRIVACY_DUE_SOON_HOURS", "48")),
         "BREACH_NOTIFY_HOURS": int(env.get("BREACH_NOTIFY_HOURS", "72")),
+        # Who people and the authority write to about their data (drafted breach notices); empty: the organiser's email.
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT", ""),
         # An activity-log count above this, for one category in one shift, is refused as a typing mistake.
         "ACTIVITY_MAX_PER_CATEGORY": int(env.get("ACTIVITY_MAX_PER_CATEGORY", "300")),
         # The self check-in QR code on the leader's screen changes this often (the previous one still works).

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from portal.extensions import db
 
 LOCKABLE = {"users", "shifts", "training_sessions", "campaigns", "credentials", "host_organisations", "recommendations",
-            "data_requests"}
+            "data_requests", "breach_records"}
 
 
 def lock_row(table: str, row_id: int, skip_locked: bool = False) -> bool:

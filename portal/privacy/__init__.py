@@ -8,3 +8,4 @@ bp = Blueprint("privacy", __name__)
 from portal.privacy import models  # noqa: E402,F401
 from portal.privacy import routes_closing, routes_retention  # noqa: E402,F401
 from portal.privacy import routes_person  # noqa: E402,F401
+from portal.privacy import routes_admin  # noqa: E402,F401

@@ -37,7 +37,9 @@ ACKNOWLEDGED = "privacy.request.acknowledge"
 EXTENDED = "privacy.request.extend"
 ASSIGNED = "privacy.request.assign"
 CLOSED = "privacy.request.close"
+EXPORT_PREPARED = "privacy.request.export"
 EXPORTED = "privacy.request.export_download"
+ERASED = "privacy.request.erase"
 
 DEFAULTS = {
     "PRIVACY_ACK_WORKING_DAYS": 2,
@@ -66,7 +68,9 @@ CHANNEL_LABELS = {
 }
 ACTION_LABELS = {
     OPENED: _l("Request received"), ACKNOWLEDGED: _l("Request acknowledged"), EXTENDED: _l("Deadline extended"),
-    ASSIGNED: _l("Request assigned"), CLOSED: _l("Request closed"), EXPORTED: _l("Export downloaded for the request"),
+    ASSIGNED: _l("Request assigned"), CLOSED: _l("Request closed"),
+    EXPORT_PREPARED: _l("Export prepared for the request"), EXPORTED: _l("Export downloaded for the request"),
+    ERASED: _l("Account erased for the request"),
 }
 
 
@@ -212,6 +216,13 @@ def assign(req: DataRequest, actor, handler) -> DataRequest:
 
 def close(req: DataRequest, actor, status: str, outcome: str) -> DataRequest:
     """Close the request as done or refused, with the outcome the person is told."""
+    close_in_transaction(req, actor, status, outcome)
+    db.session.commit()
+    return req
+
+
+def close_in_transaction(req: DataRequest, actor, status: str, outcome: str) -> DataRequest:
+    """`close` without the commit, for a step that closes the request with its own work (an erasure)."""
     if status not in ("done", "refused"):
         raise InvalidInput(_l("Choose whether the request was done or refused."), "status")
     outcome = _text(outcome, OUTCOME_MAX, "outcome", _l("Say what was done, or why the request is refused."),
@@ -228,7 +239,6 @@ def close(req: DataRequest, actor, status: str, outcome: str) -> DataRequest:
         req.handled_by_id = actor.id
     audit.record(actor, CLOSED, TARGET, req.id,
                  after={"status": status, "late": now > req.due_at, "handled_by_id": req.handled_by_id})
-    db.session.commit()
     return req
 
 
@@ -244,3 +254,67 @@ def deadline_state(deadline: datetime | None, done_at: datetime | None = None, n
     if deadline - now <= timedelta(hours=setting("PRIVACY_DUE_SOON_HOURS")):
         return "due_soon"
     return "ok"
+
+
+# --- the organisers' queue --------------------------------------------------------------------
+
+FILTER_STATUSES = ("open", "all", *STATUS_LABELS)
+FILTER_DEADLINES = ("overdue", "due_soon")
+
+
+def queue_query(status: str = "open", kind: str = "", deadline: str = "", handler: str = "", viewer=None,
+                now: datetime | None = None):
+    """The requests matching the queue's filters, soonest legal deadline first (closed ones last)."""
+    from sqlalchemy import case, or_, select
+
+    now = now or utcnow()
+    stmt = select(DataRequest)
+    if status == "open" or status not in FILTER_STATUSES:
+        stmt = stmt.where(DataRequest.status.in_(OPEN_STATUSES))
+    elif status != "all":
+        stmt = stmt.where(DataRequest.status == status)
+    if kind in REQUEST_KINDS:
+        stmt = stmt.where(DataRequest.kind == kind)
+    if deadline in FILTER_DEADLINES:
+        def passed(moment):
+            return or_(DataRequest.due_at < moment,
+                       DataRequest.acknowledged_at.is_(None) & (DataRequest.acknowledge_by < moment))
+
+        stmt = stmt.where(DataRequest.status.in_(OPEN_STATUSES))
+        if deadline == "overdue":
+            stmt = stmt.where(passed(now))
+        else:
+            stmt = stmt.where(passed(now + timedelta(hours=setting("PRIVACY_DUE_SOON_HOURS"))), ~passed(now))
+    if handler == "me" and viewer is not None:
+        stmt = stmt.where(DataRequest.handled_by_id == viewer.id)
+    elif handler == "none":
+        stmt = stmt.where(DataRequest.handled_by_id.is_(None))
+    closed_last = case((DataRequest.status.in_(OPEN_STATUSES), 0), else_=1)
+    return stmt.order_by(closed_last, DataRequest.due_at, DataRequest.id)
+
+
+def history(req: DataRequest):
+    """The request's audit entries, oldest first: its own steps, and what was done for it."""
+    from sqlalchemy import select
+
+    from portal.audit.models import AuditEvent
+
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.target_type == TARGET,
+                                                            AuditEvent.target_id == req.id)
+                                   .order_by(AuditEvent.created_at, AuditEvent.id)))
+
+
+def organisers():
+    """Active organisers, who may handle requests, by given name."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User, UserRole
+
+    return list(db.session.scalars(select(User).where(User.is_active_account.is_(True),
+                                                      User.roles.any(UserRole.role == "admin"))
+                                   .order_by(User.sort_name, User.id)))
+
+
+def record_for_request(req: DataRequest, actor, action: str, **details) -> None:
+    """Add an audit entry about work done for the request (an export, an erasure) to the caller's transaction."""
+    audit.record(actor, action, TARGET, req.id, after=details or None)

@@ -20,6 +20,7 @@ ARGUMENTS = {
     "module_id": "module", "session_id": "session", "case_id": "case", "host_id": "host",
     "message_id": "message", "template_id": "template", "batch_id": "batch", "item_id": "feedback",
     "code": "credential", "slug": "campaign", "export_id": "lan_export",
+    "request_id": "data_request", "breach_id": "breach",
 }
 OTHER_VALUES = {"action": "check_in", "kind": "hours", "fmt": "csv", "token": "x", "filename": "x"}
 
@@ -135,6 +136,12 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     from portal.privacy import export
 
     c["lan_export"] = export.build(c["lan"])  # a personal data export, Lan's alone
+    from portal.privacy import breach, requests
+
+    c["data_request"] = requests.open_request(c["lan"], "access", "Tôi muốn xem dữ liệu")  # Lan's request
+    db.session.commit()
+    c["request_export"] = export.build(c["lan"], requested_by=c["admin"], request=c["data_request"])
+    c["breach"] = breach.record(c["admin"], utcnow(), "Nghi lộ dữ liệu", ["views"], None, None)
     return c
 
 

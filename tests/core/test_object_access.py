@@ -73,6 +73,16 @@ MATRIX = {
                                            ("trainer", {"user_id": "outsider"}), ("trainer", {"user_id": "admin"}),
                                            ("admin", {"user_id": "leader"})]),
     "privacy.download_export": Pair("lan", [("minh", {}), ("admin", {})]),
+    # Organisers' privacy pages: any request or breach, for organisers only; an export only through its request.
+    **{endpoint: Pair("admin", [("leader", {}), ("trainer", {}), ("lan", {})]) for endpoint in (
+        "privacy.request_page", "privacy.acknowledge_request", "privacy.request_export", "privacy.request_erase",
+        "privacy.breach")},
+    "privacy.assign_request": Pair("admin", [("leader", {}), ("trainer", {})], data={"handler": "admin"}),
+    "privacy.close_request": Pair("admin", [("leader", {}), ("trainer", {})], data={"status": "done", "outcome": "Đã gửi"}),
+    "privacy.extend_request": Pair("admin", [("leader", {}), ("trainer", {})], data={"reason": "Cần thêm thời gian"}),
+    "privacy.request_export_download": Pair("admin", [("leader", {}), ("lan", {}), ("admin", {"export_id": "lan_export"})],
+                                            right_args={"export_id": "request_export"}),
+    "privacy.breach_status": Pair("admin", [("leader", {}), ("trainer", {})], data={"status": "notified"}),
     "reports.call": staff("leader", "other_leader", right_args={"shift_id": "shift"}),
     "shifts.add_volunteer": staff("leader", "other_leader", data={"who": "SV003"}),
     # Shifts of a draft campaign, or of a campaign the student did not join, are refused by the booking rules.

@@ -160,3 +160,138 @@ def test_deadline_states():
     assert reqs.deadline_state(now + timedelta(days=5), now=now) == "ok"
     assert reqs.deadline_state(now, done_at=now + timedelta(hours=1)) == "late"
     assert reqs.deadline_state(now, done_at=now - timedelta(hours=1)) == "met"
+
+
+# --- the queue and the request page ---------------------------------------------------------
+
+
+def test_queue_shows_deadlines_in_words_and_overdue_first(client, auth, make_user):
+    organiser = auth.as_(make_user(role="admin"))
+    late = reqs.open_request(make_user(full_name="Trần Quá Hạn"), "access", None,
+                             received_at=datetime.now(HANOI) - timedelta(days=12))
+    fresh = reqs.open_request(make_user(full_name="Lê Mới Gửi"), "erasure", None)
+    db.session.commit()
+    page = client.get("/admin/privacy/requests", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert page.index("Trần Quá Hạn") < page.index("Lê Mới Gửi")
+    assert "Overdue" in page or "Quá hạn" in page
+    overdue = client.get("/admin/privacy/requests?deadline=overdue").get_data(as_text=True)
+    assert "Trần Quá Hạn" in overdue and "Lê Mới Gửi" not in overdue
+    reqs.close(fresh, organiser, "done", "Đã xóa")
+    assert "Lê Mới Gửi" not in client.get("/admin/privacy/requests").get_data(as_text=True)
+    assert "Lê Mới Gửi" in client.get("/admin/privacy/requests?status=all").get_data(as_text=True)
+    assert late.id
+
+
+def test_queue_fragment_for_htmx(client, auth, make_user):
+    auth.as_(make_user(role="admin"))
+    response = client.get("/admin/privacy/requests?kind=erasure", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body and 'id="request-list"' in body
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_students_cannot_open_the_queue(client, auth, make_user):
+    auth.as_(make_user())
+    assert client.get("/admin/privacy/requests").status_code == 403
+
+
+def test_organiser_records_a_call_by_exact_email(client, auth, make_user):
+    organiser = auth.as_(make_user(role="admin"))
+    student = make_user(email="an.nguyen@example.org")
+    make_user(email="an.nguyen@example.org.vn")
+    response = client.post("/admin/privacy/requests/new", data={
+        "channel": "phone", "kind": "erasure", "person": "An.Nguyen@example.org", "details": "Gọi điện ngày 5/1"})
+    assert response.status_code == 303
+    req = db.session.scalar(select(DataRequest))
+    assert (req.user_id, req.channel, req.created_by_id, req.subject) == (student.id, "phone", organiser.id, None)
+    assert response.headers["Location"].endswith(f"/admin/privacy/requests/{req.id}")
+
+
+def test_several_matches_ask_which_person(client, auth, make_user):
+    auth.as_(make_user(role="admin"))
+    one = make_user(full_name="Phạm Thị Hoa")
+    make_user(full_name="Đỗ Thị Hoa")
+    data = {"channel": "letter", "kind": "access", "person": "Hoa"}
+    response = client.post("/admin/privacy/requests/new", data=data)
+    assert response.status_code == 422 and 'name="person_id"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(DataRequest)) is None
+    assert client.post("/admin/privacy/requests/new", data={**data, "person_id": str(one.id)}).status_code == 303
+    assert db.session.scalar(select(DataRequest)).user_id == one.id
+
+
+def test_a_person_without_account_is_named_by_subject(client, auth, make_user):
+    auth.as_(make_user(role="admin"))
+    refused = client.post("/admin/privacy/requests/new", data={"channel": "letter", "kind": "access"})
+    assert refused.status_code == 422 and 'id="subject-error"' in refused.get_data(as_text=True)
+    nobody = client.post("/admin/privacy/requests/new", data={"channel": "letter", "kind": "access",
+                                                              "person": "nobody@example.org"})
+    assert nobody.status_code == 422 and 'id="person-error"' in nobody.get_data(as_text=True)
+    ok = client.post("/admin/privacy/requests/new", data={
+        "channel": "letter", "kind": "access", "subject": "Ông Vũ Văn Thư, thư tay", "received_on": "02/01/2026"})
+    assert ok.status_code == 303
+    req = db.session.scalar(select(DataRequest))
+    assert req.user_id is None and req.subject == "Ông Vũ Văn Thư, thư tay"
+    assert req.received_at.astimezone(HANOI).date().isoformat() == "2026-01-02"
+
+
+def test_request_page_steps_and_history(client, auth, make_user):
+    organiser = auth.as_(make_user(role="admin", full_name="Ngô Ban Tổ Chức"))
+    req = _request(make_user)
+    assert client.post(f"/admin/privacy/requests/{req.id}/acknowledge").status_code == 303
+    refused = client.post(f"/admin/privacy/requests/{req.id}/extend", data={"reason": ""},
+                          headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and 'id="request-actions"' in refused.get_data(as_text=True)
+    assert client.post(f"/admin/privacy/requests/{req.id}/extend", data={"reason": "Chờ chi nhánh"}).status_code == 303
+    assert client.post(f"/admin/privacy/requests/{req.id}/close",
+                       data={"status": "done", "outcome": "Đã gửi"}).status_code == 303
+    page = client.get(f"/admin/privacy/requests/{req.id}").get_data(as_text=True)
+    assert "Chờ chi nhánh" in page and "Đã gửi" in page and "Ngô Ban Tổ Chức" in page
+    assert db.session.get(DataRequest, req.id).handled_by_id == organiser.id
+
+
+def test_organiser_prepares_and_downloads_the_export_for_a_request(client, auth, make_user):
+    import io
+    import zipfile
+
+    auth.as_(make_user(role="admin"))
+    req = _request(make_user)
+    assert client.post(f"/admin/privacy/requests/{req.id}/export").status_code == 303
+    from portal.privacy.models import DataExport
+
+    record = db.session.scalar(select(DataExport))
+    assert record.request_id == req.id
+    response = client.get(f"/admin/privacy/requests/{req.id}/exports/{record.id}")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "summary.html" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == req.id,
+                                                                     AuditEvent.target_type == "data_request")))
+    assert {reqs.EXPORT_PREPARED, reqs.EXPORTED} <= actions
+    other = _request(make_user)
+    assert client.get(f"/admin/privacy/requests/{other.id}/exports/{record.id}").status_code == 404
+
+
+def test_erasure_from_the_request_confirms_first_then_closes_it(client, auth, make_user):
+    auth.as_(make_user(role="admin"))
+    student = make_user(full_name="Hoàng Sẽ Xóa", phone="0912345678")
+    req = reqs.open_request(student, "erasure", None)
+    db.session.commit()
+    page = client.get(f"/admin/privacy/requests/{req.id}/erase").get_data(as_text=True)
+    assert "Hoàng Sẽ Xóa" in page
+    refused = client.post(f"/admin/privacy/requests/{req.id}/erase", data={})
+    assert refused.status_code == 422
+    assert db.session.get(type(student), student.id).erased_at is None
+    assert client.post(f"/admin/privacy/requests/{req.id}/erase", data={"confirm": "y"}).status_code == 303
+    erased = db.session.get(type(student), student.id)
+    assert erased.erased_at is not None and "Hoàng" not in erased.full_name
+    closed = db.session.get(DataRequest, req.id)
+    assert closed.status == "done"
+    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "data_request")))
+    assert {reqs.ERASED, reqs.CLOSED} <= actions
+    assert client.get(f"/admin/privacy/requests/{req.id}/erase").status_code == 404
+
+
+def test_organiser_cannot_erase_themselves_from_a_request(client, auth, make_user):
+    organiser = auth.as_(make_user(role="admin"))
+    req = reqs.open_request(organiser, "erasure", None)
+    db.session.commit()
+    assert client.post(f"/admin/privacy/requests/{req.id}/erase", data={"confirm": "y"}).status_code == 403
