@@ -5,6 +5,7 @@ from wtforms import SelectMultipleField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.accounts import consent as consents
 from portal.accounts import models as m
 from portal.accounts import validation
 from portal.accounts.validation import PASSWORD_MAX
@@ -54,27 +55,36 @@ class PasswordRules:
 class SignupForm(PasswordRules, BaseForm):
     """Student sign-up."""
 
+    # Each field says why it is asked (Law No. 91/2025/QH15: collect only what a purpose needs).
     full_name = StringField(
         _l("Full name"),
         [_required(_l("Enter your full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+        description=_l("Why we ask: it is printed on your certificate, and your team leader sees it at the point."),
     )
     email = EmailField(
         _l("Email"),
         [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
         filters=EMAIL_FILTERS,
+        description=_l("Why we ask: you log in with it, and we send your shift confirmations and certificate to it."),
     )
     phone = TelField(
-        _l("Mobile phone"),
-        [_required(_l("Enter your phone number.")), _max(m.PHONE_MAX), rule(validation.normalise_phone)],
+        _l("Mobile phone (optional)"),
+        [Optional(), _max(m.PHONE_MAX), rule(validation.normalise_phone)],
+        description=_l("Why we ask: only to book a shift, so that your team leader can call you if it changes. "
+                       "You can add it later in My details."),
     )
     school = StringField(
-        _l("School or university"), [_required(_l("Enter your school or university.")), _max(m.SCHOOL_MAX)]
+        _l("School or university"), [_required(_l("Enter your school or university.")), _max(m.SCHOOL_MAX)],
+        description=_l("Why we ask: the campaign counts volunteers by school, and it is printed on your certificate."),
     )
     student_code = StringField(
-        _l("Student ID"), [_required(_l("Enter your student ID.")), _max(m.STUDENT_ID_MAX)]
+        _l("Student ID"), [_required(_l("Enter your student ID.")), _max(m.STUDENT_ID_MAX)],
+        description=_l("Why we ask: it tells you apart from students with the same name, for example when a "
+                       "trainer signs your training off from an attendance sheet."),
     )
     chapter = StringField(
-        _l("Youth Union chapter"), [_required(_l("Enter your Youth Union chapter.")), _max(m.CHAPTER_MAX)]
+        _l("Youth Union chapter"), [_required(_l("Enter your Youth Union chapter.")), _max(m.CHAPTER_MAX)],
+        description=_l("Why we ask: the campaign reports volunteering by chapter, which proposes commendations."),
     )
     password = PasswordField(
         _l("Password"), [_required(_l("Choose a password.")), _max(PASSWORD_MAX)],
@@ -84,6 +94,10 @@ class SignupForm(PasswordRules, BaseForm):
         _l("I agree that the organisers process my personal data for the purpose stated above."),
         [DataRequired(message=_l("You must agree to the privacy notice to sign up."))],
     )
+    # Optional purposes, each its own consent, unticked unless the person ticks it (never by silence).
+    consent_referrals = BooleanField(consents.LABELS[consents.REFERRALS],
+                                     description=consents.DESCRIPTIONS[consents.REFERRALS])
+    consent_news = BooleanField(consents.LABELS[consents.NEWS], description=consents.DESCRIPTIONS[consents.NEWS])
 
 
 class LoginForm(BaseForm):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.models import ROLE_VALUES, Consent, User, UserRole
+from portal.accounts.models import ROLE_VALUES, User, UserRole
 from portal.accounts.validation import (
     InvalidInput,
     canonical_email,
@@ -32,6 +32,7 @@ from portal.core.urls import external_url
 from portal.extensions import db
 from portal.mail import services as mail
 
+from portal.accounts import consent
 from portal.accounts.consent import CONSENT_PURPOSE  # re-exported: seeds and tests import it here
 USER_AUDIT_FIELDS = ["email", "full_name", "role_names", "is_active_account"]
 
@@ -65,6 +66,8 @@ class StudentSignup:
     chapter: str
     password: str
     consent: bool
+    consent_referrals: bool = False  # optional purposes, each granted only when ticked
+    consent_news: bool = False
     locale: str = "vi"
 
 
@@ -144,7 +147,7 @@ def register_student(data: StudentSignup) -> User:
         raise InvalidInput(_l("You must agree to the privacy notice to sign up."), "consent")
     email = normalise_email(data.email)
     full_name = check_name(data.full_name)
-    phone = normalise_phone(data.phone)
+    phone = normalise_phone(data.phone) if (data.phone or "").strip() else None  # optional until a booking
     check_password(data.password, email, full_name)
     _ensure_email_free(email)
     user = User(
@@ -159,11 +162,11 @@ def register_student(data: StudentSignup) -> User:
         password_changed_at=utcnow(),
     )
     user.roles.append(UserRole(role="student"))
-    user.consents.append(
-        Consent(
-            notice_version=current_app.config["PRIVACY_NOTICE_VERSION"], purpose=CONSENT_PURPOSE
-        )
-    )
+    version = current_app.config["PRIVACY_NOTICE_VERSION"]
+    consent.grant(user, consent.PROGRAMME, version)
+    for purpose, ticked in ((consent.REFERRALS, data.consent_referrals), (consent.NEWS, data.consent_news)):
+        if ticked:
+            consent.grant(user, purpose, version)
     _save_new_account(user, queue_verification)
     return user
 

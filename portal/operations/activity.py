@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.core import identifiers
 from portal.core.types import nfc
 from portal.extensions import db
 from portal.i18n import current_locale
@@ -72,6 +73,8 @@ def save(actor, shift: Shift, counts: dict[int, str], elderly: str, notes: str, 
     notes, incidents = nfc(notes or "").strip(), nfc(incidents or "").strip()
     if len(notes) > TEXT_MAX or len(incidents) > TEXT_MAX:
         raise InvalidInput(_l("Keep notes and incidents under %(n)d characters each.", n=TEXT_MAX), "notes")
+    identifiers.check(notes, "notes")
+    identifiers.check(incidents, "incidents")
     before = _snapshot(log) if log.id else None
     existing = {c.category_id: c for c in log.counts}
     for category_id, value in wanted.items():

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.core import identifiers
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
 from portal.operations.models import Attendance
@@ -187,6 +188,7 @@ def rate(actor, booking: Booking, rating: str, comment: str):
     comment = " ".join(nfc(comment or "").split())
     if len(comment) > 300:
         raise InvalidInput(_l("Keep the comment under 300 characters."), "comment")
+    identifiers.check(comment, "comment")
     item = db.session.scalar(select(VolunteerRating).where(VolunteerRating.booking_id == booking.id))
     before = {"rating": item.rating, "comment": item.comment} if item else None
     item = item or VolunteerRating(booking_id=booking.id)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from portal.audit import services as audit
+from portal.core import identifiers
 from portal.core.locks import lock_row
 from portal.core.types import utcnow
 from portal.extensions import db
@@ -62,7 +63,7 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
     try:
         _lock_student(user.id)
         shift = _fresh_shift(shift_id)
-        refused = rules.refusal(user, shift)
+        refused = rules.refusal(user, shift, check_phone=actor is None)
         if refused:
             raise refused
         if not _claim_seat(shift.id):
@@ -109,6 +110,9 @@ def cancel(booking_id: int, actor, note: str = "") -> Booking:
             raise refused
         booking.status = "released" if by_staff else "cancelled"
         booking.cancelled_at, booking.cancelled_by_id = utcnow(), actor.id
+        reason = identifiers.problem(note or "")
+        if reason is not None:
+            raise BookingRefused("note", reason)
         booking.cancel_note = (note or "")[:500] or None
         _free_seat(booking.shift_id)
         if by_staff:

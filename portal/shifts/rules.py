@@ -78,9 +78,18 @@ def schedule_clash(shift: Shift, others: list[Booking], campaign) -> BookingRefu
     return None
 
 
+PHONE_NEEDED = _l("Add your phone number in My details before booking: the team leader calls you if the shift "
+                  "changes or you are late.")
+
+
 def refusal(user, shift: Shift, context: dict | None = None, now: datetime | None = None,
-            check_training: bool = True) -> BookingRefused | None:
-    """The first rule that stops `user` from booking `shift`, or None (capacity aside)."""
+            check_training: bool = True, check_phone: bool = True) -> BookingRefused | None:
+    """The first rule that stops `user` from booking `shift`, or None (capacity aside).
+
+    A phone number is optional at sign-up and needed only to book (the leader must reach a volunteer
+    whose shift changes). `check_phone=False` when a leader or organiser adds the volunteer (at the
+    point, or a walk-in): they have the person in front of them or chose them, and the booking
+    is theirs; the rule is for students booking themselves and for waitlists they joined."""
     now = now or utcnow()
     context = context or context_for(user, [shift])
     campaign = shift.campaign
@@ -106,7 +115,10 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
                                              modules=", ".join(m.title for m in missing)))
     if any(b.shift_id == shift.id for b in context["bookings"]):
         return BookingRefused("duplicate", _l("You have already booked this shift."))
-    return schedule_clash(shift, [b for b in context["bookings"] if b.shift_id != shift.id], campaign)
+    clash = schedule_clash(shift, [b for b in context["bookings"] if b.shift_id != shift.id], campaign)
+    if clash is None and check_phone and not (user.phone or "").strip():
+        return BookingRefused("phone", PHONE_NEEDED)
+    return clash
 
 
 def cancellation_refusal(booking: Booking, by_staff: bool, now: datetime | None = None) -> BookingRefused | None:

@@ -143,3 +143,27 @@ def test_every_problem_is_reported_in_one_go(client):
     for field in ("full_name", "email", "phone", "password", "school"):
         assert f'id="{field}-error"' in body, field
     assert body.count('<li><a href="#') == 5  # the summary links to each field
+
+
+# --- minimising what is collected (issue 15) -------------------------------------------------
+
+
+def test_phone_is_optional_at_sign_up(client):
+    response = client.post("/signup", data={**GOOD, "phone": ""})
+    assert response.status_code == 303
+    assert db.session.scalar(select(User).where(User.email == GOOD["email"])).phone is None
+
+
+def test_each_field_says_why_it_is_asked(client):
+    page = client.get("/signup", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for field in ("full_name", "email", "phone", "school", "student_code", "chapter"):
+        assert f'id="{field}-hint"' in page, field
+
+
+def test_optional_consents_are_unticked_and_granted_only_when_ticked(client):
+    page = client.get("/signup").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="consent_referrals"(?![^>]*checked)[^>]*>', page)
+    client.post("/signup", data={**GOOD, "consent_news": "y"})
+    user = db.session.scalar(select(User).where(User.email == GOOD["email"]))
+    purposes = set(db.session.scalars(select(Consent.purpose).where(Consent.user_id == user.id)))
+    assert purposes == {"volunteer-programme", "news"}
