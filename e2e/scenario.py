@@ -2,7 +2,8 @@
 - the 2025 season still open, so the organiser closes it in the certificate journey;
 - a shift in the 2026 season that is already full, so a student can join its waitlist;
 - a shift at the demo leader's point that is running now, with two volunteers booked;
-- a second organiser, without two-factor sign-in yet, who enrols in the two-factor journey.
+- a second organiser, without two-factor sign-in yet, who enrols in the two-factor journey;
+- a student who downloads their data, closes their account and is erased in the privacy journey.
 
 Run as `python -m e2e.scenario OUT.json` with the server's environment; writes the ids the
 journeys need to OUT.json."""
@@ -23,6 +24,7 @@ from portal.shifts.models import Booking, Shift
 
 
 NEW_ORGANISER = "nhung.do@example.org"
+LEAVING_STUDENT = "rieng.phan@example.org"
 
 
 def _shift(campaign, point, starts, hours, capacity, focus, people) -> Shift:
@@ -53,6 +55,13 @@ def prepare() -> dict:
                     password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
     newcomer.roles.append(UserRole(role="admin"))
     db.session.add(newcomer)
+    leaving = User(email=LEAVING_STUDENT, full_name="Phan Thị Riêng", phone="0987000111", school="Đại học Luật Hà Nội",
+                   student_code="LHN2025007", email_verified_at=utcnow(),
+                   password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
+    leaving.roles.append(UserRole(role="student"))
+    db.session.add(leaving)
+    db.session.flush()
+    db.session.add(CampaignEnrolment(campaign_id=season.id, user_id=leaving.id))
     db.session.commit()
     return {"full_shift": full.id, "running_shift": running.id, "leader_point": gia_lam.id}
 
