@@ -195,12 +195,22 @@ def _switch(page, lang: str) -> None:
     assert foreign == [], f"{page.url} in {lang} still shows: {foreign[:8]}"
 
 
+def check_no_sideways_scroll(page) -> None:
+    """At a phone's 360 px nothing may stick out sideways: the page is never wider than the window."""
+    if page.viewport_size and page.viewport_size["width"] <= 360:
+        wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert wide[0] <= wide[1], f"{page.url} is {wide[0]} px wide in a {wide[1]} px window"
+
+
 def check_page(page) -> None:
-    """Every page a journey visits: axe-core finds nothing serious in either language, and the
-    language switch turns the page into English (no Vietnamese interface text left) and back."""
+    """Every page a journey visits: axe-core finds nothing serious in either language, the language
+    switch turns the page into English (no Vietnamese interface text left) and back, and on a phone
+    it never scrolls sideways (in either language: English words are longer)."""
     check_accessibility(page)
+    check_no_sideways_scroll(page)
     _switch(page, "en")
     check_accessibility(page)
+    check_no_sideways_scroll(page)
     _switch(page, "vi")
 
 
