@@ -5,7 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_decimal, get_locale, gettext, ngettext
+from flask_babel import format_datetime, format_decimal, format_percent, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -84,6 +84,22 @@ def format_hours(minutes: int | None) -> str:
     return format_decimal(round((minutes or 0) / 60, 1), format="#,##0.#")
 
 
+def format_number(value, digits: int = 1) -> str:
+    """A number for reading, in the reader's format: at most `digits` decimals, thousands grouped
+    (1.234,5 in Vietnamese, 1,234.5 in English); None shows as an em dash."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(round(float(value), digits) if digits else round(float(value)), format=pattern)
+
+
+def format_share(ratio, digits: int = 0) -> str:
+    """A share (0.125) as a percentage in the reader's format (12,5% or 12.5%); None shows as an em dash."""
+    if ratio is None:
+        return "—"
+    return format_percent(float(ratio), format="#,##0" + ("." + "#" * digits if digits > 0 else "") + "%")
+
+
 def pretty_json(value) -> str:
     """Indented JSON that keeps Vietnamese letters readable (autoescaping still applies)."""
     import json
@@ -140,5 +156,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["time"] = format_time_local
     app.jinja_env.filters["pretty_json"] = pretty_json
     app.jinja_env.filters["hours"] = format_hours
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["share"] = format_share
     app.jinja_env.filters["weekday"] = format_weekday
     app.jinja_env.filters["weekday_name"] = weekday_name
