@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 from portal.campaigns.models import Campaign
 from portal.certificates.codes import pretty
 from portal.extensions import db
-from portal.i18n import format_date, format_hours
+from portal.i18n import LOCAL_TZ
+from portal.spreadsheets import hours
 from portal.referrals.evidence import evidence_for
 from portal.referrals.models import Recommendation
 
@@ -42,9 +43,9 @@ def table(campaign: Campaign, kind: str, host_id: int | None = None) -> tuple[li
     for case in cases:
         standing = records[case.user_id].standing if case.user_id in records else None
         row = [case.user.full_name, case.user.school or "", case.user.chapter or "", case.user.student_code or "",
-               format_hours(standing.minutes if standing else 0), standing.attended if standing else 0,
+               hours(standing.minutes if standing else 0), standing.attended if standing else 0,
                standing.no_shows if standing else 0, ", ".join(sorted(standing.points)) if standing else "",
-               str(STATUS_LABELS[case.status]), format_date(case.decided_at)]
+               str(STATUS_LABELS[case.status]), case.decided_at.astimezone(LOCAL_TZ).date() if case.decided_at else ""]
         if kind == "referral":
             row.insert(0, case.host.name if case.host else "")
         row.append(pretty(case.credential.code) if case.credential else "")

@@ -1,6 +1,6 @@
 """The report filters (GET forms: nothing changes)."""
 from portal.i18n import lazy_text as _l
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from portal.forms import BaseForm, LocalDateField
@@ -19,3 +19,6 @@ class DashboardFilter(BaseForm):
     point = SelectField(_l("Service point"), coerce=int, validate_choice=False, validators=[Optional()])
     school = StringField(_l("School"), [Optional(), Length(max=120)])
     chapter = StringField(_l("Chapter"), [Optional(), Length(max=120)])
+    # The campaign whose dates the date boxes hold: choosing another campaign replaces the dates with
+    # its own (the server does it without JavaScript; static/js/app.js does it as soon as it is chosen).
+    dates_for = HiddenField()

@@ -1,4 +1,4 @@
-"""Names of the headline figures."""
+"""Names of the headline figures, the periods and the kinds of citizens' feedback."""
 from portal.i18n import lazy_text as _l
 
 HEADLINE_LABELS = {
@@ -7,3 +7,8 @@ HEADLINE_LABELS = {
     "citizens_helped": _l("Citizens helped"), "elderly_helped": _l("Elderly or vulnerable people helped"),
 }
 PERIOD_LABELS = {"week": _l("Weekly report"), "month": _l("Monthly report")}
+# The same words as the leaders' feedback form (templates/operations/feedback.html).
+FEEDBACK_LABELS = {
+    "procedure": _l("Procedures and dossiers"), "waiting": _l("Waiting time"), "conduct": _l("Staff conduct"),
+    "online": _l("Online services"), "facilities": _l("Facilities"), "other": _l("Other"),
+}

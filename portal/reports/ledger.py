@@ -9,11 +9,11 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.campaigns.models import ServicePoint
 from portal.extensions import db
-from portal.i18n import format_hours
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
 from portal.reports.figures import Filters, _shift_scope, people_match
 from portal.shifts.models import Booking, Shift
+from portal.spreadsheets import hours
 
 
 def ledger(filters: Filters) -> tuple[list[str], list[list]]:
@@ -39,7 +39,7 @@ def ledger(filters: Filters) -> tuple[list[str], list[list]]:
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(rows) or [-1])))}
     header = [_("School"), _("Chapter"), _("Full name"), _("Student ID"), _("Shifts attended"), _("Hours"),
               _("No-shows"), _("Points served")]
-    body = [[u.school or "", u.chapter or "", u.full_name, u.student_code or "", e["present"], format_hours(e["minutes"]),
+    body = [[u.school or "", u.chapter or "", u.full_name, u.student_code or "", e["present"], hours(e["minutes"]),
              e["no_shows"], ", ".join(sorted(e["points"]))]
             for u, e in sorted(((users[i], e) for i, e in rows.items() if e["present"] or e["no_shows"]),
                                key=lambda pair: ((pair[0].school or "").casefold(), pair[0].sort_name))]

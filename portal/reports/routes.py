@@ -13,11 +13,11 @@ from portal.accounts.validation import InvalidInput
 from portal.audit import labels, services as audit
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.i18n import current_locale, format_date, format_hours
+from portal.i18n import current_locale, format_date
 from portal.reports import bp
-from portal.spreadsheets import to_csv, to_xlsx
+from portal.spreadsheets import hours, to_csv, to_xlsx
 from portal.reports.figures import compare, figures, last_full, period, previous
-from portal.reports.labels import HEADLINE_LABELS, PERIOD_LABELS
+from portal.reports.labels import FEEDBACK_LABELS, HEADLINE_LABELS, PERIOD_LABELS
 from portal.reports.scope import filter_form, led_point_ids, today
 from portal.shifts.models import Shift
 
@@ -50,8 +50,10 @@ def _anchor() -> date | None:
 def dashboard():
     """Headline figures with charts and their tables, for the chosen filters."""
     form, filters = filter_form(current_user)
+    shown = {**_params(), "campaign": filters.campaign_id or 0, "start": format_date(filters.start),
+             "end": format_date(filters.end), "dates_for": form.dates_for.data}  # exactly these figures (the ledger)
     return render_template("reports/dashboard.html", form=form, filters=filters, figures=figures(filters),
-                           labels=HEADLINE_LABELS, params=_params("start"))
+                           labels=HEADLINE_LABELS, params=_params(), shown=shown)
 
 
 def _period_args(kind: str):
@@ -59,11 +61,21 @@ def _period_args(kind: str):
         abort(404)
     form, filters = filter_form(current_user)
     anchor = _anchor()
-    start, end = period(kind, anchor) if anchor else last_full(kind, today())
+    if form.campaign_changed:  # a campaign just chosen: its last period, not this week's empty one
+        start, end = _campaign_period(kind, form.chosen_campaign)
+    else:
+        start, end = period(kind, anchor) if anchor else last_full(kind, today())
     before = previous(kind, start)
     current = figures(replace(filters, start=start, end=end))
     earlier = figures(replace(filters, start=before[0], end=before[1]))
     return form, filters, start, end, current, earlier
+
+
+def _campaign_period(kind: str, campaign) -> tuple[date, date]:
+    """The campaign's final week or month once it has ended; else the last full period to date."""
+    if campaign.end_date < period(kind, today())[0]:
+        return period(kind, campaign.end_date)
+    return last_full(kind, today())
 
 
 def _download(data: bytes, fmt: str, name: str):
@@ -135,10 +147,12 @@ def report(kind):
     return render_template("reports/report.html", kind=kind, title=PERIOD_LABELS[kind], form=form, start=start,
                            end=end, figures=current, rows=compare(current, earlier), labels=HEADLINE_LABELS,
                            previous_start=previous(kind, start)[0],
-                           next_start=following if following <= today() else None, params=params)
+                           next_start=following if following <= today() else None, params=params,
+                           keep={**params, "dates_for": form.dates_for.data})
 
 
 def _table(kind, start, end, rows):
+    """The report as rows of typed cells: counts as integers, hours as decimals (they sum in a sheet)."""
     lang = current_locale()
     header = [_("Figure"), _("%(start)s – %(end)s", start=format_date(start), end=format_date(end)),
               _("Previous period"), _("Change")]
@@ -147,7 +161,7 @@ def _table(kind, start, end, rows):
         label = row.get(f"label_{lang}") or row.get("label_vi") or str(HEADLINE_LABELS[row["key"]])
         value, before, change = row["value"], row["previous"], row["change"]
         if row["key"] == "minutes":
-            value, before, change = format_hours(value), format_hours(before), format_hours(change)
+            value, before, change = hours(value), hours(before), hours(change)
         body.append([label, value, before, change])
     return header, body
 
@@ -166,10 +180,16 @@ def export(kind, fmt):
         return _download(to_csv(header, body), fmt, name)
     if fmt == "xlsx":
         return _download(to_xlsx(str(PERIOD_LABELS[kind]), header, body), fmt, name)
-    from portal.reports.pdf import render
+    from portal.core.types import utcnow
+    from portal.reports.narrative import narrative, organisers_for
+    from portal.reports.pdf import Paper, render
 
-    subtitle = _("%(start)s – %(end)s", start=format_date(start), end=format_date(end))
-    return _download(render(str(PERIOD_LABELS[kind]), subtitle, _scope_line(form), header, body), fmt, name)
+    period_filters = replace(filters, start=start, end=end)
+    paper = Paper(title=str(PERIOD_LABELS[kind]), period=_("%(start)s – %(end)s", start=format_date(start),
+                                                            end=format_date(end)),
+                  scope=_scope_line(form), organisers=organisers_for(period_filters, form.chosen_campaign),
+                  made_at=utcnow(), narrative=narrative(period_filters), feedback_labels=FEEDBACK_LABELS)
+    return _download(render(paper, header, body), fmt, name)
 
 
 def _scope_line(form) -> str:

@@ -1,6 +1,7 @@
 """Who sees which figures: admins everything, leaders only the points they lead."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from flask import request
@@ -44,10 +45,28 @@ def filter_form(user) -> tuple[DashboardFilter, Filters]:
     form.branch.choices = choices([(0, _("All branches"))] + [(b.id, b.name) for b in branches])
     form.point.choices = choices([(0, _("All my points") if allowed is not None else _("All points"))]
                                  + [(p.id, p.name) for p in points])
-    campaign_id = form.campaign.data if form.campaign.data in {c.id for c in campaigns} else None
+    by_id = {c.id: c for c in campaigns}
+    campaign_id = form.campaign.data if form.campaign.data in by_id else None
     if "campaign" not in request.args and campaigns:  # the current season by default
         current = next((c for c in campaigns if c.status == "open"), campaigns[0])
         campaign_id = form.campaign.data = current.id
+    # A campaign chosen now brings its own dates: a past season must not show the last 30 days' zeros
+    # until both dates are retyped. Chosen now means: the form says its dates were for another
+    # campaign, or a link names a campaign and no dates.
+    if "dates_for" in request.args:
+        form.campaign_changed = bool(campaign_id) and (form.dates_for.data or "") != str(campaign_id)
+    else:
+        form.campaign_changed = bool(campaign_id) and "campaign" in request.args and not (
+            request.args.get("start") or request.args.get("end"))
+    if form.campaign_changed:
+        chosen = by_id[campaign_id]
+        form.start.data, form.end.data = chosen.start_date, chosen.end_date
+        form.start.errors, form.end.errors = [], []
+        form.start.raw_data, form.end.raw_data = [], []  # show the campaign's dates, not those sent
+    form.chosen_campaign = by_id.get(campaign_id)
+    form.dates_for.data = str(campaign_id or "")
+    form.campaign_dates = json.dumps({str(c.id): [c.start_date.strftime("%d/%m/%Y"), c.end_date.strftime("%d/%m/%Y")]
+                                      for c in campaigns})
     end = form.end.data if not form.end.errors and form.end.data else today()
     start = form.start.data if not form.start.errors and form.start.data else end - timedelta(days=29)
     if start > end:

@@ -25,6 +25,47 @@
     htmx.trigger(form, "submit");
   }
 
+  // The phone menu (GOV.UK's header): without JavaScript the list simply shows under the header; with it,
+  // a "Menu" button (a disclosure: aria-expanded, aria-controls) folds the list away on narrow screens.
+  function setUpMenu() {
+    document.querySelectorAll("[data-module=nav]").forEach(function (nav) {
+      var button = nav.querySelector("button[aria-controls]");
+      var list = button && document.getElementById(button.getAttribute("aria-controls"));
+      if (!list) {
+        return;
+      }
+      nav.classList.add("nav--js");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        button.setAttribute("aria-expanded", String(open));
+        list.classList.toggle("nav__list--open", open);
+      });
+    });
+  }
+
+  // Reports: choosing a campaign puts its first and last day in the date boxes at once (the server does
+  // the same when the form is sent without JavaScript), so a past season never shows empty figures.
+  function followCampaignDates(event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-campaign-dates]")) {
+      return;
+    }
+    var form = select.form;
+    var dates = JSON.parse(select.getAttribute("data-campaign-dates") || "{}")[select.value];
+    var start = form.querySelector("input[name=start]:not([type=hidden])");
+    var end = form.querySelector("input[name=end]");
+    var owner = form.querySelector("input[name=dates_for]");
+    if (!dates || !start || !end || !owner) {
+      return;
+    }
+    start.value = dates[0];
+    end.value = dates[1];
+    owner.value = select.value;
+  }
+
+  document.addEventListener("change", followCampaignDates);
+  document.addEventListener("DOMContentLoaded", setUpMenu);
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
   document.addEventListener("DOMContentLoaded", revealHolder);
   document.addEventListener("htmx:afterSettle", focusErrorSummary);
