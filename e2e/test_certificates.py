@@ -25,6 +25,9 @@ def test_close_issue_download_verify_and_revoke(server, pages, tmp_path):
     admin.goto(f"{base}/admin/campaigns/{SEASON}/certificates")
     check_page(admin)
     admin.click("#certificate-issue button[type=submit]")
+    admin.locator("#certificate-issue input[name=confirmed]").wait_for(state="attached")  # what it will do, first
+    check_accessibility(admin)
+    admin.click("#certificate-issue button[type=submit]")
     done = admin.locator("#certificate-issue .panel-success")
     done.wait_for()  # issued step by step, the progress panel updating in place
     issued = int(re.search(r"(\d+)", done.inner_text()).group(1))

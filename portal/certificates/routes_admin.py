@@ -39,17 +39,31 @@ def _rule_form(campaign) -> RuleForm:
                           "max_no_shows": rule.max_no_shows})
 
 
-def _manage(campaign, rule_form=None, issue_form=None, status=200):
+def _counts(everyone) -> dict[str, int]:
+    """The page's counters: who joined, who qualifies, who waits for a certificate, who holds one."""
+    return {"enrolled": len(everyone), "eligible": sum(s.eligible for s in everyone),
+            "pending": sum(s.newly_eligible for s in everyone),
+            "issued": sum(s.credential is not None for s in everyone)}
+
+
+def _manage(campaign, rule_form=None, issue_form=None, status=200, confirm=None):
     everyone = standings(campaign)
     shown = PreviewFilter(request.args)
     chosen = FILTERS.get(shown.show.data)
     page = paginate_list([s for s in everyone if chosen is None or chosen(s)], 50)
-    counts = {"enrolled": len(everyone), "eligible": sum(s.eligible for s in everyone),
-              "pending": sum(s.newly_eligible for s in everyone),
-              "issued": sum(s.credential is not None for s in everyone)}
-    return htmx.render("certificates/manage.html", None, status, campaign=campaign, page=page, counts=counts,
+    return htmx.render("certificates/manage.html", None, status, campaign=campaign, page=page, counts=_counts(everyone),
                        rule_form=rule_form or _rule_form(campaign), issue_form=issue_form or IssueForm(),
-                       filter_form=shown, ended=has_ended(campaign), pretty=codes.pretty)
+                       filter_form=shown, ended=has_ended(campaign), pretty=codes.pretty, confirm=confirm)
+
+
+def _confirm(campaign, form):
+    """What issuing would do, written nowhere yet: how many certificates, to whom, how many emails."""
+    waiting = [s.user for s in standings(campaign) if s.newly_eligible]
+    confirm = {"people": waiting, "count": len(waiting)}
+    if htmx.is_fragment_request():
+        return render_template("certificates/partials/issue_confirm.html", campaign=campaign, issue_form=form,
+                               confirm=confirm)
+    return _manage(campaign, issue_form=form, confirm=confirm)
 
 
 @bp.route("/admin/campaigns/<slug>/certificates")
@@ -79,18 +93,28 @@ def save_rule(slug):
 @bp.route("/admin/campaigns/<slug>/certificates/issue", methods=["POST"])
 @access.roles_required("admin")
 def issue(slug):
-    """Issue to everyone newly eligible: htmx runs it in steps with a progress bar; plain HTML at once."""
+    """Issue to everyone newly eligible once the organiser has seen what it will do and confirmed:
+    htmx runs it in steps with a progress bar (the counters follow at the end); plain HTML at once."""
     campaign = campaign_or_404(slug)
     form = IssueForm()
     if not form.validate_on_submit():
         return _issue_refused(campaign, form)
+    if "confirmed" not in request.form and "done" not in request.form:
+        try:
+            services.check_may_issue(campaign, form.reason.data)  # refused now, not after confirming
+        except InvalidInput as error:
+            show_error(form, error)
+            return _issue_refused(campaign, form)
+        return _confirm(campaign, form)
     done = request.form.get("done", type=int, default=0) or 0
     try:
         if htmx.is_fragment_request():
             step = services.issue_step(current_user, campaign, form.reason.data)
             done = min(done + len(step.issued), 10**7)
+            finished = not (step.remaining and step.issued)
             return render_template("certificates/partials/progress.html", campaign=campaign, step=step, done=done,
-                                   form=form, total=done + step.remaining)
+                                   form=form, total=done + step.remaining,
+                                   counts=_counts(standings(campaign)) if finished else None)
         issued = services.issue_all(current_user, campaign, form.reason.data)
     except InvalidInput as error:
         show_error(form, error)
