@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import access, htmx
 from portal.accounts.models import User
-from portal.audit import bp, services
+from portal.audit import bp, changes, services
 from portal.audit.forms import AuditFilterForm
 from portal.audit.labels import ACTIONS, KINDS, TARGETS
 from portal.audit.models import AuditEvent
@@ -52,6 +52,8 @@ def index():
         kind=form.kind.data or None,
     )
     page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    names = services.people_names(set().union(*(changes.people_in(e) for e in page.items)))
     return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page,
-                       actions=ACTIONS, targets=TARGETS, person=person, matches=matches,
+                       actions=ACTIONS, targets=TARGETS, person=person, matches=matches, names=names,
+                       changes=changes.changes,
                        other_filters={k: v for k, v in request.args.items() if k not in ("person", "page") and v})

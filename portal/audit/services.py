@@ -130,3 +130,13 @@ def find_person(typed: str):
         return exact, [exact]
     matches = list(db.session.scalars(select(User).where(person_filter(typed)).order_by(User.sort_name, User.id).limit(11)))
     return (matches[0] if len(matches) == 1 else None), matches
+
+
+def people_names(ids) -> dict[int, str]:
+    """The names of the people a page of events names, in one query (an erased account has none)."""
+    from portal.accounts.models import User
+
+    wanted = sorted({i for i in ids if isinstance(i, int)})
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all())
