@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -72,9 +72,18 @@ def _period_args(kind: str):
 
 
 def _campaign_period(kind: str, campaign) -> tuple[date, date]:
-    """The campaign's final week or month once it has ended; else the last full period to date."""
-    if campaign.end_date < period(kind, today())[0]:
-        return period(kind, campaign.end_date)
+    """The campaign's last week or month with shifts (its last days are often quiet) once that period
+    has ended; else the last full period to date."""
+    from sqlalchemy import func, select
+
+    from portal.i18n import LOCAL_TZ
+
+    last = db.session.scalar(select(func.max(Shift.starts_at)).where(
+        Shift.campaign_id == campaign.id, Shift.status == "open",
+        Shift.starts_at < datetime.combine(campaign.end_date + timedelta(days=1), time(0), LOCAL_TZ)))
+    day = min(campaign.end_date, last.astimezone(LOCAL_TZ).date()) if last else campaign.end_date
+    if day < period(kind, today())[0]:
+        return period(kind, day)
     return last_full(kind, today())
 
 
