@@ -189,16 +189,21 @@ def export(kind, fmt):
         return _download(to_csv(header, body), fmt, name)
     if fmt == "xlsx":
         return _download(to_xlsx(str(PERIOD_LABELS[kind]), header, body), fmt, name)
+    from portal.reports.pdf import render
+
+    return _download(render(_paper(kind, form, replace(filters, start=start, end=end)), header, body), fmt, name)
+
+
+def _paper(kind, form, filters):
+    """What the printed report says besides its table: whose paper, the period, when made, the narrative."""
     from portal.core.types import utcnow
     from portal.reports.narrative import narrative, organisers_for
-    from portal.reports.pdf import Paper, render
+    from portal.reports.pdf import Paper
 
-    period_filters = replace(filters, start=start, end=end)
-    paper = Paper(title=str(PERIOD_LABELS[kind]), period=_("%(start)s – %(end)s", start=format_date(start),
-                                                            end=format_date(end)),
-                  scope=_scope_line(form), organisers=organisers_for(period_filters, form.chosen_campaign),
-                  made_at=utcnow(), narrative=narrative(period_filters), feedback_labels=FEEDBACK_LABELS)
-    return _download(render(paper, header, body), fmt, name)
+    return Paper(title=str(PERIOD_LABELS[kind]),
+                 period=_("%(start)s – %(end)s", start=format_date(filters.start), end=format_date(filters.end)),
+                 scope=_scope_line(form), organisers=organisers_for(filters, form.chosen_campaign), made_at=utcnow(),
+                 narrative=narrative(filters), feedback_labels=FEEDBACK_LABELS)
 
 
 def _scope_line(form) -> str:
