@@ -12,11 +12,24 @@ def finite(form, field):
         raise StopValidation(_l("Enter a number from 0 to 1000."))
 
 
+class HoursField(DecimalField):
+    """Hours typed as the reader writes them: 12,5 in Vietnamese, 12.5 in English (both are read)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.strip().replace(",", ".") for v in valuelist] if valuelist else valuelist)
+
+    def _value(self):
+        from portal.i18n import current_locale
+
+        shown = super()._value()
+        return shown.replace(".", ",") if not self.raw_data and current_locale() == "vi" else shown
+
+
 class RuleForm(BaseForm):
     """Who earns the campaign's certificate."""
 
     require_training = BooleanField(_l("Required training modules completed"))
-    min_hours = DecimalField(
+    min_hours = HoursField(
         _l("Minimum attended hours"), [InputRequired(message=_l("Enter the minimum hours (0 for none).")), finite,
                                        NumberRange(0, 1000, message=_l("Enter a number from 0 to 1000."))],
         places=None, description=_l("For example 12 or 12.5. At least one attended shift is always needed."))

@@ -64,7 +64,18 @@
     owner.value = select.value;
   }
 
+  // A panel swapped in place of the button that asked for it (a confirmation) takes the focus, so
+  // keyboard and screen-reader users are not left on a button that no longer exists.
+  function focusSwappedPanel(event) {
+    var target = event.detail && event.detail.elt;
+    var heading = target && target.querySelector && target.querySelector("[data-focus-after-swap]");
+    if (heading) {
+      heading.focus();
+    }
+  }
+
   document.addEventListener("change", followCampaignDates);
+  document.addEventListener("htmx:afterSettle", focusSwappedPanel);
   document.addEventListener("DOMContentLoaded", setUpMenu);
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
   document.addEventListener("DOMContentLoaded", revealHolder);

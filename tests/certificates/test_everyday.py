@@ -74,3 +74,15 @@ def test_the_referrals_shortlist_flags_a_revoked_certificate(season, auth, clien
     row = row[:row.index("</tr>")]
     assert "tag--closed" in row and f"/admin/certificates/{credential.code}" in row
     assert after.count("tag--closed") == 1
+
+
+def test_the_rule_reads_hours_with_a_decimal_comma_and_shows_them_so(season, auth, client):
+    from portal.certificates.eligibility import rule_for
+
+    campaign, people = season
+    auth.as_(people["admin"])
+    saved = client.post(f"/admin/campaigns/{campaign.slug}/certificates/rule", data={"min_hours": "12,5"})
+    assert saved.status_code == 303
+    db.session.expire_all()
+    assert rule_for(campaign).min_minutes == 750
+    assert 'value="12,5"' in client.get(f"/admin/campaigns/{campaign.slug}/certificates").get_data(as_text=True)
