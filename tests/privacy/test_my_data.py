@@ -14,7 +14,8 @@ def test_my_data_lists_what_we_hold_by_kind(client, auth, make_user):
     consent.grant(student, consent.PROGRAMME, "2025-12")
     db.session.commit()
     page = client.get("/me/data").get_data(as_text=True)
-    assert "Consents" in page or "Đồng ý" in page
+    assert "Sự đồng ý" in page  # the kinds of data, in the reader's language
+    assert "Consents" in client.get("/me/data?lang=en").get_data(as_text=True)
     assert 'id="consents"' in page and 'id="correction"' in page
 
 
@@ -80,7 +81,11 @@ def test_processing_register_page_is_for_organisers(client, auth, make_user):
 def test_privacy_page_is_generated_from_the_register(client):
     from portal.privacy import register
 
-    page = client.get("/privacy?lang=en").get_data(as_text=True)
-    assert "91/2025/QH15" in page
-    for key, group, kinds in register.register_rows():
-        assert str(group.purpose).replace("'", "&#39;") in page
+    from flask_babel import force_locale
+
+    for lang in ("vi", "en"):
+        page = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
+        assert "91/2025/QH15" in page
+        with force_locale(lang):
+            for key, group, kinds in register.register_rows():
+                assert str(group.purpose).replace("'", "&#39;") in page
