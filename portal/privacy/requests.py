@@ -221,6 +221,19 @@ def close(req: DataRequest, actor, status: str, outcome: str) -> DataRequest:
     return req
 
 
+# The outcome the portal writes itself when an erasure closes a request: stored as the message id
+# and shown in each reader's language (an organiser's own words are shown as typed).
+ERASED_OUTCOME = "The account and its personal data were erased."
+_l("The account and its personal data were erased.")  # for the catalogue
+
+
+def outcome_text(req: DataRequest) -> str:
+    """The request's outcome as a reader should see it."""
+    from flask_babel import gettext
+
+    return gettext(ERASED_OUTCOME) if req.outcome == ERASED_OUTCOME else (req.outcome or "")
+
+
 def close_in_transaction(req: DataRequest, actor, status: str, outcome: str) -> DataRequest:
     """`close` without the commit, for a step that closes the request with its own work (an erasure)."""
     if status not in ("done", "refused"):

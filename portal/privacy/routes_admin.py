@@ -133,6 +133,7 @@ def _page(req: DataRequest, status: int = 200, **given):
                                       .order_by(DataExport.created_at.desc())))
     return htmx.render("privacy/requests_item.html", "privacy/partials/request_actions.html", status, req=req,
                        history=reqs.history(req), exports=exports, now=utcnow(), labels=reqs,
+                       outcome_text=reqs.outcome_text,
                        **_step_forms(req, **given))
 
 
@@ -329,7 +330,7 @@ def request_erase(request_id):
         try:
             reqs.record_for_request(req, current_user, reqs.ERASED, user_id=user.id)
             if context["closes_request"]:
-                reqs.close_in_transaction(req, current_user, "done", _("The account and its personal data were erased."))
+                reqs.close_in_transaction(req, current_user, "done", reqs.ERASED_OUTCOME)
             erasure.erase(user, actor=current_user, reason="request")  # commits the steps above with it
         except InvalidInput as error:
             db.session.rollback()
