@@ -64,6 +64,18 @@ ACTIONS = {
     PERSON_VIEWED: _l("Person's page viewed"), EXPORT_REPORT: _l("Report exported"),
     EXPORT_HOURS_LEDGER: _l("Hours ledger exported"), EXPORT_REFERRALS: _l("Referrals exported"),
     EXPORT_COMMENDATIONS: _l("Commendations exported"), EXPORT_CERTIFICATE: _l("Someone else's certificate downloaded"),
+    "mail.resend": _l("A new link sent to the recipient"),
+    "privacy.export": _l("Personal data exported"), "privacy.account_closed": _l("Account closed"),
+    "consent.grant": _l("Consent given"), "consent.withdraw": _l("Consent withdrawn"),
+    "privacy.account_reopened": _l("Account reopened"), "privacy.erased": _l("Personal data erased"),
+    "privacy.request.open": _l("Data request received"), "privacy.request.acknowledge": _l("Data request answered"),
+    "privacy.request.extend": _l("Data request deadline extended"),
+    "privacy.request.assign": _l("Data request assigned"), "privacy.request.close": _l("Data request closed"),
+    "privacy.request.export": _l("Export prepared for a data request"),
+    "privacy.request.export_download": _l("Export downloaded for a data request"),
+    "privacy.request.erase": _l("Erasure run for a data request"),
+    "privacy.breach.record": _l("Suspected breach recorded"), "privacy.breach.notified": _l("Breach notified"),
+    "privacy.breach.closed": _l("Breach record closed"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),
@@ -73,6 +85,7 @@ TARGETS = {
     "citizen_feedback": _l("Citizens' feedback"), "volunteer_rating": _l("Volunteer rating"),
     "credential": _l("Certificate"), "recommendation": _l("Referral or commendation"),
     "host_organisation": _l("Host organisation"), "report": _l("Report"),
+    "data_request": _l("Data request"), "breach_record": _l("Breach record"), "data_export": _l("Data export"),
 }
 
 # The audit page's "kind" filter: the security log's groups, each a list of actions or prefixes.
@@ -86,4 +99,5 @@ KINDS = {
                                          "user.create")),
     "exports": (_l("Exports"), (EXPORT_PREFIX,)),
     "views": (_l("Views of a person's page"), (PERSON_VIEWED,)),
+    "privacy": (_l("Personal data requests, erasure and breaches"), ("privacy.",)),
 }

@@ -10,7 +10,7 @@ from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ, format_date, format_datetime_local
+from portal.i18n import LOCAL_TZ, format_date, format_datetime_local, format_number
 from portal.shifts.models import Booking, Shift
 from portal.training import services as training
 
@@ -74,7 +74,7 @@ def schedule_clash(shift: Shift, others: list[Booking], campaign) -> BookingRefu
     hours = shift.hours + sum(b.shift.hours for b in others if local_day(b.shift.starts_at) == day)
     if hours > campaign.max_hours_per_day:
         return BookingRefused("day_cap", _l("That would make %(hours)s hours on %(date)s; the most is %(max)d a day.",
-                                            hours=f"{hours:g}", date=format_date(day), max=campaign.max_hours_per_day))
+                                            hours=format_number(hours), date=format_date(day), max=campaign.max_hours_per_day))
     return None
 
 
