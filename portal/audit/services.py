@@ -140,3 +140,10 @@ def people_names(ids) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all())
+
+
+def history_of(target_type: str, target_id: int) -> list[AuditEvent]:
+    """Every event about one record, oldest first (a request's or a breach's history)."""
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.target_type == target_type,
+                                                            AuditEvent.target_id == target_id)
+                                   .order_by(AuditEvent.created_at, AuditEvent.id)))

@@ -308,13 +308,7 @@ def queue_query(status: str = "open", kind: str = "", deadline: str = "", handle
 
 def history(req: DataRequest):
     """The request's audit entries, oldest first: its own steps, and what was done for it."""
-    from sqlalchemy import select
-
-    from portal.audit.models import AuditEvent
-
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.target_type == TARGET,
-                                                            AuditEvent.target_id == req.id)
-                                   .order_by(AuditEvent.created_at, AuditEvent.id)))
+    return audit.history_of(TARGET, req.id)
 
 
 def organisers():

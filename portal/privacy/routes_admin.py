@@ -387,15 +387,7 @@ def _breach_page(record: BreachRecord, status: int = 200, form: BreachStatusForm
     return htmx.render("privacy/breach.html", None, status, breach=record, deadline=breach_rules.deadline(record),
                        people=people, total=total, bulk=bulk, drafts=breach_rules.drafts(record, total, contact),
                        kinds=breach_rules.data_kinds(), labels=breach_rules, form=form or BreachStatusForm(formdata=None),
-                       history=_breach_history(record))
-
-
-def _breach_history(record: BreachRecord):
-    from portal.audit.models import AuditEvent
-
-    return list(db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.target_type == breach_rules.TARGET, AuditEvent.target_id == record.id)
-        .order_by(AuditEvent.created_at, AuditEvent.id)))
+                       history=audit.history_of(breach_rules.TARGET, record.id))
 
 
 @bp.route("/admin/privacy/breaches/<int:breach_id>")
