@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 
-from portal.shifts import routes_staff, routes_student  # noqa: E402,F401
+from portal.shifts import routes_finder, routes_staff, routes_student  # noqa: E402,F401
