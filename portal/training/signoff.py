@@ -1,4 +1,6 @@
-"""Trainer sign-off: the roster, completing one or many students in constant queries, undo, imports."""
+"""Trainer sign-off: the roster, completing one or many students in constant queries, undo, imports.
+
+Each new completion is noted for notify.py, which emails the student when the transaction commits."""
 from __future__ import annotations
 
 import csv
@@ -14,6 +16,7 @@ from portal.audit import services as audit
 from portal.campaigns.models import CampaignEnrolment
 from portal.core.types import UTCDateTime, nfc, utcnow
 from portal.extensions import db
+from portal.training import notify
 from portal.training.models import Completion, ImportBatch, ModuleProgress, TrainingModule
 from portal.training.services import STATUSES, expiry_cutoff, status_expression
 
@@ -96,9 +99,11 @@ def complete(actor, module: TrainingModule, user_ids=None, *, search="", status=
     inserted = db.session.execute(
         insert(Completion).from_select(
             ["module_id", "user_id", "completed_at", "method", "recorded_by_id", "session_id", "is_current"], new_rows
-        ).returning(Completion.id)  # rowcount of INSERT … SELECT is not reported by every driver
+        ).returning(Completion.user_id)  # rowcount of INSERT … SELECT is not reported by every driver
     )
-    count = len(inserted.all())
+    confirmed = list(inserted.scalars())
+    count = len(confirmed)
+    notify.note(db.session(), module.id, confirmed)  # one email per student when the transaction commits
     audit.record(actor, f"training.complete.{method}", "training_module", module.id,
                  after={"completed": count, "session_id": session_id, "filter": {"q": search, "status": status},
                         "selected": len(user_ids) if user_ids is not None else None})
