@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal import access
-from portal.campaigns import points as points_service
 from portal.campaigns import services as campaigns
 from portal.core.urls import safe_next
 from portal.extensions import db
@@ -19,13 +18,12 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @access.public
 def home():
-    """The welcome page for visitors; a role-based start page for people who are signed in."""
-    current = [c for c in campaigns.listing(include_drafts=False) if c.status == "open"]
+    """The welcome page for visitors; for people who are signed in, each of their roles' status and work."""
     if current_user.is_authenticated:
-        teaching = campaigns.assigned_campaigns(current_user, "trainer") if current_user.has_role("trainer") else []
-        leading = points_service.points_led_by(current_user) if current_user.has_role("leader") else []
-        joined = [c for c in current if campaigns.is_enrolled(current_user, c)] if current_user.has_role("student") else []
-        return render_template("core/dashboard.html", campaigns=current, teaching=teaching, leading=leading, joined=joined)
+        from portal.home import services as home_page  # the top floor: it reads every domain
+
+        return render_template("home/index.html", **home_page.sections(current_user))
+    current = [c for c in campaigns.listing(include_drafts=False) if c.status == "open"]
     branches, points = campaigns.directory_counts()
     return render_template("core/home.html", campaigns=current, branches=branches, points=points)
 

@@ -1,19 +1,19 @@
-"""Each role's start page renders and offers that role's work."""
+"""Each role's start page renders its own section (the scenarios are in tests/home/)."""
 import pytest
 
 from portal.campaigns.models import PointLeader
 from portal.extensions import db
 from tests.factories import assign
 
-CARDS = {
-    "student": "/shifts/",
-    "trainer": "/training/",
-    "leader": "/operations/today",
-    "admin": "/admin/people",
+SECTIONS = {
+    "student": "home-student",
+    "trainer": "home-trainer",
+    "leader": "home-leader",
+    "admin": "home-organiser",
 }
 
 
-@pytest.mark.parametrize("role", sorted(CARDS))
+@pytest.mark.parametrize("role", sorted(SECTIONS))
 def test_dashboard_for_each_role(client, auth, make_user, make_campaign, make_point, role):
     user = make_user(role=role)
     campaign = make_campaign()
@@ -26,4 +26,6 @@ def test_dashboard_for_each_role(client, auth, make_user, make_campaign, make_po
     auth.as_(user)
     response = client.get("/")
     assert response.status_code == 200
-    assert f'href="{CARDS[role]}' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f'id="{SECTIONS[role]}"' in page
+    assert [s for s in SECTIONS.values() if f'id="{s}"' in page] == [SECTIONS[role]]

@@ -1,0 +1,129 @@
+"""Trainers, team leaders and organisers see what waits for them, each with the link that does the work."""
+from datetime import date, timedelta
+
+from portal.certificates import services as certificates
+from portal.extensions import db
+from portal.privacy import requests as privacy_requests
+from portal.referrals.models import Recommendation
+from portal.training import services as training, signoff
+from tests.factories import assign, enrol, served
+from tests.home.conftest import book
+
+
+def page(client):
+    """The home page's HTML."""
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_trainer_sees_students_waiting_for_confirmation_per_module(client, auth, season, make_user):
+    campaign, modules, point, leader = season
+    trainer = make_user(role="trainer", locale="en")
+    assign(campaign, trainer)
+    students = [make_user() for _ in range(3)]
+    enrol(campaign, *students)
+    for student in students:
+        training.mark_read(student, modules[0])
+    training.mark_read(students[0], modules[1])
+    signoff.complete(trainer, modules[1], [students[0].id])  # confirmed: no longer waiting
+    auth.as_(trainer)
+    html = page(client)
+    assert "3 confirmations wait for you." in html
+    assert f'href="/training/modules/{modules[0].id}/roster?status=ready"' in html and "3 students waiting" in html
+    assert f"/training/modules/{modules[1].id}/roster" not in html
+
+
+def test_trainer_without_waiting_students_is_told_so(client, auth, season, make_user):
+    campaign, modules, point, leader = season
+    trainer = make_user(role="trainer", locale="en")
+    assign(campaign, trainer)
+    auth.as_(trainer)
+    assert "No student is waiting for your confirmation." in page(client)
+
+
+def test_leader_sees_todays_and_next_shifts_with_staffing(client, auth, season, make_user, make_shift):
+    campaign, modules, point, leader = season
+    leader.locale = "en"
+    db.session.commit()
+    from portal.core.types import utcnow
+
+    now_shift = make_shift(campaign, point, starts_at=utcnow().replace(microsecond=0) + timedelta(minutes=5), hours=1, capacity=4)
+    book(make_user(), now_shift)
+    later = make_shift(campaign, point, starts_in=timedelta(days=3), capacity=5)
+    auth.as_(leader)
+    html = page(client)
+    assert "1 / 4 booked" in html and "0 / 5 booked" in html
+    assert 'href="/operations/today"' in html
+    assert html.index("1 / 4 booked") < html.index("0 / 5 booked")  # sooner first
+
+
+def test_organiser_worklist_lists_understaffed_shifts_and_certificates_waiting(client, auth, season, make_user,
+                                                                               make_shift, make_campaign):
+    campaign, modules, point, leader = season
+    admin = make_user(role="admin", locale="en")
+    short = make_shift(campaign, point, capacity=4)
+    book(make_user(), short)
+    full = make_shift(campaign, point, starts_in=timedelta(days=3), capacity=1)
+    book(make_user(), full)
+    ended = make_campaign(name="Mùa hè 2026", status="closed", start_date=date.today() - timedelta(days=60),
+                          end_date=date.today() - timedelta(days=5))
+    certificates.set_rule(admin, ended, False, 0, None)
+    volunteers = [make_user() for _ in range(2)]
+    enrol(ended, *volunteers)
+    for n, volunteer in enumerate(volunteers):
+        served(ended, point, volunteer, days_ago=20 + n)
+    auth.as_(admin)
+    html = page(client)
+    assert "1 / 4 booked" in html and "0 / 1" not in html and "1 / 1 booked" not in html
+    assert 'href="/reports/staffing"' in html
+    assert "Mùa hè 2026" in html and "2 students qualify and have no certificate yet" in html
+    assert f'href="/admin/campaigns/{ended.slug}/certificates"' in html
+    certificates.issue_all(admin, ended)
+    assert "Mùa hè 2026" not in page(client)
+
+
+def test_organiser_worklist_lists_referrals_and_data_requests(client, auth, season, make_user):
+    campaign, modules, point, leader = season
+    admin = make_user(role="admin", locale="en")
+    student = make_user()
+    enrol(campaign, student)
+    db.session.add(Recommendation(campaign_id=campaign.id, user_id=student.id, kind="referral"))
+    request = privacy_requests.open_request(student, "access", "Cho tôi xem dữ liệu")
+    db.session.commit()
+    request.acknowledge_by = request.due_at = request.received_at + timedelta(hours=1)
+    db.session.commit()
+    auth.as_(admin)
+    html = page(client)
+    assert f'href="/referrals/{campaign.slug}?status=proposed"' in html and "1 nomination to decide" in html
+    assert f'href="/admin/privacy/requests/{request.id}"' in html and "Due soon" in html
+
+
+def test_an_empty_worklist_says_so(client, auth, make_user):
+    auth.as_(make_user(role="admin", locale="en"))
+    assert "Nothing waits for you" in page(client)
+
+
+def test_a_person_with_several_roles_sees_each_section(client, auth, season, make_user):
+    campaign, modules, point, leader = season
+    person = make_user(roles=["student", "trainer", "admin"], locale="en")
+    auth.as_(person)
+    html = page(client)
+    for section in ("home-student", "home-trainer", "home-organiser"):
+        assert f'id="{section}"' in html
+    assert 'id="home-leader"' not in html
+
+
+def test_organiser_statements_do_not_grow_with_data(client, auth, season, make_user, make_shift, count_queries):
+    campaign, modules, point, leader = season
+    admin = make_user(role="admin")
+    make_shift(campaign, point)
+    auth.as_(admin)
+    page(client)
+    with count_queries() as few:
+        page(client)
+    for days in range(1, 6):
+        book(make_user(), make_shift(campaign, point, starts_in=timedelta(days=days, hours=2)))
+    with count_queries() as lots:
+        page(client)
+    assert lots.n == few.n, "\n".join(lots.statements)
