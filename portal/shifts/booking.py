@@ -54,6 +54,14 @@ def _fresh_shift(shift_id: int) -> Shift:
     return shift
 
 
+def _tell(user, template: str, kind: str, shift: Shift, **context) -> None:
+    """Queue an email about a shift to the student, in their language, in the caller's transaction.
+
+    The templates name the point, the time, the address and the shift's page; nothing about anyone else.
+    """
+    mail.queue(user.email, template, kind=kind, locale=user.locale, user=user, shift=shift, **context)
+
+
 def book(user, shift_id: int, actor=None, override_capacity: bool = False, source: str = "self") -> Booking:
     """Book `user` on a shift, or raise BookingRefused with the rule that stops it.
 
@@ -83,6 +91,8 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
         if actor:
             audit.record(actor, "booking.add", "booking", booking.id, after={"user_id": user.id, "shift_id": shift.id,
                                                                           "override": override_capacity})
+        if shift.starts_at > utcnow():  # a walk-in added at the point on the day needs no email
+            _tell(user, "shift_booked", "shift-booked", shift, by_staff=bool(actor))
         db.session.commit()
         return booking
     except IntegrityError as error:
@@ -117,6 +127,7 @@ def cancel(booking_id: int, actor, note: str = "") -> Booking:
         _free_seat(booking.shift_id)
         if by_staff:
             audit.record(actor, "booking.release", "booking", booking.id, after={"note": booking.cancel_note})
+        _tell(booking.user, "shift_booking_cancelled", "booking-cancelled", booking.shift, by_staff=by_staff)
         promote_waitlist(booking.shift_id)
         db.session.commit()
         return booking
@@ -148,8 +159,7 @@ def promote_waitlist(shift_id: int) -> Booking | None:
         db.session.add(booking)
         entry.status, entry.resolved_at = "promoted", utcnow()
         db.session.flush()
-        mail.queue(entry.user.email, "waitlist_promoted", kind="waitlist-promoted", locale=entry.user.locale,
-                   user=entry.user, shift=shift)
+        _tell(entry.user, "waitlist_promoted", "waitlist-promoted", shift)
         return booking
     return None
 

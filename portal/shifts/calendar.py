@@ -9,6 +9,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from portal.core.types import utcnow
+from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.shifts.models import Booking, CalendarFeed, Shift
@@ -55,7 +56,9 @@ def _event(shift: Shift) -> Event:
     event.add("dtend", shift.ends_at.astimezone(LOCAL_TZ))
     event.add("summary", _("Shift: %(point)s", point=point.name))
     event.add("location", f"{point.address}, {point.ward}")
-    description = [shift.task_focus, point.opening_hours, point.volunteer_notes]
+    link = external_url("shifts.show", shift_id=shift.id)
+    event.add("url", link)
+    description = [shift.task_focus, point.opening_hours, point.volunteer_notes, _("The shift's page: %(link)s", link=link)]
     event.add("description", "\n".join(part for part in description if part))
     if shift.status == "cancelled":
         event.add("status", "CANCELLED")

@@ -10,7 +10,8 @@ from portal import access, htmx
 from portal.core.urls import external_url
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
-from portal.shifts import bp, calendar, finder
+from portal.i18n import format_date
+from portal.shifts import bp, calendar, finder, shift_page
 from portal.shifts import booking as service
 from portal.shifts import models  # noqa: F401  (the tables exist before any route uses them)
 from portal.shifts.models import Booking, Shift
@@ -22,7 +23,8 @@ def _widget(shift_id: int, message=None, status=200):
     shift = db.session.get(Shift, shift_id)
     (row,) = finder.rows_for(current_user, [shift])
     response = htmx.render("shifts/shift.html", "shifts/partials/booking_widget.html", status,
-                           row=row, message=message, action_form=EmptyForm())
+                           row=row, mine=shift_page.for_student(current_user, shift), message=message,
+                           action_form=EmptyForm())
     return htmx.trigger(response, "booking-changed", {"shift": shift_id}) if status == 200 else response
 
 
@@ -48,13 +50,23 @@ def _act(shift_id: int, action, done_message):
     return _widget(shift_id)
 
 
+@bp.app_template_global("shift_page_url")
+def shift_page_url(shift_id: int) -> str:
+    """The absolute address of a shift's page, for emails and calendars (BASE_URL, never the Host header)."""
+    return external_url("shifts.show", shift_id=shift_id)
+
+
 @bp.route("/<int:shift_id>")
 @access.roles_required("student")
 def show(shift_id):
-    """One shift with its booking widget (the page a widget falls back to without JavaScript)."""
-    if db.get_or_404(Shift, shift_id).campaign.status == "draft":
+    """The shift's page: the student's own shift (where, when, who leads, status, cancel, calendar) once
+    they booked or wait for it, else the shift with its booking widget. Refreshed on booking-changed."""
+    shift = db.get_or_404(Shift, shift_id)
+    if shift.campaign.status == "draft":
         abort(404)
-    return _widget(shift_id)
+    (row,) = finder.rows_for(current_user, [shift])
+    return htmx.render("shifts/shift.html", "shifts/partials/shift_page.html", row=row,
+                       mine=shift_page.for_student(current_user, shift), action_form=EmptyForm())
 
 
 @bp.route("/<int:shift_id>/book", methods=["POST"])
@@ -84,16 +96,45 @@ def waitlist(shift_id):
     return _act(shift_id, lambda: service.join_waitlist(current_user, shift_id), _("You are on the waitlist."))
 
 
+def _my_shifts(page: bool, message=None, error=None, status=200):
+    """My shifts, the page or its list; the cancel buttons only where the list is the page's own
+    (the finder's aside shows the list for reading: a cancel there would leave its card stale)."""
+    upcoming, past = finder.my_bookings(current_user)
+    return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", status, upcoming=upcoming, past=past,
+                       waiting=finder.my_waitlist(current_user), message=message, error=error, action_form=EmptyForm(),
+                       cancel=shift_page.cancel_states(upcoming) if page else {},
+                       feed_url=external_url("shifts.feed", token=calendar.feed_token(current_user)))
+
+
 @bp.route("/mine")
 @access.roles_required("student")
 def mine():
     """My shifts: upcoming and past, with status; refreshed by the booking-changed event."""
-    upcoming, past = finder.my_bookings(current_user)
-    token = calendar.feed_token(current_user)
-    return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", upcoming=upcoming, past=past,
-                       waiting=finder.my_waitlist(current_user),
-                       feed_url=external_url("shifts.feed", token=token),
-                       action_form=EmptyForm())
+    return _my_shifts(page=not htmx.is_fragment_request())
+
+
+@bp.route("/mine/<int:booking_id>/cancel", methods=["POST"])
+@access.roles_required("student")
+def cancel_mine(booking_id):
+    """Cancel one of my bookings from My shifts: the list comes back (htmx), or a 303 to it with a message."""
+    booking = db.get_or_404(Booking, booking_id)
+    if booking.user_id != current_user.id:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.cancel(booking.id, current_user)
+    except BookingRefused as refused:
+        if not htmx.is_htmx():
+            flash(str(refused.message), "error")
+            return redirect(url_for("shifts.mine"), 303)
+        return _my_shifts(page=True, error=refused.message, status=422)
+    done = _("Your booking at %(point)s on %(date)s is cancelled.", point=booking.shift.point.name,
+             date=format_date(booking.shift.starts_at))
+    if not htmx.is_htmx():
+        flash(done, "success")
+        return redirect(url_for("shifts.mine"), 303)
+    return htmx.trigger(_my_shifts(page=True, message=done), "booking-changed", {"shift": booking.shift_id})
 
 
 @bp.route("/calendar/regenerate", methods=["POST"])

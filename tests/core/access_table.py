@@ -123,6 +123,7 @@ ACCESS = {
     "shifts.add_volunteer": ("admin, leader", "point they lead"),
     "shifts.book": ("student", "open campaign"),
     "shifts.cancel": ("student", "own booking"),
+    "shifts.cancel_mine": ("student", "own booking"),
     "shifts.cancel_shift": ("admin", "any shift"),
     "shifts.edit": ("admin", "any shift"),
     "shifts.feed": ("public", ""),

@@ -89,6 +89,7 @@ MATRIX = {
     "shifts.book": Pair("lan", [("lan", {"shift_id": "draft_shift"}), ("outsider", {})], refused=(403, 404, 422),
                         htmx=True),
     "shifts.cancel": staff("lan", "minh"),
+    "shifts.cancel_mine": staff("lan", "minh"),
     "shifts.release": staff("leader", "other_leader"),
     "shifts.schedule": staff("leader", "other_leader"),
     "shifts.shift_ics": Pair("lan", [("lan", {"shift_id": "draft_shift"})]),

@@ -110,7 +110,7 @@ def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_us
     assert b.starts_at != a.starts_at
     later = b.starts_at.astimezone(planning.LOCAL_TZ) + timedelta(hours=4)
     planning.edit_shift(admin, b, later.date(), later.time(), (later + timedelta(hours=1)).time(), 5)
-    assert [m.kind for m in outbox(student.email)] == ["shift-changed"]
+    assert [m.kind for m in outbox(student.email)] == ["shift-booked", "shift-booked", "shift-changed"]
 
 
 def test_editing_onto_another_shift_slot_at_the_same_point_is_a_field_error(client, auth, world, make_user):

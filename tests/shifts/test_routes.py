@@ -33,8 +33,8 @@ def test_booking_widget_htmx_contract(client, auth, world):
     assert f'id="shift-{shift.id}-booking"' in body and "HX-Request" in response.headers["Vary"]
     assert "booking-changed" in response.headers["HX-Trigger"]
     assert "Còn 1 chỗ" in body
-    page = client.get(f"/shifts/{shift.id}")
-    assert "<html" in page.get_data(as_text=True) and f'id="shift-{shift.id}-booking"' in page.get_data(as_text=True)
+    page = client.get(f"/shifts/{shift.id}").get_data(as_text=True)
+    assert "<html" in page and 'id="shift-page"' in page and f'id="shift-{shift.id}-status"' in page  # now my shift's page
 
 
 def test_refusal_comes_back_in_the_widget_with_422(client, auth, world, make_module):
