@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("operations", __name__, url_prefix="/operations")
 
-from portal.operations import routes  # noqa: E402,F401
+from portal.operations import routes, routes_log, routes_today  # noqa: E402,F401

@@ -124,3 +124,52 @@ def save_categories(actor, campaign_id: int, rows: list[dict], new: dict) -> Non
     audit.record(actor, "activity_categories.save", "campaign", campaign_id,
                  after={"categories": [r["id"] for r in rows], "added": label_vi or None})
     db.session.commit()
+
+
+def tally(actor, shift: Shift, key: str, delta: int) -> int:
+    """One tap on the shift's tally: +1 or −1 in one category, its own transaction, never below 0 nor above
+    the most a shift can serve; answers the count the database now holds."""
+    from sqlalchemy import update
+
+    from portal.core.locks import lock_row
+
+    if delta not in (1, -1):
+        raise InvalidInput(_l("Tap +1 or −1."), "tally")
+    if shift.campaign.status == "closed":
+        raise InvalidInput(_l("The campaign is closed: its activity logs can no longer change."), "tally")
+    lock_row("shifts", shift.id)  # two first taps at once create one log, not two
+    category = next((c for c in categories(shift.campaign_id) if c.key == key), None)
+    if category is None:
+        raise InvalidInput(_l("Choose a kind of help from the list."), "tally")
+    log = log_for(shift)
+    if log is not None and log.status == "confirmed":
+        raise InvalidInput(_l("The log is confirmed: change its numbers in the form."), "tally")
+    if log is None:
+        log = ActivityLog(shift_id=shift.id, updated_by_id=actor.id)
+        db.session.add(log)
+        db.session.flush()
+    count = next((c for c in log.counts if c.category_id == category.id), None) or _new_count(log, category.id)
+    db.session.flush()
+    limit = ActivityCount.count < max_per_category() if delta > 0 else ActivityCount.count > 0
+    moved = db.session.execute(update(ActivityCount).where(ActivityCount.id == count.id, limit)
+                               .values(count=ActivityCount.count + delta).execution_options(synchronize_session=False))
+    if moved.rowcount == 0:  # −1 at 0, or +1 at the most: nothing to write
+        db.session.rollback()
+        return _count_of(shift.id, category.id)
+    log.updated_by_id = actor.id
+    audit.record(actor, "activity_log.tally", "activity_log", log.id, after={"category_id": category.id, "delta": delta})
+    db.session.commit()
+    return _count_of(shift.id, category.id)
+
+
+def _count_of(shift_id: int, category_id: int) -> int:
+    """The count the database holds for one category of one shift's log."""
+    return db.session.scalar(select(ActivityCount.count).join(ActivityLog).where(
+        ActivityLog.shift_id == shift_id, ActivityCount.category_id == category_id)) or 0
+
+
+def tallied(shift: Shift) -> dict[str, int]:
+    """The shift's counts by category key (0 where nothing was counted yet)."""
+    log = log_for(shift)
+    by_id = {c.category_id: c.count for c in (log.counts if log else [])}
+    return {c.key: by_id.get(c.id, 0) for c in categories(shift.campaign_id)}

@@ -60,8 +60,9 @@ def qr_svg(data: str) -> str:
     return core_qr.qr_svg(data)
 
 
-def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> Booking:
-    """Check a student in by the code of the point they stand at; refuse any other day's or point's code."""
+def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> services.Result:
+    """Check a student in by the code of the point they stand at; refuse any other day's or point's code.
+    A second scan changes nothing (the result's change is None) and the page says they already are."""
     now = now or utcnow()
     if not code_is_fresh(point_id, code, now):
         raise InvalidInput(_l("This code has expired or belongs to another point. Scan the code on the team "
@@ -74,5 +75,4 @@ def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -
     )
     if booking is None:
         raise InvalidInput(_l("You have no shift here right now. Check-in opens an hour before your shift starts."), "code")
-    services.check_in(user, booking, at=now, method="self")
-    return booking
+    return services.check_in(user, booking, at=now, method="self")

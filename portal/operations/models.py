@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.types import UTCDateTime, utcnow
@@ -41,6 +41,34 @@ class Attendance(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attendance booking {self.booking_id} {self.status}>"
+
+
+CHANGE_ACTIONS = ("check_in", "check_out", "no_show", "task", "walk_in")
+
+
+class AttendanceChange(db.Model):
+    """One change made on Today, kept with the row before and after so the leader can undo it exactly
+    for a short while (services.UNDO_WINDOW); `undone_at` is set when it is undone."""
+
+    __tablename__ = "attendance_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(12))
+    # Attendance snapshots (services.SNAPSHOT_FIELDS); `before` is None when there was no row yet.
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("action IN ('check_in', 'check_out', 'no_show', 'task', 'walk_in')", name="action"),
+        Index("ix_attendance_changes_booking_id_created_at", "booking_id", "created_at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<AttendanceChange {self.id} booking {self.booking_id} {self.action}>"
 
 
 class ActivityCategory(db.Model):

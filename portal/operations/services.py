@@ -9,14 +9,19 @@ from sqlalchemy import select
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core import identifiers
+from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
+from portal.operations import changes
+from portal.operations.changes import Result
 from portal.operations.models import Attendance
 from portal.shifts.models import Booking, Shift
 
 CHECK_IN_OPENS = timedelta(minutes=60)   # before the start
 CHECK_IN_CLOSES = timedelta(minutes=0)   # after the end: no check-in once the shift is over
 LATE_AFTER = timedelta(minutes=10)
+UNDO_MINUTES = changes.UNDO_WINDOW.seconds // 60
+CHECK_OUT_AFTER = timedelta(minutes=1)  # a check-out sooner than this after the check-in is a slip
 
 
 def record_for(booking: Booking) -> Attendance:
@@ -28,8 +33,11 @@ def record_for(booking: Booking) -> Attendance:
     return record
 
 
-def _editable(booking: Booking) -> Shift:
-    """Refuse changes to bookings that no longer stand or whose campaign is closed."""
+def editable(booking: Booking) -> Shift:
+    """Refuse changes to bookings that no longer stand or whose campaign is closed; lock the volunteer's
+    row so that changes to their attendance (and undos) happen one after the other."""
+    lock_row("users", booking.user_id)
+    db.session.refresh(booking)
     shift = booking.shift
     if booking.status != "booked":
         raise InvalidInput(_l("This volunteer's booking was cancelled."), "attendance")
@@ -38,66 +46,87 @@ def _editable(booking: Booking) -> Shift:
     return shift
 
 
-def check_in(actor, booking: Booking, at: datetime | None = None, method: str = "leader") -> Attendance:
-    """Check a volunteer in, from an hour before the start until the end of the shift."""
+def check_in(actor, booking: Booking, at: datetime | None = None, method: str = "leader") -> Result:
+    """Check a volunteer in, from an hour before the start until the end of the shift. Checking in someone
+    already checked in changes nothing (a second tap): the result's change is then None."""
     at = at or utcnow()
-    shift = _editable(booking)
-    if not shift.starts_at - CHECK_IN_OPENS <= at <= shift.ends_at + CHECK_IN_CLOSES:
-        raise InvalidInput(_l("Check-in opens an hour before the shift starts and closes when it ends."), "attendance")
+    shift = editable(booking)
     record = record_for(booking)
     if record.checked_in_at is not None:
-        raise InvalidInput(_l("This volunteer is already checked in."), "attendance")
+        db.session.rollback()
+        return Result(db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id)), None)
+    if not shift.starts_at - CHECK_IN_OPENS <= at <= shift.ends_at + CHECK_IN_CLOSES:
+        raise InvalidInput(_l("Check-in opens an hour before the shift starts and closes when it ends."), "attendance")
+    before = changes.snapshot(record)
     record.status, record.checked_in_at, record.check_in_method = "present", at, method
     record.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
     audit.record(actor, "attendance.check_in", "attendance", record.id, after={"booking_id": booking.id, "method": method})
+    change = changes.remember(actor, booking, "check_in", before, record)
     db.session.commit()
-    return record
+    return Result(record, change)
 
 
-def check_out(actor, booking: Booking, at: datetime | None = None) -> Attendance:
-    """Check a volunteer out (only after a check-in)."""
+def check_out(actor, booking: Booking, at: datetime | None = None) -> Result:
+    """Check a volunteer out: only after a check-in, and not in the first minute (a second tap on the
+    check-in button is not a check-out); checking out again changes nothing."""
     at = at or utcnow()
-    _editable(booking)
+    editable(booking)
     record = record_for(booking)
     if record.checked_in_at is None:
         raise InvalidInput(_l("Check the volunteer in before checking them out."), "attendance")
     if record.checked_out_at is not None:
-        raise InvalidInput(_l("This volunteer is already checked out."), "attendance")
-    record.checked_out_at = max(at, record.checked_in_at)
+        db.session.rollback()
+        return Result(db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id)), None)
+    if at < record.checked_in_at + CHECK_OUT_AFTER:
+        raise InvalidInput(_l("This volunteer was checked in less than a minute ago. If that was a mistake, "
+                              "undo the check-in instead."), "attendance")
+    before = changes.snapshot(record)
+    record.checked_out_at = at
     record.updated_by_id = actor.id
     audit.record(actor, "attendance.check_out", "attendance", record.id, after={"booking_id": booking.id})
+    change = changes.remember(actor, booking, "check_out", before, record)
     db.session.commit()
-    return record
+    return Result(record, change)
 
 
-def mark_no_show(actor, booking: Booking) -> Attendance:
+def mark_no_show(actor, booking: Booking) -> Result:
     """Record that a booked volunteer did not come (only once the shift has started, and not after a check-in)."""
-    shift = _editable(booking)
+    shift = editable(booking)
     if utcnow() < shift.starts_at:
         raise InvalidInput(_l("A no-show can only be recorded once the shift has started."), "attendance")
     record = record_for(booking)
     if record.checked_in_at is not None:
         raise InvalidInput(_l("This volunteer checked in: they are not a no-show."), "attendance")
+    if record.status == "no_show":
+        db.session.rollback()
+        return Result(db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id)), None)
+    before = changes.snapshot(record)
     record.status, record.updated_by_id = "no_show", actor.id
     db.session.flush()
     audit.record(actor, "attendance.no_show", "attendance", record.id, after={"booking_id": booking.id})
+    change = changes.remember(actor, booking, "no_show", before, record)
     db.session.commit()
-    return record
+    return Result(record, change)
 
 
-def assign_task(actor, booking: Booking, task: str) -> Attendance:
-    """Give a volunteer their task for the shift."""
-    _editable(booking)
+def assign_task(actor, booking: Booking, task: str) -> Result:
+    """Give a volunteer their task for the shift (the same task again changes nothing)."""
+    editable(booking)
     task = " ".join(nfc(task or "").split())
     if len(task) > 200:
         raise InvalidInput(_l("Keep the task under 200 characters."), "task")
     record = record_for(booking)
+    if record.id is not None and record.task == task:
+        db.session.rollback()
+        return Result(db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id)), None)
+    before = changes.snapshot(record)
     record.task, record.updated_by_id = task, actor.id
     db.session.flush()
     audit.record(actor, "attendance.task", "attendance", record.id, after={"task": task})
+    change = changes.remember(actor, booking, "task", before, record)
     db.session.commit()
-    return record
+    return Result(record, change)
 
 
 def is_late(record: Attendance, shift: Shift) -> bool:
@@ -133,7 +162,7 @@ def minutes(record: Attendance | None, shift: Shift) -> int:
 
 def adjust(actor, booking: Booking, new_minutes: int, reason: str) -> Attendance:
     """Correct the minutes served, with a reason; the audit trail keeps before and after."""
-    shift = _editable(booking)
+    shift = editable(booking)
     reason = " ".join(nfc(reason or "").split())
     if len(reason) < 5:
         raise InvalidInput(_l("Say why you correct the hours (at least 5 characters)."), "reason")
@@ -179,7 +208,7 @@ def rate(actor, booking: Booking, rating: str, comment: str):
     """Rate a volunteer's shift from 1 to 5 once it has started; rating again replaces it (audited)."""
     from portal.operations.models import VolunteerRating
 
-    shift = _editable(booking)
+    shift = editable(booking)
     if utcnow() < shift.starts_at:
         raise InvalidInput(_l("Rate a volunteer once the shift has started."), "rating")
     raw = (rating or "").strip()

@@ -275,6 +275,12 @@ TABLES: dict[str, Table] = dict([
         "checked_out_at": P("participation"), "check_in_method": P("participation"), "task": P("participation"),
         "adjusted_minutes": P("participation"), "updated_at": P("participation"), "updated_by_id": LINK,
     }, Owner("user_id", (("booking_id", "bookings"),)), authors=("updated_by_id",)),
+    # Today's undo trail: the attendance row before and after one change (the task text included).
+    _t("attendance_changes", "shifts", {
+        "id": NP, "booking_id": P("participation"), "action": P("participation"), "before": P("participation"),
+        "after": P("participation"), "created_at": P("participation"), "actor_id": LINK,
+        "undone_at": P("participation"),
+    }, Owner("user_id", (("booking_id", "bookings"),)), authors=("actor_id",), on_erase=_D),
     _t("volunteer_ratings", "ratings", {
         "id": NP, "booking_id": P("participation"), "rating": P("evaluation"), "comment": P("evaluation", BLANK),
         "rated_by_id": LINK, "rated_at": P("evaluation"),

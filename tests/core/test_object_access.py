@@ -66,7 +66,9 @@ MATRIX = {
     "operations.rate": staff("leader", "other_leader", data={"rating": "5"}),
     # Any student who scanned the code may open the page; only one booked there is checked in.
     "operations.self_check_in": Pair("lan", [("minh", {})], refused=(403, 404, 422), post=True),
+    "operations.tally": Pair("lan", [("minh", {}), ("other_leader", {})]),
     "operations.team": staff("leader", "other_leader"),
+    "operations.undo": staff("leader", "other_leader", data={"change": "1"}),
     "operations.walk_in": staff("leader", "other_leader", data={"who": "SV003"}),
     "referrals.consent": staff("lan", "minh", data={"answer": "decline"}),
     "referrals.nominate": Pair("trainer", [("other_trainer", {}), ("other_leader", {}),

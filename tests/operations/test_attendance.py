@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
@@ -38,8 +38,8 @@ def test_check_in_window_double_check_in_and_check_out_order(world):
     with pytest.raises(InvalidInput):
         services.check_out(leader, booking)  # before any check-in
     services.check_in(leader, booking, at=shift.starts_at + timedelta(minutes=20))
-    with pytest.raises(InvalidInput):
-        services.check_in(leader, booking)
+    again = services.check_in(leader, booking)  # a second tap: nothing changes, and it says so (no change kept)
+    assert again.change is None and again.record.checked_in_at == shift.starts_at + timedelta(minutes=20)
     record = db.session.scalar(select(Attendance))
     assert record.status == "present" and services.is_late(record, shift)
     with pytest.raises(InvalidInput):
@@ -49,7 +49,7 @@ def test_check_in_window_double_check_in_and_check_out_order(world):
 def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
     campaign, point, leader, student, shift, booking = world
     services.check_in(leader, booking, at=shift.starts_at - timedelta(minutes=45))  # early: counts from the start
-    record = services.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1))  # late: counts to the end
+    record = services.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1)).record  # late: counts to the end
     assert services.minutes(record, shift) == 240
     with pytest.raises(InvalidInput):
         services.adjust(leader, booking, 300, "Ở lại muộn")  # longer than the shift
@@ -72,7 +72,7 @@ def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(wo
         services.mark_no_show(leader, booking)
     campaign.status = "open"
     db.session.commit()
-    assert services.mark_no_show(leader, booking).status == "no_show"
+    assert services.mark_no_show(leader, booking).record.status == "no_show"
 
 
 def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
@@ -87,7 +87,8 @@ def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
     assert response.status_code == 200 and "<html" not in body and f'id="attendance-{booking.id}"' in body
     assert "HX-Request" in response.headers["Vary"] and "attendance-changed" in response.headers["HX-Trigger"]
     again = client.post(f"/operations/bookings/{booking.id}/check_in", headers={"HX-Request": "true"})
-    assert again.status_code == 422
+    assert again.status_code == 200 and 'role="status"' in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "attendance.check_in")) == 1
     task = client.post(f"/operations/bookings/{booking.id}/task", data={"task": "Phân luồng giờ cao điểm"})
     assert task.status_code == 303
     assert db.session.scalar(select(Attendance.task)) == "Phân luồng giờ cao điểm"
