@@ -73,6 +73,9 @@ class User(UserMixin, db.Model):
     consents: Mapped[list[Consent]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.accepted_at"
     )
+    # The points whose shifts the finder lists first (read-only here; shifts.preferences writes them).
+    preferred_points = relationship("ServicePoint", secondary="user_preferred_points", viewonly=True,
+                                    order_by="ServicePoint.name")
 
     __table_args__ = (CheckConstraint("locale IN ('vi', 'en')", name="locale"),)
 
@@ -198,3 +201,22 @@ class UserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id} {'ended' if self.ended_at else 'open'}>"
+
+
+PREFERRED_POINTS_MAX = 12  # a whole branch (11 points at city size) fits
+
+
+class UserPreferredPoint(db.Model):
+    """A service point a student prefers: the shift finder lists its shifts first."""
+
+    __tablename__ = "user_preferred_points"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # The point is named by string: accounts sits below campaigns and imports nothing from it.
+    point = relationship("ServicePoint")
+
+    def __repr__(self) -> str:
+        return f"<UserPreferredPoint {self.user_id} {self.point_id}>"

@@ -61,6 +61,7 @@ DATA_KINDS = {
     "link": _l("Who recorded or decided"),
     "technical": _l("Technical records (IP address, device)"),
     "host_contact": _l("Host organisations' contact people"),
+    "place_preferences": _l("Preferred service points"),  # shift finder
 }
 
 
@@ -168,6 +169,10 @@ GROUPS: dict[str, Group] = {
     "staff_work": Group(_l("Records you made as staff"), _l("Know who recorded or decided what"),
                         _l("Legal obligation to protect personal data"), _l("Organisers"),
                         _l("The records stay, linked to your pseudonym after erasure"), None),
+    # Shift finder: the points whose shifts a student sees first.
+    "shift_preferences": Group(_l("Preferred service points"), _l("Shift finding: list the shifts at your preferred points first"),
+                               _PROGRAMME_BASIS, _l("You only"), _l("Until you change them; removed at erasure"),
+                               "volunteer-programme"),
     "hosts": Group(_l("Host organisations' contacts"), _l("Send referrals to internship hosts"),
                    _l("The host organisation's agreement"), _l("Organisers"),
                    _l("While the host is listed"), None),
@@ -204,6 +209,9 @@ TABLES: dict[str, Table] = dict([
         "id": NP, "user_id": P("security"), "token_hash": P("security", export=SECRET), "created_at": P("technical"),
         "last_seen_at": P("technical"), "expires_at": P("technical"), "is_remember": P("technical"),
         "device": P("technical"), "ended_at": P("technical"), "end_reason": P("technical"),
+    }, _ME, on_erase=_D),
+    _t("user_preferred_points", "shift_preferences", {  # shift finder
+        "user_id": P("place_preferences"), "point_id": P("place_preferences"), "created_at": P("place_preferences"),
     }, _ME, on_erase=_D),
     _t("calendar_feeds", "security", {"id": NP, "user_id": P("security"), "token": P("security", export=SECRET),
                                       "created_at": P("security")}, _ME, on_erase=_D),

@@ -132,6 +132,7 @@ ACCESS = {
     "shifts.find": ("student", ""),
     "shifts.generate": ("admin", "any template"),
     "shifts.mine": ("student", ""),
+    "shifts.preferred_points": ("student", ""),
     "shifts.regenerate_feed": ("student", ""),
     "shifts.release": ("admin, leader", "point they lead"),
     "shifts.schedule": ("admin, leader", "point they lead"),
