@@ -24,8 +24,8 @@ from portal.training.models import Completion, ModuleProgress, QuizQuestion, Ses
 
 LEADER_DAYS = 7          # a leader sees today and the next six days
 UNDERSTAFFED_DAYS = 7    # an organiser sees the understaffed shifts of the next seven days
-UNDERSTAFFED_SHOWN = 8
-CERTIFICATE_DAYS = 180   # ended campaigns older than this no longer wait on the home page
+UNDERSTAFFED_SHOWN = 5
+CERTIFICATE_DAYS = 366   # campaigns that ended over a year ago no longer wait on the home page
 SESSION_ATTENDANCE_DAYS = 30
 
 
