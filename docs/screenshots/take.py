@@ -6,7 +6,7 @@ A throw-away SQLite database gets the migrations, `seed-demo` and a little more 
 joined and read one module, two classmates waiting for the trainer, the demo student's bookings, a
 nomination and a data request near its deadline); a server on a free loopback port
 serves it in this process with the catalogue and any pending_*.po translations merged; Debian's chromium (CHROMIUM= to point elsewhere) takes full-page PNGs. It prints each
-file's size (a 256-colour palette keeps each under 150 KB) and whether the page scrolls sideways at 360 px, and fails if one does.
+file's size (a 256-colour palette keeps each under 150 KB) and whether the page scrolls sideways, and axe-core's serious findings; it fails if there are any.
 """
 from __future__ import annotations
 
@@ -43,6 +43,18 @@ def shrink(path: Path) -> None:
     with Image.open(path) as image:
         small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     small.save(path, optimize=True)
+
+
+def axe_problems(page) -> list[str]:
+    """axe-core's serious and critical findings on the page (the npm package, as the journeys use it)."""
+    import json
+
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        return []
+    page.evaluate(axe.read_text())
+    found = json.loads(page.evaluate("async () => JSON.stringify((await axe.run(document)).violations)"))
+    return [v["id"] for v in found if v["impact"] in ("serious", "critical")]
 
 
 def free_port() -> int:
@@ -193,12 +205,14 @@ def main() -> int:
                 for width, height in WIDTHS.items():
                     page.set_viewport_size({"width": width, "height": height})
                     page.goto(f"{base}/")
+                    problems = axe_problems(page)
                     wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
                     path = OUT / f"home-{name}-{width}.png"
                     page.screenshot(path=str(path), full_page=True, type="png")
                     shrink(path)
-                    failures += wide > 0
-                    print(f"{path.name}: {path.stat().st_size // 1024} KB, sideways scroll {wide} px")
+                    failures += wide > 0 or bool(problems)
+                    print(f"{path.name}: {path.stat().st_size // 1024} KB, sideways scroll {wide} px, "
+                          f"axe serious/critical: {problems or 'none'}")
                 context.close()
             browser.close()
     finally:

@@ -127,3 +127,33 @@ def test_organiser_statements_do_not_grow_with_data(client, auth, season, make_u
     with count_queries() as lots:
         page(client)
     assert lots.n == few.n, "\n".join(lots.statements)
+
+
+def test_trainer_sees_sessions_to_come_and_past_ones_awaiting_attendance(client, auth, season, make_user):
+    from portal.core.types import utcnow
+    from portal.training.models import SessionRegistration, TrainingSession
+
+    campaign, modules, point, leader = season
+    trainer = make_user(role="trainer", locale="en")
+    assign(campaign, trainer)
+    now = utcnow()
+    past = TrainingSession(campaign_id=campaign.id, title="Buổi sáng thứ Bảy", starts_at=now - timedelta(days=2),
+                           ends_at=now - timedelta(days=2) + timedelta(hours=2), place="Nhà Văn hóa", capacity=30,
+                           trainer_id=trainer.id, modules=modules)
+    coming = TrainingSession(campaign_id=campaign.id, title="Buổi tối thứ Ba", starts_at=now + timedelta(days=3),
+                             ends_at=now + timedelta(days=3, hours=2), place="Phòng 201", capacity=20,
+                             trainer_id=trainer.id, modules=modules)
+    done = TrainingSession(campaign_id=campaign.id, title="Buổi đã điểm danh", starts_at=now - timedelta(days=5),
+                           ends_at=now - timedelta(days=5) + timedelta(hours=2), place="Phòng 202", capacity=20,
+                           trainer_id=trainer.id, attendance_taken_at=now - timedelta(days=4))
+    db.session.add_all([past, coming, done])
+    db.session.flush()
+    student = make_user()
+    enrol(campaign, student)
+    db.session.add(SessionRegistration(session_id=coming.id, user_id=student.id))
+    db.session.commit()
+    auth.as_(trainer)
+    html = page(client)
+    assert "Buổi sáng thứ Bảy" in html and "Take attendance" in html
+    assert "Buổi tối thứ Ba" in html and "1 / 20 registered" in html
+    assert "Buổi đã điểm danh" not in html
