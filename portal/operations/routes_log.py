@@ -1,7 +1,7 @@
 """The shift's activity log: the end-of-shift form, and the tally kept tap by tap during the shift."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -67,6 +67,7 @@ def tally(shift_id):
     if not may_write:
         abort(403)
     form, message, status = TallyForm(), None, 200
+    cats = activity.categories(shift.campaign_id)
     if request.method == "POST":
         try:
             if not form.validate_on_submit():
@@ -79,7 +80,12 @@ def tally(shift_id):
             if message:
                 flash(str(message), "error")
             return redirect(url_for("operations.tally", shift_id=shift.id), 303)
-    log = activity.log_for(shift)
-    return htmx.render("operations/tally.html", "operations/partials/tally.html", status, shift=shift,
-                       categories=activity.categories(shift.campaign_id), counts=activity.tallied(shift), log=log,
-                       may_confirm=may_confirm, message=message)
+    counts = activity.tallied(shift)
+    tapped = next((c for c in cats if c.key == form.category.data), None)
+    if request.method == "POST" and tapped is None:  # nothing to re-render in place: show the message
+        page = make_response(render_template("operations/partials/tally_total.html", shift=shift, counts=counts,
+                                             message=message), status)
+        return htmx.retarget(page, f"#tally-{shift.id}-total", "outerHTML")
+    return htmx.render("operations/tally.html", "operations/partials/tally_tap.html", status, shift=shift,
+                       categories=cats, counts=counts, log=activity.log_for(shift), may_confirm=may_confirm,
+                       message=message, c=tapped, n=counts.get(getattr(tapped, "key", ""), 0))

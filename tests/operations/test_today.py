@@ -259,10 +259,12 @@ def test_tally_taps_through_htmx_show_the_servers_total_and_the_form_shows_them(
     for _ in range(3):
         response = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": key, "delta": "1"}, headers=HTMX)
     body = response.get_data(as_text=True)
-    assert response.status_code == 200 and "<html" not in body and f'id="tally-{shift.id}"' in body
+    assert response.status_code == 200 and "<html" not in body and f'id="tally-{shift.id}-total" hx-swap-oob' in body
     assert f'id="tally-{key}-count">3<' in body
     bad = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": key, "delta": "5"}, headers=HTMX)
     assert bad.status_code == 422 and activity.tallied(shift)[key] == 3
+    unknown = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": "x", "delta": "1"}, headers=HTMX)
+    assert unknown.status_code == 422 and unknown.headers["HX-Retarget"] == f"#tally-{shift.id}-total"
     form = client.get(f"/operations/shifts/{shift.id}/log").get_data(as_text=True)
     category = activity.categories(campaign.id)[0]
     assert f'name="count-{category.id}" inputmode="numeric" maxlength="4"\n               value="3"' in form
