@@ -85,7 +85,7 @@ def for_student(user, shift: Shift) -> MyShift:
     if booking is None:
         mine.waitlist_position = waitlist_positions(user.id, [shift.id]).get(shift.id)
         return mine
-    mine.leaders = list(shift.point.leaders)
+    mine.leaders = [leader for leader in shift.point.leaders if leader.is_active_account]
     if booking.status == "booked":
         mine.checked_in_at = _checked_in_at(booking.id)
         mine.cancel_refusal, mine.cancel_until = cancel_state(booking)

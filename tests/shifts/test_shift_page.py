@@ -241,3 +241,13 @@ def test_past_shifts_link_to_their_page_which_says_how_it_went(client, auth, wor
     assert "You served on this shift" in _page(client, came.shift)
     missed_page = _page(client, missed.shift)
     assert "This shift is over" in missed_page and "Cancel my booking" not in missed_page
+
+
+def test_a_leader_whose_account_is_switched_off_is_not_named(client, auth, world, make_user):
+    gone = make_user(role="leader", full_name="Lê Văn Cũ", active=False)
+    db.session.add(PointLeader(point_id=world["point"].id, user_id=gone.id))
+    db.session.commit()
+    service.book(world["student"], world["shift"].id)
+    auth.as_(world["student"])
+    page = _page(client, world["shift"])
+    assert "Phạm Thu Hà" in page and "Lê Văn Cũ" not in page and "Team leaders" not in page
