@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import quote_plus
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,8 @@ STATUSES = ("draft", "open", "closed")
 NAME_MAX = 200
 SLUG_MAX = 80
 ORGANISER_MAX = 200
+
+MAPS_SEARCH = "https://www.google.com/maps/search/?api=1&query="
 
 
 class Campaign(db.Model):
@@ -121,6 +124,13 @@ class ServicePoint(db.Model):
     leaders = relationship("User", secondary="point_leaders", order_by="User.sort_name")
 
     __table_args__ = (UniqueConstraint("branch_id", "name"),)
+
+    @property
+    def map_link(self) -> str:
+        """The point's own map link when it is a web address, else a Google Maps search for its address."""
+        if (self.map_url or "").startswith(("https://", "http://")):
+            return self.map_url
+        return MAPS_SEARCH + quote_plus(", ".join(part for part in (self.address, self.ward) if part))
 
     def __repr__(self) -> str:
         return f"<ServicePoint {self.name}>"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import quote_plus
 
 from sqlalchemy import select
 
@@ -14,7 +13,6 @@ from portal.shifts.booking import waitlist_positions
 from portal.shifts.models import Booking, Shift
 from portal.shifts.rules import BookingRefused
 
-MAPS_SEARCH = "https://www.google.com/maps/search/?api=1&query="
 
 
 @dataclass
@@ -44,19 +42,13 @@ class MyShift:
     @property
     def map_link(self) -> str:
         """Where the point is on a map."""
-        return map_link(self.shift.point)
+        return self.shift.point.map_link
 
     @property
     def is_mine(self) -> bool:
         """Tell whether the page is the student's own shift page (a booking, past or present, or a waitlist place)."""
         return self.status is not None
 
-
-def map_link(point) -> str:
-    """The point's own map link when it is a web address, else a Google Maps search for its address."""
-    if (point.map_url or "").startswith(("https://", "http://")):
-        return point.map_url
-    return MAPS_SEARCH + quote_plus(", ".join(part for part in (point.address, point.ward) if part))
 
 
 def _checked_in_at(booking_id: int) -> datetime | None:
