@@ -149,6 +149,19 @@ def pages(browser, viewport, request):
         context.close()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "phone_only: a journey of the 360 px phone; it is not run at the desktop size")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A phone-only journey is deselected (not skipped) at the desktop size: nothing is hidden as a skip."""
+    desktop = [item for item in items if item.get_closest_marker("phone_only")
+               and getattr(item, "callspec", None) and item.callspec.params.get("server") == "desktop"]
+    if desktop:
+        config.hook.pytest_deselected(items=desktop)
+        items[:] = [item for item in items if item not in desktop]
+
+
 def pytest_sessionstart(session):
     """Artefacts are of this run only: remove those an earlier run left."""
     for old in ARTIFACTS.glob(f"{BACKEND}-test_*"):

@@ -9,9 +9,8 @@ from e2e.conftest import check_no_sideways_scroll, check_page, log_in, settle
 from portal.i18n import LOCAL_TZ
 
 
+@pytest.mark.phone_only
 def test_a_student_finds_shifts_with_chips_and_date_boxes_on_a_phone(server, pages, viewport):
-    if viewport != "phone":
-        pytest.skip("the finder's phone journey; the desktop finder is seen by the student journey")
     base = server["url"]
     student = pages()
     log_in(student, base, "student@example.org")

@@ -28,9 +28,8 @@ def today_shift(server, tmp_path):
     return json.loads(out.read_text())
 
 
+@pytest.mark.phone_only
 def test_double_tap_walk_in_and_tally(server, pages, today_shift):
-    if server["viewport"] != "phone":
-        pytest.skip("a journey of the leader's phone at the counter")
     base, shift_id = server["url"], today_shift["shift"]
     leader = pages()
     log_in(leader, base, "leader@example.org")
