@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export PORTAL_ENV ?= development
 
-.PHONY: setup run test test-sqlite test-postgres e2e chromium bench serve-gunicorn translations extract-messages vendor clean
+.PHONY: setup run lint test test-sqlite test-postgres e2e chromium bench serve-gunicorn translations extract-messages vendor clean
 
 ## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
 setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
@@ -53,6 +53,10 @@ run: setup
 	 else echo "Demo logins: admin@example.org, trainer@example.org, leader@example.org, student@example.org (password donghanh-demo-2025)"; \
 	      echo "The organiser's two-factor key (add it to an authenticator app): DEMOADMINTOTPSECRETDONGHANH23456"; fi
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## lint: ruff (import order, pyflakes, pycodestyle, bugbear; settings in pyproject.toml) on the whole tree
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
 
 ## test: the whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
 test: $(VENV)/.installed static/vendor/.installed translations

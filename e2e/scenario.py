@@ -16,18 +16,16 @@ import json
 import sys
 from datetime import datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
+from portal.accounts.consent import CONSENT_PURPOSE
+from portal.accounts.models import Consent, User, UserRole
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core.types import utcnow
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
-from flask import current_app
-
-from portal.accounts.models import Consent, User, UserRole
-from portal.accounts.services import CONSENT_PURPOSE
-from portal.core.types import utcnow
 from portal.shifts.models import Booking, Shift
-
 
 NEW_ORGANISER = "nhung.do@example.org"
 LEAVING_STUDENT = "rieng.phan@example.org"

@@ -92,8 +92,19 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount every domain."""
-    from portal import (accounts, audit, campaigns, certificates, mail, operations, privacy, referrals, reports,
-                        shifts, training)
+    from portal import (
+        accounts,
+        audit,
+        campaigns,
+        certificates,
+        mail,
+        operations,
+        privacy,
+        referrals,
+        reports,
+        shifts,
+        training,
+    )
     from portal.core import routes as core
 
     for module in (core, accounts, campaigns, audit, mail, training, shifts, operations, certificates, referrals,

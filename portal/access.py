@@ -5,6 +5,7 @@ A view without a declared rule is refused (deny by default), and the role x rout
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from flask_wtf import FlaskForm
 from datetime import date
 
-from portal.i18n import lazy_text as _l
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateField, FileField, PasswordField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
-from wtforms.fields.choices import SelectChoice
 
+from portal.i18n import lazy_text as _l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

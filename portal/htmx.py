@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from flask import make_response, redirect as flask_redirect, render_template
+from flask import make_response, render_template
+from flask import redirect as flask_redirect
 
 from portal.extensions import htmx as _htmx
 

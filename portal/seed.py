@@ -9,8 +9,9 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole
-from portal.accounts.services import CONSENT_PURPOSE, hash_password
+from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignOrganiser, ServicePoint
 from portal.core.types import utcnow
 from portal.extensions import db

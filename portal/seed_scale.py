@@ -12,8 +12,9 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
+from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole, sort_key
-from portal.accounts.services import CONSENT_PURPOSE, hash_password
+from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, CampaignOrganiser, ServicePoint
 from portal.core.types import utcnow
 from portal.extensions import db

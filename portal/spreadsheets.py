@@ -13,7 +13,6 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-
 _NUMBER = re.compile(r"[+-]?[\d.,]+")  # a signed number (e.g. a change of -7 hours) is not a formula
 
 

@@ -5,7 +5,8 @@ looks them up in our catalogue at run time.
 """
 from flask_babel import get_translations
 
-from portal.i18n import lazy_ntext as _ln, lazy_text as _l
+from portal.i18n import lazy_ntext as _ln
+from portal.i18n import lazy_text as _l
 
 BUILT_IN = [
     _l("Not a valid choice."),

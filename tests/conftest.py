@@ -9,9 +9,8 @@ import contextvars
 import os
 
 import pytest
-from sqlalchemy.engine import make_url
-
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from portal import create_app, throwaway
 from portal.extensions import db as _db

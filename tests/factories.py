@@ -154,10 +154,10 @@ def served(campaign, point, user, *, status="present", hours=4, days_ago=10, adj
     """A past shift the student booked, with its attendance (present with check-in/out, or a no-show)."""
     from datetime import timedelta
 
+    from sqlalchemy import select
+
     from portal.operations.models import Attendance
     from portal.shifts.models import Booking, Shift
-
-    from sqlalchemy import select
 
     start = (utcnow() - timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
     shift = db.session.scalar(select(Shift).where(Shift.point_id == point.id, Shift.starts_at == start,

@@ -77,13 +77,13 @@ def prepare(env: dict) -> None:
     from portal.accounts import services as accounts
     from portal.accounts.models import User
     from portal.campaigns import services as campaigns
+    from portal.campaigns.models import ServicePoint
     from portal.core.types import utcnow
     from portal.extensions import db
     from portal.privacy import requests as privacy_requests
     from portal.referrals import services as referrals
     from portal.seed import CURRENT_SLUG
     from portal.shifts import booking
-    from portal.campaigns.models import ServicePoint
     from portal.shifts.models import Shift
     from portal.training import services as training
 

@@ -8,11 +8,12 @@ from flask_login import current_user
 from portal import access, htmx
 from portal.accounts import bp, services
 from portal.accounts.forms import InviteForm, RolesForm
-from portal.forms import EmptyForm, show_error
 from portal.accounts.models import ROLE_VALUES, User
 from portal.accounts.validation import InvalidInput
-from portal.audit import labels, services as audit
+from portal.audit import labels
+from portal.audit import services as audit
 from portal.extensions import db
+from portal.forms import EmptyForm, show_error
 from portal.pagination import page_number
 
 PAGE_SIZE = 25

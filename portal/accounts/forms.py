@@ -1,7 +1,14 @@
 """One form per accounts screen."""
-from portal.i18n import lazy_text as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms import SelectMultipleField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -10,6 +17,7 @@ from portal.accounts import models as m
 from portal.accounts import validation
 from portal.accounts.validation import PASSWORD_MAX
 from portal.forms import BaseForm, choices
+from portal.i18n import lazy_text as _l
 
 REQUIRED = _l("This field is required.")
 PASSWORD_HINT = _l("At least 10 characters. A few unrelated words are easy to remember and hard to guess.")

@@ -7,7 +7,6 @@ from flask_login import current_user, login_user, logout_user
 
 from portal import access, htmx
 from portal.accounts import bp, services, two_factor
-from portal.accounts.routes_two_factor import start_pending_login
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -16,9 +15,10 @@ from portal.accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from portal.accounts.routes_two_factor import start_pending_login
 from portal.accounts.validation import InvalidInput, canonical_email
-from portal.extensions import limiter
 from portal.core.urls import safe_next
+from portal.extensions import limiter
 from portal.forms import show_error
 from portal.i18n import current_locale
 

@@ -13,6 +13,7 @@ from portal.accounts import bp, sessions
 from portal.extensions import db
 from portal.forms import EmptyForm
 
+
 def load_user(token: str):
     """Flask-Login's user_loader: the person of a live session token (session or remember cookie)."""
     return sessions.load(token)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from portal.i18n import lazy_text as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.accounts import consent
 from portal.accounts.models import ROLE_VALUES, User, UserRole
 from portal.accounts.validation import (
     InvalidInput,
@@ -30,10 +30,9 @@ from portal.audit.models import AuditEvent
 from portal.core.types import nfc, utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 
-from portal.accounts import consent
-from portal.accounts.consent import CONSENT_PURPOSE  # re-exported: seeds and tests import it here
 USER_AUDIT_FIELDS = ["email", "full_name", "role_names", "is_active_account"]
 
 # Hashes that no password matches, checked when the email is unknown, so that a failed login

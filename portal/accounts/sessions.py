@@ -147,7 +147,8 @@ def end_all(user: User, reason: str) -> int:
 
 def sign_out(user: User, everywhere: bool = False) -> None:
     """End this browser's session, or every session of the person, and log it; commits."""
-    from portal.audit import labels, services as audit
+    from portal.audit import labels
+    from portal.audit import services as audit
 
     if everywhere:
         count = end_all(user, "everywhere")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from portal.i18n import format_date, format_datetime_local, format_number, lazy_text as _l
+from portal.i18n import format_date, format_datetime_local, format_number
+from portal.i18n import lazy_text as _l
 
 # Fields that hold people: their ids are shown as names.
 PERSON_FIELDS = {"user_id", "actor_id", "handled_by_id", "leaders", "by", "assigned", "organiser", "trainer_id",

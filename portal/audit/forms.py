@@ -1,9 +1,9 @@
 """The audit log's filter form (GET, so no CSRF token)."""
-from portal.i18n import lazy_text as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from portal.forms import BaseForm, LocalDateField
+from portal.i18n import lazy_text as _l
 
 
 class AuditFilterForm(BaseForm):

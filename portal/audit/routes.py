@@ -11,10 +11,10 @@ from portal.audit import bp, changes, services
 from portal.audit.forms import AuditFilterForm
 from portal.audit.labels import ACTIONS, KINDS, TARGETS
 from portal.audit.models import AuditEvent
-from portal.extensions import db
-from portal.pagination import page_number
 from portal.core.converters import small_int
+from portal.extensions import db
 from portal.forms import choices
+from portal.pagination import page_number
 
 PAGE_SIZE = 50
 

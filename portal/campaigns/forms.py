@@ -1,5 +1,4 @@
 """One form per campaigns screen."""
-from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -7,6 +6,8 @@ from portal.accounts.forms import MultiCheckboxField
 from portal.campaigns import models as m
 from portal.campaigns.labels import STATUS_LABELS
 from portal.forms import BaseForm, LocalDateField, choices
+from portal.i18n import lazy_text as _l
+
 
 def _date(label, required=True):
     """A dd/mm/yyyy date typed as text, as Vietnamese forms do."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from portal.audit import services as audit
 from portal.campaigns.models import Branch, ServicePoint
 from portal.core.types import nfc
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 
 FIELDS = ["name", "branch_id", "ward", "address", "map_url", "opening_hours", "volunteer_notes", "is_active"]
 

@@ -6,15 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, htmx
+from portal.accounts.models import User
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import bp, services
 from portal.campaigns import points as points_service
 from portal.campaigns.forms import CampaignForm, PointForm
-from portal.forms import EmptyForm, choices, show_error
-from portal.accounts.models import User
 from portal.campaigns.models import STAFF_ROLES, Campaign, ServicePoint
 from portal.core.converters import small_int
 from portal.extensions import db
+from portal.forms import EmptyForm, choices, show_error
 
 
 def _load(slug: str) -> Campaign:

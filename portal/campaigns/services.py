@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +14,7 @@ from portal.audit import services as audit
 from portal.campaigns.models import ORGANISER_MAX, SLUG_MAX, STATUSES, Campaign, CampaignOrganiser
 from portal.core.types import nfc
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 
 BOOKING_RULES = ["booking_window_days", "cancel_cutoff_hours", "max_shifts_per_week", "max_hours_per_day",
                  "peak_extra_seats"]
@@ -153,9 +153,7 @@ def branches_with_points():
     """Every branch with its active service points, for the public directory."""
     from sqlalchemy.orm import selectinload
 
-    from portal.campaigns.models import Branch
-
-    from portal.campaigns.models import ServicePoint
+    from portal.campaigns.models import Branch, ServicePoint
 
     return db.session.scalars(
         select(Branch).options(selectinload(Branch.points).selectinload(ServicePoint.leaders)).order_by(Branch.name)

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import Blueprint
+
 from portal.i18n import lazy_text as _l
 
 bp = Blueprint("certificates", __name__)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -13,6 +12,7 @@ from portal.certificates.models import CertificateRule, Credential
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ, format_hours
+from portal.i18n import lazy_text as _l
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
 from portal.shifts.models import Booking, Shift

@@ -1,9 +1,9 @@
 """One form per certificates screen."""
-from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from portal.forms import BaseForm, choices
+from portal.i18n import lazy_text as _l
 
 
 def finite(form, field):

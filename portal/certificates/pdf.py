@@ -9,7 +9,6 @@ from pathlib import Path
 import qrcode
 from flask import current_app
 from flask_babel import force_locale, gettext
-from portal.i18n import lazy_text as _l
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -19,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from portal.certificates.codes import pretty
+from portal.i18n import lazy_text as _l
 
 PAGE_W, PAGE_H = landscape(A4)
 QR_SIZE = 40 * mm  # at least 35 mm, so a phone reads it from arm's length

@@ -13,9 +13,9 @@ from portal.certificates import bp, codes, services
 from portal.certificates.eligibility import has_ended, rule_for, standings
 from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RevokeForm, RuleForm
 from portal.certificates.models import Credential
-from portal.training.loaders import campaign_or_404
 from portal.forms import show_error
 from portal.pagination import paginate_list
+from portal.training.loaders import campaign_or_404
 
 FILTERS = {
     "eligible": lambda s: s.newly_eligible,

@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import access
-from portal.audit import labels as audit_labels, services as audit
+from portal.audit import labels as audit_labels
+from portal.audit import services as audit
 from portal.certificates import badges, bp, codes, services
 from portal.certificates.models import Credential
 from portal.core.urls import external_url

@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -20,6 +19,7 @@ from portal.core.types import nfc, utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
+from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 
 REASON_MIN, REASON_MAX = 5, 500

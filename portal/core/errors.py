@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import make_response, render_template
-from portal.i18n import lazy_text as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal import htmx
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 
 MESSAGES = {
     400: (_l("Something in the request was not right"), _l("Go back, check what you entered and try again.")),

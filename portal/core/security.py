@@ -22,7 +22,8 @@ def reject_nul(request=None):
 
     Refuse it up front with a 400 page, rather than failing deep in a query.
     """
-    from flask import abort, request as current
+    from flask import abort
+    from flask import request as current
 
     req = request or current
     values = list(req.args.values()) + (list(req.form.values()) if req.method in ("POST", "PUT", "PATCH") else [])

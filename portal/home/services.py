@@ -19,8 +19,14 @@ from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
 from portal.shifts import finder
 from portal.shifts.models import Booking, Shift
-from portal.training.models import Completion, ModuleProgress, QuizQuestion, SessionRegistration, TrainingModule, \
-    TrainingSession
+from portal.training.models import (
+    Completion,
+    ModuleProgress,
+    QuizQuestion,
+    SessionRegistration,
+    TrainingModule,
+    TrainingSession,
+)
 from portal.training.services import expiry_cutoff
 
 STEPS = ("join", "read", "confirm", "book")

@@ -19,8 +19,14 @@ from portal.privacy import requests as privacy_requests
 from portal.privacy.models import DataRequest
 from portal.referrals.models import Recommendation
 from portal.shifts.models import Booking, Shift
-from portal.training.models import Completion, ModuleProgress, QuizQuestion, SessionRegistration, TrainingModule, \
-    TrainingSession
+from portal.training.models import (
+    Completion,
+    ModuleProgress,
+    QuizQuestion,
+    SessionRegistration,
+    TrainingModule,
+    TrainingSession,
+)
 
 LEADER_DAYS = 7          # a leader sees today and the next six days
 UNDERSTAFFED_DAYS = 7    # an organiser sees the understaffed shifts of the next seven days

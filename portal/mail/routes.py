@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from portal import access, htmx
 from portal.extensions import db
-from portal.pagination import page_number
+from portal.forms import EmptyForm
 from portal.mail import bp
 from portal.mail.models import STATUSES, OutboxMessage
-from portal.forms import EmptyForm
 from portal.mail.services import RESENDABLE_KINDS, display_body, has_masked_link, smtp_enabled
+from portal.pagination import page_number
 
 PAGE_SIZE = 50
 

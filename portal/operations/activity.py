@@ -1,7 +1,6 @@
 """The activity log of a shift: counts per category, validated, drafted by volunteers, kept by the leader."""
 from __future__ import annotations
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
@@ -10,8 +9,10 @@ from portal.core import identifiers
 from portal.core.types import nfc
 from portal.extensions import db
 from portal.i18n import current_locale
+from portal.i18n import lazy_text as _l
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
 from portal.shifts.models import Shift
+
 
 def max_per_category() -> int:
     """More people than a point can serve in one shift is a typing mistake (ACTIVITY_MAX_PER_CATEGORY)."""

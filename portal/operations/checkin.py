@@ -11,7 +11,6 @@ import hmac
 from datetime import datetime, timedelta
 
 from flask import current_app
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
@@ -19,6 +18,7 @@ from portal.core import qr as core_qr
 from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.operations import services
 from portal.operations.services import CHECK_IN_OPENS
 from portal.shifts.models import Booking, Shift

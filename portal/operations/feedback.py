@@ -1,7 +1,6 @@
 """Citizens' feedback and petitions: recorded at the point, never with a citizen's personal data."""
 from __future__ import annotations
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
@@ -9,6 +8,7 @@ from portal.audit import services as audit
 from portal.core import identifiers
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.operations.models import FEEDBACK_CATEGORIES, FEEDBACK_STATUSES, CitizenFeedback
 
 TEXT_MAX = 2000

@@ -3,9 +3,9 @@ feedback, team totals and the activity-log categories (Today is routes_today.py,
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal import access, htmx
 from portal.accounts.validation import InvalidInput

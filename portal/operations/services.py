@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
@@ -12,6 +11,7 @@ from portal.core import identifiers
 from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.operations import changes
 from portal.operations.changes import Result
 from portal.operations.models import Attendance

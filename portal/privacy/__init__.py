@@ -5,7 +5,10 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from portal.privacy import models  # noqa: E402,F401
-from portal.privacy import routes_closing, routes_retention  # noqa: E402,F401
-from portal.privacy import routes_person  # noqa: E402,F401
-from portal.privacy import routes_admin  # noqa: E402,F401
+from portal.privacy import (  # noqa: E402,F401
+    models,  # noqa: E402,F401
+    routes_admin,  # noqa: E402,F401
+    routes_closing,
+    routes_person,  # noqa: E402,F401
+    routes_retention,
+)

@@ -13,7 +13,8 @@ from sqlalchemy import and_, func, or_, select, union
 
 from portal.accounts.models import User
 from portal.accounts.validation import InvalidInput
-from portal.audit import labels as audit_labels, services as audit
+from portal.audit import labels as audit_labels
+from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow

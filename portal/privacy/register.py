@@ -30,7 +30,7 @@ API (stable; erasure.py, export.py and the pages use only this):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, select
 

@@ -7,8 +7,16 @@ from datetime import datetime, time
 from flask import abort, current_app, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, \
-    TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,9 +27,12 @@ from portal.audit import services as audit
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm, LocalDateField, choices, one_person, show_error
-from portal.i18n import LOCAL_TZ, lazy_text as _l
+from portal.i18n import LOCAL_TZ
+from portal.i18n import lazy_text as _l
 from portal.pagination import page_number
-from portal.privacy import bp, breach as breach_rules, requests as reqs
+from portal.privacy import bp
+from portal.privacy import breach as breach_rules
+from portal.privacy import requests as reqs
 from portal.privacy.models import REQUEST_KINDS, BreachRecord, DataExport, DataRequest
 
 PAGE_SIZE = 30

@@ -9,10 +9,9 @@ from portal.campaigns.models import Campaign
 from portal.certificates.codes import pretty
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
-from portal.spreadsheets import hours
 from portal.referrals.evidence import evidence_for
 from portal.referrals.models import Recommendation
-
+from portal.spreadsheets import hours
 
 APPROVED = {"referral": ("approved", "sent", "accepted", "declined"), "commendation": ("approved", "awarded")}
 

@@ -1,9 +1,9 @@
 """One form per referrals screen."""
-from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from portal.forms import BaseForm, choices
+from portal.i18n import lazy_text as _l
 from portal.referrals.labels import KIND_LABELS
 
 

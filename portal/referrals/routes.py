@@ -11,14 +11,16 @@ from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.services import person_filter
 from portal.accounts.validation import InvalidInput
-from portal.audit import labels, services as audit
+from portal.audit import labels
+from portal.audit import services as audit
 from portal.campaigns.models import ServicePoint
 from portal.core.converters import small_int
 from portal.extensions import db
 from portal.forms import choices, show_error
 from portal.pagination import page_number, paginate_list, paginate_rows
 from portal.referrals import bp, exports, services
-from portal.referrals.evidence import evidence_for, shortlist as rank
+from portal.referrals.evidence import evidence_for
+from portal.referrals.evidence import shortlist as rank
 from portal.referrals.forms import ConsentForm, DecisionForm, HostForm, NominationForm, NoteForm, ShortlistFilter
 from portal.referrals.labels import CONSENT_LABELS, KIND_LABELS, STATUS_LABELS
 from portal.referrals.models import HostOrganisation, Recommendation

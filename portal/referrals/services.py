@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +16,7 @@ from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.referrals.evidence import evidence_for
 from portal.referrals.models import HostOrganisation, Nomination, Recommendation, RecommendationEvent

@@ -1,9 +1,9 @@
 """The report filters (GET forms: nothing changes)."""
-from portal.i18n import lazy_text as _l
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from portal.forms import BaseForm, LocalDateField
+from portal.i18n import lazy_text as _l
 
 
 class DashboardFilter(BaseForm):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from xml.sax.saxutils import escape  # reportlab reads Paragraph text as markup
 
-from flask_babel import format_date as babel_format_date, gettext as _
+from flask_babel import format_date as babel_format_date
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4

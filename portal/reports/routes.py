@@ -10,16 +10,17 @@ from flask_login import current_user
 
 from portal import access
 from portal.accounts.validation import InvalidInput
-from portal.audit import labels, services as audit
+from portal.audit import labels
+from portal.audit import services as audit
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import current_locale, format_date
 from portal.reports import bp
-from portal.spreadsheets import hours, to_csv, to_xlsx
 from portal.reports.figures import compare, figures, last_full, period, previous
 from portal.reports.labels import FEEDBACK_LABELS, HEADLINE_LABELS, PERIOD_LABELS
 from portal.reports.scope import filter_form, led_point_ids, today
 from portal.shifts.models import Shift
+from portal.spreadsheets import hours, to_csv, to_xlsx
 
 KINDS = ("week", "month")
 FILTER_KEYS = ("campaign", "branch", "point", "school", "chapter")
@@ -100,9 +101,8 @@ def _download(data: bytes, fmt: str, name: str):
 @access.roles_required("admin", "leader")
 def staffing():
     """The next 14 days at my points (all of them for organisers), understaffed shifts first."""
-    from portal.reports.staffing import needs
-
     from portal.pagination import paginate_list
+    from portal.reports.staffing import needs
 
     page = paginate_list(needs(led_point_ids(current_user)), 50)
     return render_template("reports/staffing.html", page=page, rows=page.items, form=EmptyForm())

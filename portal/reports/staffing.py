@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +19,7 @@ from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
+from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.operations.models import ActivityCount, ActivityLog
 from portal.reports.models import StaffingCall

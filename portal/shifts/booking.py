@@ -8,7 +8,6 @@ a state nobody else is changing for that student.
 """
 from __future__ import annotations
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -18,6 +17,7 @@ from portal.core import identifiers
 from portal.core.locks import lock_row
 from portal.core.types import utcnow
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.shifts import rules
 from portal.shifts.models import Booking, Shift, WaitlistEntry

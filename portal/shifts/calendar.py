@@ -4,7 +4,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 

@@ -1,7 +1,6 @@
 """Forms of the shifts screens."""
 from datetime import date
 
-from portal.i18n import lazy_text as _l
 from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.utils import unset_value
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
@@ -9,6 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from portal.accounts.forms import MultiCheckboxField
 from portal.accounts.models import PREFERRED_POINTS_MAX
 from portal.forms import BaseForm, LocalDateField, choices
+from portal.i18n import lazy_text as _l
 
 WEEKDAYS = [(1, _l("Monday")), (2, _l("Tuesday")), (3, _l("Wednesday")), (4, _l("Thursday")),
             (5, _l("Friday")), (6, _l("Saturday")), (7, _l("Sunday"))]

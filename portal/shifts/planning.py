@@ -4,22 +4,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
-from portal.core.locks import lock_row
 from portal.campaigns.models import Campaign, ServicePoint
+from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
+from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.shifts import booking as bookings
 from portal.shifts import rules
 from portal.shifts.models import Booking, Shift, ShiftTemplate, WaitlistEntry
-
 
 MAX_SEATS = 500  # the most a shift can have (a CHECK constraint)
 

@@ -18,8 +18,8 @@ from portal.campaigns.points import runs_point
 from portal.extensions import db
 from portal.forms import EmptyForm, choices, one_person, show_error
 from portal.i18n import LOCAL_TZ
-from portal.shifts import bp, planning
 from portal.shifts import booking as service
+from portal.shifts import bp, planning
 from portal.shifts.forms import AddVolunteerForm, GenerateForm, ShiftCancelForm, ShiftEditForm, TemplateForm
 from portal.shifts.models import Booking, Shift, ShiftTemplate
 from portal.shifts.rules import BookingRefused

@@ -1,7 +1,7 @@
 """Students find, book and cancel shifts, wait for seats, and take their shifts to their calendar."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,9 +11,14 @@ from portal.core.urls import external_url
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.i18n import format_date
-from portal.shifts import bp, calendar, finder, shift_page
 from portal.shifts import booking as service
-from portal.shifts import models  # noqa: F401  (the tables exist before any route uses them)
+from portal.shifts import (
+    bp,
+    calendar,
+    finder,
+    models,  # noqa: F401  (the tables exist before any route uses them)
+    shift_page,
+)
 from portal.shifts.models import Booking, Shift
 from portal.shifts.rules import BookingRefused
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -12,6 +11,7 @@ from portal.campaigns import services as campaigns
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ, format_date, format_datetime_local, format_number
+from portal.i18n import lazy_text as _l
 from portal.shifts.models import Booking, Shift
 from portal.training import services as training
 

@@ -14,7 +14,6 @@ from portal.shifts.models import Booking, Shift
 from portal.shifts.rules import BookingRefused
 
 
-
 @dataclass
 class MyShift:
     """One student's relation to one shift: the booking (latest first) or waitlist place, and what follows."""

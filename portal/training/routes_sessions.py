@@ -10,8 +10,8 @@ from flask_login import current_user
 from portal import access, htmx
 from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
-from portal.forms import EmptyForm, choices, show_error
 from portal.core.converters import small_int
+from portal.forms import EmptyForm, choices, show_error
 from portal.i18n import LOCAL_TZ
 from portal.pagination import paginate_rows
 from portal.training import bp, services, sessions

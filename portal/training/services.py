@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignStaff
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.training import markdown
 from portal.training.models import Completion, ModuleProgress, QuizQuestion, TrainingModule
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
 from portal.accounts.models import User
+from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
-from portal.core.locks import lock_row
 from portal.campaigns.models import Campaign, CampaignEnrolment
+from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.training import signoff
 from portal.training.models import SessionRegistration, TrainingModule, TrainingSession
 

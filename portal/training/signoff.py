@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from portal.i18n import lazy_text as _l
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -16,6 +15,7 @@ from portal.audit import services as audit
 from portal.campaigns.models import CampaignEnrolment
 from portal.core.types import UTCDateTime, nfc, utcnow
 from portal.extensions import db
+from portal.i18n import lazy_text as _l
 from portal.training import notify
 from portal.training.models import Completion, ImportBatch, ModuleProgress, TrainingModule
 from portal.training.services import STATUSES, expiry_cutoff, status_expression

@@ -7,7 +7,8 @@ from flask_babel import force_locale
 from markupsafe import escape
 from sqlalchemy import select
 
-from portal.audit import labels, services as audit
+from portal.audit import labels
+from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from tests.conftest import Auth

@@ -8,10 +8,12 @@ import re
 
 import pytest
 from werkzeug.datastructures import MultiDict
+
 from portal import access
 from portal.core import input_guard
 from portal.extensions import db
 from tests.core.conftest import row_counts, sign_in, url_args
+
 
 @pytest.fixture
 def app(shared_app):
@@ -134,8 +136,8 @@ def test_an_overlong_query_string_is_refused_on_every_page(client):
 
 
 def test_a_file_in_a_text_field_of_a_form_is_a_field_error(app):
-    from wtforms import StringField
     from werkzeug.datastructures import FileStorage, MultiDict
+    from wtforms import StringField
 
     from portal.forms import BaseForm
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from portal import access, create_app
+from portal import access
 from tests.core.conftest import row_counts, sign_in, url_args
+
 
 @pytest.fixture
 def app(shared_app):
@@ -187,9 +188,10 @@ def test_an_exact_email_wins_over_addresses_that_contain_it(auth, city, make_use
 
 
 def test_a_student_id_shared_by_two_accounts_asks_which_one(auth, city, make_user, make_shift):
-    from portal.shifts.models import Booking
-    from portal.extensions import db
     from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.shifts.models import Booking
 
     twin = make_user(full_name="Nguyễn Thị Lan", student_code="SV001", school="Học viện Tài chính",
                      email="lan.hvtc@example.org")

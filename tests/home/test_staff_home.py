@@ -5,7 +5,8 @@ from portal.certificates import services as certificates
 from portal.extensions import db
 from portal.privacy import requests as privacy_requests
 from portal.referrals.models import Recommendation
-from portal.training import services as training, signoff
+from portal.training import services as training
+from portal.training import signoff
 from tests.factories import assign, enrol, served
 from tests.home.conftest import book
 

@@ -7,7 +7,8 @@ from portal.certificates.models import Credential
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.shifts.models import WaitlistEntry
-from portal.training import services as training, signoff
+from portal.training import services as training
+from portal.training import signoff
 from tests.factories import enrol, served
 from tests.home.conftest import book, states
 

@@ -9,9 +9,9 @@ import trustme
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from portal.extensions import db
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
+from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests.accounts.test_signup import GOOD
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.validation import InvalidInput
-from portal.audit import labels, services as audit
+from portal.audit import labels
+from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.core.types import utcnow
 from portal.extensions import db

@@ -1,8 +1,6 @@
 """Consent by purpose: withdrawing keeps the record, and it changes who is shortlisted, nominable and called."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from portal.accounts import consent

@@ -79,9 +79,9 @@ def test_processing_register_page_is_for_organisers(client, auth, make_user):
 
 
 def test_privacy_page_is_generated_from_the_register(client):
-    from portal.privacy import register
-
     from flask_babel import force_locale
+
+    from portal.privacy import register
 
     for lang in ("vi", "en"):
         page = client.get(f"/privacy?lang={lang}").get_data(as_text=True)

@@ -1,11 +1,21 @@
 """The processing register declares every table and column, and its owner paths find people's rows."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from portal.extensions import db
 from portal.privacy import register
-from portal.privacy.register import BLANK, DELETE_ROWS, FILE, KEEP, KEEP_ROWS, NULL, OMIT, PSEUDONYM, REDACT, SECRET, SHOW
+from portal.privacy.register import (
+    BLANK,
+    DELETE_ROWS,
+    FILE,
+    KEEP,
+    KEEP_ROWS,
+    NULL,
+    OMIT,
+    PSEUDONYM,
+    REDACT,
+    SECRET,
+    SHOW,
+)
 
 
 def test_every_column_of_every_table_is_declared(app):

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.validation import InvalidInput
 from portal.extensions import db
-from portal.mail.models import OutboxMessage
 from portal.referrals import services
 from portal.referrals.evidence import evidence_for, shortlist
 from portal.referrals.models import Recommendation, RecommendationEvent

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.shifts import booking as service
-from portal.shifts.models import Booking, Shift, WaitlistEntry
+from portal.shifts.models import Booking, WaitlistEntry
 from portal.shifts.rules import BookingRefused
 from portal.training import signoff
 from tests.factories import enrol

@@ -1,5 +1,5 @@
 """Shift pages: the booking widget's htmx contract, My shifts, calendars, planning, schedules, access."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from icalendar import Calendar
