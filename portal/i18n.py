@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale, gettext, ngettext
@@ -11,7 +10,8 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import escape
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from portal.core.clock import LOCAL_TZ  # the one definition; importable from here too
+
 SESSION_KEY = "locale"
 
 

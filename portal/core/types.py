@@ -7,10 +7,12 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from portal.core import clock
+
 
 def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
+    """The current time as an aware UTC datetime: the one clock's `now()` (portal.core.clock)."""
+    return clock.now()
 
 
 def nfc(value: str | None) -> str | None:
