@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, htmx
-from portal.accounts.validation import InvalidInput
+from portal.core.validation import InvalidInput
 from portal.forms import EmptyForm, show_error
 from portal.training import bp, services
 from portal.training.forms import ModuleForm, QuizForm
@@ -77,7 +77,9 @@ def move_module(module_id):
     if not EmptyForm().validate_on_submit() or request.form.get("direction") not in ("up", "down"):
         abort(400)
     services.move_module(current_user, module, -1 if request.form["direction"] == "up" else 1)
-    return _manage_page(module.campaign) if htmx.is_htmx() else htmx.redirect(url_for("training.manage", slug=module.campaign.slug))
+    if htmx.is_htmx():
+        return _manage_page(module.campaign)
+    return htmx.redirect(url_for("training.manage", slug=module.campaign.slug))
 
 
 @bp.route("/modules/<int:module_id>/retire", methods=["POST"])
@@ -88,7 +90,9 @@ def retire_module(module_id):
     if not EmptyForm().validate_on_submit() or request.form.get("retired") not in ("0", "1"):
         abort(400)
     services.set_retired(current_user, module, request.form["retired"] == "1")
-    return _manage_page(module.campaign) if htmx.is_htmx() else htmx.redirect(url_for("training.manage", slug=module.campaign.slug))
+    if htmx.is_htmx():
+        return _manage_page(module.campaign)
+    return htmx.redirect(url_for("training.manage", slug=module.campaign.slug))
 
 
 @bp.route("/modules/<int:module_id>/quiz/edit", methods=["GET", "POST"])

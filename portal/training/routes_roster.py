@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from portal import access, htmx
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.core.converters import small_int
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, show_error
 from portal.pagination import paginate_rows

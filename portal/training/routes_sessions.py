@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, htmx
-from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
 from portal.core.converters import small_int
+from portal.core.validation import InvalidInput
 from portal.forms import EmptyForm, choices, show_error
 from portal.i18n import LOCAL_TZ
 from portal.pagination import paginate_rows
@@ -56,7 +56,8 @@ def schedule_session(slug):
         else:
             flash(_("Session scheduled."), "success")
             return htmx.redirect(url_for("training.show_session", session_id=session.id))
-    return render_template("training/session_form.html", form=form, campaign=campaign), 422 if form.is_submitted() else 200
+    status = 422 if form.is_submitted() else 200
+    return render_template("training/session_form.html", form=form, campaign=campaign), status
 
 
 @bp.route("/sessions/<int:session_id>")

@@ -1,10 +1,10 @@
 """Students' training pages: their modules with progress, reading, the self-check quiz."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, htmx
 from portal.campaigns import services as campaigns
 from portal.training import bp, services
 from portal.training.loaders import campaign_or_404, module_or_404
@@ -28,13 +28,26 @@ def my_training(slug):
 @bp.route("/modules/<int:module_id>")
 @access.signed_in
 def read_module(module_id):
-    """Read a module; a student's first visit marks it read."""
+    """Read a module (opening it records nothing: the student says when they have read it)."""
     module = module_or_404(module_id)
-    if current_user.has_role("student") and campaigns.is_enrolled(current_user, module.campaign):
-        services.mark_read(current_user, module)
     status = services.statuses_for(current_user, [module])[module.id]
     return render_template("training/module.html", module=module, status=status, result=None,
                            enrolled=campaigns.is_enrolled(current_user, module.campaign))
+
+
+@bp.route("/modules/<int:module_id>/read", methods=["POST"])
+@access.roles_required("student")
+def mark_read(module_id):
+    """'I have read this module': record it (once; pressing again changes nothing) and show the new status."""
+    module = module_or_404(module_id)
+    if not campaigns.is_enrolled(current_user, module.campaign):
+        abort(403)
+    services.mark_read(current_user, module)
+    if not htmx.is_fragment_request():
+        return redirect(url_for("training.read_module", module_id=module.id), 303)
+    status = services.statuses_for(current_user, [module])[module.id]
+    return htmx.render("training/module.html", "training/partials/module_read.html", module=module, status=status,
+                       enrolled=True, oob_status=True)
 
 
 @bp.route("/modules/<int:module_id>/quiz", methods=["POST"])

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignStaff
 from portal.core.types import nfc, utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.training import markdown
@@ -120,7 +120,8 @@ def parse_quiz(text: str) -> list[tuple[str, list[str], int]]:
         lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
         prompt, option_lines = lines[0], lines[1:]
         if any(not line.startswith(("-", "*")) for line in option_lines) or len(option_lines) < 2:
-            raise InvalidInput(_l("Question %(n)d needs at least two options, each starting with - or *.", n=number), "quiz")
+            raise InvalidInput(_l("Question %(n)d needs at least two options, each starting with - or *.", n=number),
+                               "quiz")
         right = [i for i, line in enumerate(option_lines) if line.startswith("*")]
         if len(right) != 1:
             raise InvalidInput(_l("Mark exactly one right answer with * in question %(n)d.", n=number), "quiz")
@@ -166,7 +167,7 @@ def grade_quiz(user, module: TrainingModule, answers: dict[int, int]) -> tuple[i
 
 
 def mark_read(user, module: TrainingModule, commit: bool = True) -> ModuleProgress:
-    """Record that a student opened the module (the first time counts)."""
+    """Record that a student has read the module (the first time counts; again changes nothing)."""
     progress = db.session.scalar(
         select(ModuleProgress).where(ModuleProgress.module_id == module.id, ModuleProgress.user_id == user.id)
     )
@@ -210,7 +211,8 @@ def statuses_for(user, modules: list[TrainingModule]) -> dict[int, dict]:
     completions = {
         c.module_id: c
         for c in db.session.scalars(
-            select(Completion).where(Completion.user_id == user.id, Completion.module_id.in_(ids), Completion.is_current)
+            select(Completion).where(Completion.user_id == user.id, Completion.module_id.in_(ids),
+                                     Completion.is_current)
         )
     }
     progress = {

@@ -10,10 +10,10 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import CampaignEnrolment
 from portal.core.types import UTCDateTime, nfc, utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.training import notify
@@ -120,7 +120,8 @@ def undo(actor, module: TrainingModule, user_id: int, reason: str) -> None:
     if len(reason) > 500:
         raise InvalidInput(_l("Keep the reason under 500 characters."), "reason")
     completion = db.session.scalar(
-        select(Completion).where(Completion.module_id == module.id, Completion.user_id == user_id, Completion.is_current)
+        select(Completion).where(Completion.module_id == module.id, Completion.user_id == user_id,
+                                 Completion.is_current)
     )
     if completion is None:
         raise InvalidInput(_l("This student has no completion to undo."), "reason")
@@ -168,7 +169,8 @@ def _read_rows(raw: bytes) -> tuple[str, list[str]]:
     try:
         return _parse(text, dialect)
     except csv.Error:
-        raise InvalidInput(_l("The sheet could not be read as CSV. Save it again as “CSV UTF-8” and upload it."), "file") from None
+        raise InvalidInput(_l("The sheet could not be read as CSV. Save it again as “CSV UTF-8” and upload it."),
+                           "file") from None
 
 
 def _parse(text: str, dialect) -> tuple[str, list[str]]:
@@ -185,7 +187,8 @@ def _parse(text: str, dialect) -> tuple[str, list[str]]:
             continue
         values.append(row[column].strip() if column < len(row) else "")
         if len(values) > MAX_IMPORT_ROWS:
-            raise InvalidInput(_l("The sheet has more than %(n)d rows. Split it into smaller sheets.", n=MAX_IMPORT_ROWS), "file")
+            raise InvalidInput(_l("The sheet has more than %(n)d rows. Split it into smaller sheets.",
+                                  n=MAX_IMPORT_ROWS), "file")
     if not values:
         raise InvalidInput(_l("The sheet has a header but no rows."), "file")
     return key, values
@@ -211,9 +214,10 @@ def preview_import(actor, module: TrainingModule, filename: str, raw: bytes) -> 
         ).all()
         for value, user_id, active, enrolled, completed in rows:
             found.setdefault(value, []).append((user_id, active, enrolled, completed))
-    report = {k: [] for k in ("matched", "already", "unmatched", "duplicate", "inactive", "not_enrolled", "ambiguous", "blank")}
+    report = {k: [] for k in ("matched", "already", "unmatched", "duplicate", "inactive", "not_enrolled", "ambiguous",
+                              "blank")}
     seen, user_ids = set(), []
-    for line, (shown, value) in enumerate(zip(values, normal), start=2):
+    for line, (shown, value) in enumerate(zip(values, normal, strict=True), start=2):
         entry = {"line": line, "value": shown}
         if not value:
             report["blank"].append(entry)
@@ -225,7 +229,8 @@ def preview_import(actor, module: TrainingModule, filename: str, raw: bytes) -> 
             report["ambiguous"].append(entry)
         else:
             user_id, active, enrolled, completed = found[value][0]
-            kind = ("inactive" if not active else "not_enrolled" if not enrolled else "already" if completed else "matched")
+            kind = ("inactive" if not active else "not_enrolled" if not enrolled
+                    else "already" if completed else "matched")
             report[kind].append(entry)
             if kind == "matched":
                 user_ids.append(user_id)

@@ -151,6 +151,7 @@ ACCESS = {
     "training.import_preview": ("admin, trainer", "campaign staff"),
     "training.import_sheet": ("admin, trainer", "campaign staff"),
     "training.manage": ("admin", ""),
+    "training.mark_read": ("student", "enrolled campaign"),
     "training.move_module": ("admin", "any module"),
     "training.my_training": ("signed in", ""),
     "training.read_module": ("signed in", "open campaign"),

@@ -105,6 +105,7 @@ MATRIX = {
     "training.import_commit": staff("trainer", "other_trainer"),
     "training.import_preview": staff("trainer", "other_trainer"),
     "training.import_sheet": staff("trainer", "other_trainer"),
+    "training.mark_read": staff("lan", "outsider"),
     "training.read_module": Pair("lan", [("lan", {"module_id": "draft_module"})]),
     "training.registration": Pair("lan", [("lan", {"session_id": "draft_session"})]),
     "training.roster": staff("trainer", "other_trainer"),

@@ -80,7 +80,8 @@ def test_a_session_confirming_two_modules_sends_each_student_one_email(world, ma
     take_attendance(trainer, session, {students[0].id, students[1].id})
     emails = confirmations()
     assert sorted(e.to_email for e in emails) == sorted([students[0].email, students[1].email])
-    assert all(e.subject == "Training confirmed: 2 modules of Đồng hành mùa đông" and "http://portal.test/shifts/" in e.body_text for e in emails)
+    assert all(e.subject == "Training confirmed: 2 modules of Đồng hành mùa đông"
+               and "http://portal.test/shifts/" in e.body_text for e in emails)
 
 
 def test_bulk_confirmation_emails_only_the_newly_confirmed(world, make_user):

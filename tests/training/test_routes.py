@@ -8,7 +8,7 @@ from portal.audit.models import AuditEvent
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.training import services, signoff
-from portal.training.models import Completion, TrainingModule
+from portal.training.models import Completion, ModuleProgress, TrainingModule
 from tests.factories import assign, enrol
 
 
@@ -136,14 +136,41 @@ def test_roster_queries_are_bounded_whatever_the_number_of_students(client, auth
     assert lots.n <= 15
 
 
-def test_student_sees_modules_and_reading_marks_them_read(client, auth, world):
+def test_opening_a_module_records_nothing_until_the_student_says_they_read_it(client, auth, world):
     campaign, trainer, students, module = world
     auth.as_(students[0])
     listing = client.get("/training/mua-he").get_data(as_text=True)
     assert "Bảo mật thông tin công dân" in listing and 'id="training-gate"' in listing
     page = client.get(f"/training/modules/{module.id}").get_data(as_text=True)
-    assert "<strong>chính</strong>" in page
+    assert "<strong>chính</strong>" in page and f'action="/training/modules/{module.id}/read"' in page
+    assert services.statuses_for(students[0], [module])[module.id]["status"] == "not_started"
+    pressed = client.post(f"/training/modules/{module.id}/read")
+    assert pressed.status_code == 303 and pressed.headers["Location"].endswith(f"/training/modules/{module.id}")
     assert services.statuses_for(students[0], [module])[module.id]["status"] == "ready"
+    page = client.get(f"/training/modules/{module.id}").get_data(as_text=True)
+    widget = page[page.index(f'id="module-{module.id}-read"'):]
+    assert f'action="/training/modules/{module.id}/read"' not in page
+    assert 'role="status"' in widget.split("</section>")[0]
+
+
+def test_pressing_i_have_read_again_changes_nothing_and_answers_the_widget(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(students[0])
+    first = client.post(f"/training/modules/{module.id}/read", headers={"HX-Request": "true"})
+    read_at = services.statuses_for(students[0], [module])[module.id]["progress"].read_at
+    again = client.post(f"/training/modules/{module.id}/read", headers={"HX-Request": "true"})
+    html = again.get_data(as_text=True)
+    assert first.status_code == again.status_code == 200 and "<html" not in html
+    assert f'id="module-{module.id}-read"' in html and f'id="module-{module.id}-status" hx-swap-oob="true"' in html
+    assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 1
+    assert services.statuses_for(students[0], [module])[module.id]["progress"].read_at == read_at
+
+
+def test_a_student_outside_the_campaign_cannot_mark_a_module_read(client, auth, make_user, world):
+    campaign, trainer, students, module = world
+    auth.as_(make_user())
+    assert client.post(f"/training/modules/{module.id}/read").status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 0
 
 
 def test_quiz_through_the_page(client, auth, world, make_user):
@@ -169,7 +196,8 @@ def test_admin_creates_edits_reorders_and_retires_modules(client, auth, make_use
     assert "<li>Lắng nghe</li>" in new.body_html
     duplicate = client.post("/training/mua-he/modules/new", data={"title": "Kỹ năng ứng xử", "estimated_minutes": "10"})
     assert duplicate.status_code == 422
-    bad = client.post(f"/training/modules/{new.id}/edit", data={"title": "", "estimated_minutes": "0", "validity_days": "-3"})
+    bad = client.post(f"/training/modules/{new.id}/edit",
+                      data={"title": "", "estimated_minutes": "0", "validity_days": "-3"})
     assert bad.status_code == 422
     body = bad.get_data(as_text=True)
     for field in ("title", "estimated_minutes", "validity_days"):

@@ -120,7 +120,8 @@ def test_session_roster_searches_and_saves_only_the_rows_shown(client, auth, wor
     lan = make_user(full_name="Đỗ Thị Lan", student_code="SV-LAN")
     enrol(campaign, lan)
     for user in [*students, lan]:
-        db.session.add(SessionRegistration(session_id=session.id, user_id=user.id, attended=user is students[0] or None))
+        attended = user is students[0] or None
+        db.session.add(SessionRegistration(session_id=session.id, user_id=user.id, attended=attended))
     db.session.commit()
     fragment = client.get(f"/training/sessions/{session.id}?q=sv-lan", headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
