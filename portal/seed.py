@@ -13,6 +13,7 @@ from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole
 from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignOrganiser, ServicePoint
+from portal.campaigns.services import campaign_created
 from portal.core.types import utcnow
 from portal.extensions import db
 
@@ -93,6 +94,7 @@ def seed_demo() -> list[str]:
         campaign.organisers.extend(
             CampaignOrganiser(name=n, position=i) for i, n in enumerate(ORGANISERS)
         )
+        campaign_created.send(campaign)  # what every new campaign starts with (activity-log categories)
         lines.append(f"campaign {CAMPAIGN_SLUG} created")
     for branch_name, points in POINTS:
         branch, _ = _get_or_create(Branch, name=branch_name)
@@ -156,6 +158,7 @@ def _seed_current_season() -> list[str]:
     campaign.organisers.extend(CampaignOrganiser(name=n, position=i) for i, n in enumerate(ORGANISERS))
     db.session.add(campaign)
     db.session.flush()
+    campaign_created.send(campaign)
     first = db.session.scalar(select(Campaign).where(Campaign.slug == CAMPAIGN_SLUG))
     from portal.training.models import QuizQuestion
 

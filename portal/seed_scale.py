@@ -63,7 +63,7 @@ def seed_scale(password: str = "donghanh-scale-2025") -> list[str]:
                             body_html="", estimated_minutes=30, position=1, is_required=True)
     db.session.add(module)
     db.session.flush()
-    categories = activity.categories(campaign.id)
+    categories = activity.add_default_categories(campaign.id)
     now = utcnow()
 
     # Students, with their role, consent, enrolment and training.

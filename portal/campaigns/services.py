@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from blinker import Namespace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -108,6 +109,11 @@ def _apply(campaign: Campaign, data: CampaignData, slug: str) -> None:
             campaign.organisers.append(link)
 
 
+# Sent inside the transaction that creates a campaign: higher floors (operations' activity categories)
+# add what every campaign starts with, without campaigns importing them.
+campaign_created = Namespace().signal("campaign-created")
+
+
 def _save(actor, campaign: Campaign, data: CampaignData, slug: str, action: str, before: dict | None) -> None:
     """Apply, audit and commit as one transaction; a slug taken meanwhile by a concurrent save
     fails on the unique index and becomes the same message as the pre-check."""
@@ -117,6 +123,8 @@ def _save(actor, campaign: Campaign, data: CampaignData, slug: str, action: str,
         db.session.flush()
         db.session.refresh(campaign, ["organisers"])
         audit.record(actor, action, "campaign", campaign.id, before, audit.snapshot(campaign, AUDIT_FIELDS))
+        if before is None:
+            campaign_created.send(campaign)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

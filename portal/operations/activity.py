@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.campaigns.services import campaign_created
 from portal.core import identifiers
 from portal.core.types import nfc
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import current_locale
 from portal.i18n import lazy_text as _l
@@ -37,15 +38,26 @@ DEFAULT_CATEGORIES = [
 
 
 def categories(campaign_id: int, include_inactive: bool = False) -> list[ActivityCategory]:
-    """A campaign's categories in order; the article's defaults are created the first time."""
+    """A campaign's categories in order (a read: the defaults are created with the campaign)."""
     stmt = select(ActivityCategory).where(ActivityCategory.campaign_id == campaign_id)
     found = list(db.session.scalars(stmt.order_by(ActivityCategory.position, ActivityCategory.id)))
-    if not found:
-        found = [ActivityCategory(campaign_id=campaign_id, key=k, label_vi=vi, label_en=en, position=i)
-                 for i, (k, vi, en) in enumerate(DEFAULT_CATEGORIES)]
-        db.session.add_all(found)
-        db.session.flush()
     return found if include_inactive else [c for c in found if c.is_active]
+
+
+def add_default_categories(campaign_id: int) -> list[ActivityCategory]:
+    """Give a campaign without categories the article's list, in the caller's transaction (flushed, not
+    committed); a campaign that has categories keeps them. Answers the campaign's active categories."""
+    if not categories(campaign_id, include_inactive=True):
+        db.session.add_all([ActivityCategory(campaign_id=campaign_id, key=k, label_vi=vi, label_en=en, position=i)
+                            for i, (k, vi, en) in enumerate(DEFAULT_CATEGORIES)])
+        db.session.flush()
+    return categories(campaign_id)
+
+
+@campaign_created.connect
+def _campaign_starts_with_defaults(campaign, **_extra) -> None:
+    """A new campaign starts with the default categories, in the transaction that creates it."""
+    add_default_categories(campaign.id)
 
 
 def log_for(shift: Shift) -> ActivityLog | None:

@@ -1,11 +1,13 @@
 """The shift's activity log: categories as data, validated counts, drafts and the leader's confirmation."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
+from portal.campaigns import services as campaigns
 from portal.campaigns.models import PointLeader
+from portal.campaigns.services import CampaignData
 from portal.extensions import db
 from portal.operations import activity
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
@@ -24,7 +26,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     shift = make_shift(campaign, point, starts_in=timedelta(hours=-3), hours=3)
     db.session.add(Booking(shift_id=shift.id, user_id=student.id))
     db.session.commit()
-    cats = activity.categories(campaign.id)
+    cats = activity.add_default_categories(campaign.id)  # as creating the campaign through its service does
     db.session.commit()
     return campaign, point, leader, student, shift, cats
 
@@ -35,10 +37,21 @@ def form(cats, **values):
     return data
 
 
-def test_the_article_categories_are_created_as_data(world):
-    campaign, point, leader, student, shift, cats = world
-    keys = [c.key for c in cats]
+def test_a_new_campaign_comes_with_the_article_categories_as_data(make_user):
+    campaign = campaigns.create(make_user(role="admin"), CampaignData(
+        name="Mùa đông tình nguyện", slug="", description="", start_date=date(2026, 12, 1),
+        end_date=date(2027, 1, 31), status="open", peak_start=None, peak_end=None, organisers=[]))
+    db.session.expire_all()  # read back what the campaign's own transaction committed
+    keys = [c.key for c in activity.categories(campaign.id)]
     assert "vneid_activated" in keys and "cashless_payments" in keys and len(keys) == 10
+
+
+def test_adding_the_defaults_again_keeps_what_organisers_changed(world):
+    campaign, point, leader, student, shift, cats = world
+    cats[0].is_active = False
+    db.session.commit()
+    again = activity.add_default_categories(campaign.id)
+    assert len(again) == 9 and len(activity.categories(campaign.id, include_inactive=True)) == 10
 
 
 def test_a_volunteer_drafts_and_the_leader_confirms(client, auth, world):

@@ -34,6 +34,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     booking = Booking(shift_id=shift.id, user_id=student.id)
     db.session.add(booking)
     shift.booked_count = 1
+    activity.add_default_categories(campaign.id)  # as creating the campaign through its service does
     db.session.commit()
     return campaign, point, leader, student, shift, booking
 
