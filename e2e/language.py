@@ -50,7 +50,8 @@ def _pattern(message: str) -> str | None:
     if fixed < 3 or (fixed < 8 and any(not hole.endswith("d") for hole in holes)):
         return None
     return "".join((r"\d[\d.,]*" if part.endswith("d") else ".+?") if n % 2 else
-                   "".join(r"\s+" if token.isspace() else re.escape(token) for token in re.split(r"(\s+)", part) if token)
+                   "".join(r"\s+" if token.isspace() else re.escape(token)
+                           for token in re.split(r"(\s+)", part) if token)
                    for n, part in enumerate(parts))
 
 

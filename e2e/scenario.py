@@ -71,7 +71,8 @@ def prepare() -> dict:
                        student_code="BKHN2026042", email_verified_at=utcnow(),
                        password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
     new_student.roles.append(UserRole(role="student"))
-    new_student.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"], purpose=CONSENT_PURPOSE))
+    new_student.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                                        purpose=CONSENT_PURPOSE))
     db.session.add(new_student)
     db.session.commit()
     return {"full_shift": full.id, "running_shift": running.id, "leader_point": gia_lam.id}

@@ -45,7 +45,8 @@ def test_close_issue_download_verify_and_revoke(server, pages, tmp_path):
     download.value.save_as(pdf)
     # What the visitor's phone reads from the paper: the QR code on the PDF's page, at print quality.
     image = pypdfium2.PdfDocument(pdf.read_bytes())[0].render(scale=200 / 72).to_pil()
-    (link,) = [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]  # text may pass for a 1-D barcode
+    # Only QR codes: a line of text may pass for a 1-D barcode.
+    (link,) = [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
     assert link.startswith(f"{base}/verify/") and "#" in link
     code = re.search(r"/verify/([0-9A-Z]{16})", link).group(1)
 

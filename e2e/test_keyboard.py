@@ -10,7 +10,8 @@ FOCUSED = """() => {
   const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
   return {id: e.id, tag: e.tagName, text: (e.innerText || e.value || '').trim().slice(0, 40),
           card: e.closest('article.shift-card') ? e.closest('article.shift-card').id : null, visible,
-          path: [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')].indexOf(e)};
+          path: [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+                  .indexOf(e)};
 }"""
 
 

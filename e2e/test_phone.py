@@ -35,7 +35,7 @@ def test_the_phone_menu_opens_to_every_place(server, pages, viewport):
 
 def _headline(page) -> dict[str, str]:
     return {dt: dd for dt, dd in zip(page.locator("#headline dt").all_inner_texts(),
-                                     page.locator("#headline dd").all_inner_texts())}
+                                     page.locator("#headline dd").all_inner_texts(), strict=True)}
 
 
 def test_an_organiser_chooses_last_seasons_campaign_in_reports(server, pages, browser, viewport):

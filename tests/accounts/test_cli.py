@@ -8,7 +8,8 @@ from portal.extensions import db
 
 def test_create_user_takes_the_password_from_the_environment(runner, client):
     result = runner.invoke(
-        args=["create-user", "--email", "Thu@Example.org", "--name", "Trần Thị Thu", "--role", "admin", "--role", "trainer"],
+        args=["create-user", "--email", "Thu@Example.org", "--name", "Trần Thị Thu",
+              "--role", "admin", "--role", "trainer"],
         env={"PORTAL_USER_PASSWORD": "gió mùa đông bắc"},
     )
     assert result.exit_code == 0, result.output
@@ -54,7 +55,8 @@ def test_seed_demo_loads_the_article_campaign_and_is_idempotent(runner, client):
     assert roles == {"student", "trainer", "leader", "admin"}
     for line in ("admin@example.org", "student@example.org", "donghanh-demo-2025"):
         assert line in second.output
-    assert client.post("/login", data={"email": "leader@example.org", "password": "donghanh-demo-2025"}).status_code == 303
+    demo_leader = {"email": "leader@example.org", "password": "donghanh-demo-2025"}
+    assert client.post("/login", data=demo_leader).status_code == 303
 
     from portal.training import services as training
 

@@ -47,7 +47,8 @@ def test_login_limit_holds_whatever_the_spelling_of_the_address(make_app):
         from tests import factories
 
         user = factories.user_builder()(email="thu.tran@example.org")
-        codes = _from_many_ips(app, "/login", lambda i: {"email": SPELLINGS[i + 1], "password": "guess number %d" % i}, 5)
+        codes = _from_many_ips(app, "/login",
+                               lambda i: {"email": SPELLINGS[i + 1], "password": "guess number %d" % i}, 5)
         assert codes == [422, 422, 422, 422, 429]
         # Now even the right password, spelt yet another way, waits: the account is locked for now.
         locked = _from_many_ips(app, "/login", lambda i: {"email": SPELLINGS[-1], "password": factories.PASSWORD}, 1)
@@ -60,7 +61,8 @@ def test_any_spelling_signs_in_to_the_one_account(client, make_user):
     from tests import factories
 
     make_user(email="thu.tran@example.org")
-    response = client.post("/login", data={"email": "\ufeffThu.Tran\u200b@Example.org ", "password": factories.PASSWORD})
+    response = client.post("/login", data={"email": "\ufeffThu.Tran\u200b@Example.org ",
+                                           "password": factories.PASSWORD})
     assert response.status_code == 303
 
 

@@ -42,7 +42,7 @@ def test_a_forwarded_address_is_ignored_without_a_trusted_proxy(client, auth, ma
     user = auth.as_(make_user())
     client.post("/logout", headers={"X-Forwarded-For": "203.0.113.7"})
     [event] = events(labels.AUTH_LOGOUT)
-    assert event.ip_address == "127.0.0.1"
+    assert (event.actor_id, event.ip_address) == (user.id, "127.0.0.1")
 
 
 def test_events_recorded_outside_a_request_have_no_ip(app, make_user):

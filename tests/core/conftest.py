@@ -125,7 +125,8 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     c["template"] = ShiftTemplate(campaign_id=c["campaign"].id, point_id=c["point"].id, weekdays="1,2,3",
                                   start_time=time(8), end_time=time(12), capacity=4)
     c["feedback"] = CitizenFeedback(point_id=c["point"].id, category="other", text="Cảm ơn các bạn")
-    db.session.add_all([c[k] for k in ("lan_booking", "minh_booking", "session", "other_session", "draft_session", "host", "message", "template", "feedback")])
+    db.session.add_all([c[k] for k in ("lan_booking", "minh_booking", "session", "other_session", "draft_session",
+                                       "host", "message", "template", "feedback")])
     db.session.commit()
     c["case"] = referrals.nominate(c["admin"], c["campaign"], c["lan"], "commendation",
                                    "Bạn Lan hướng dẫn người cao tuổi rất tận tình và chu đáo.")

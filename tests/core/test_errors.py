@@ -37,6 +37,7 @@ def test_forbidden_page_explains_what_to_do(client, auth, make_user):
 def test_stale_form_token_gets_a_friendly_page(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        response = app.test_client().post("/login", data={"email": "a@example.org", "password": "x", "csrf_token": "stale"})
+        response = app.test_client().post("/login", data={"email": "a@example.org", "password": "x",
+                                                          "csrf_token": "stale"})
         assert response.status_code == 400
         assert "Biểu mẫu này đã hết hạn" in response.get_data(as_text=True)

@@ -43,7 +43,8 @@ def staff(right, wrong, **kwargs):
 
 
 ADMIN_ONLY = [
-    "accounts.change_active", "accounts.change_roles", "accounts.person", "accounts.resend_link", "campaigns.edit_point",
+    "accounts.change_active", "accounts.change_roles", "accounts.person", "accounts.resend_link",
+    "campaigns.edit_point",
     "certificates.reissue", "certificates.revoke", "certificates.show", "mail.show", "referrals.award",
     "referrals.case", "referrals.decide", "referrals.edit_host", "referrals.outcome", "referrals.send",
     "referrals.withdraw", "shifts.cancel_shift", "shifts.edit", "shifts.generate", "training.edit_module",
@@ -81,9 +82,11 @@ MATRIX = {
         "privacy.request_page", "privacy.acknowledge_request", "privacy.request_export", "privacy.request_erase",
         "privacy.breach")},
     "privacy.assign_request": Pair("admin", [("leader", {}), ("trainer", {})], data={"handler": "admin"}),
-    "privacy.close_request": Pair("admin", [("leader", {}), ("trainer", {})], data={"status": "done", "outcome": "Đã gửi"}),
+    "privacy.close_request": Pair("admin", [("leader", {}), ("trainer", {})],
+                                  data={"status": "done", "outcome": "Đã gửi"}),
     "privacy.extend_request": Pair("admin", [("leader", {}), ("trainer", {})], data={"reason": "Cần thêm thời gian"}),
-    "privacy.request_export_download": Pair("admin", [("leader", {}), ("lan", {}), ("admin", {"export_id": "lan_export"})],
+    "privacy.request_export_download": Pair("admin",
+                                            [("leader", {}), ("lan", {}), ("admin", {"export_id": "lan_export"})],
                                             right_args={"export_id": "request_export"}),
     "privacy.breach_status": Pair("admin", [("leader", {}), ("trainer", {})], data={"status": "notified"}),
     "reports.call": staff("leader", "other_leader", right_args={"shift_id": "shift"}),
@@ -153,7 +156,8 @@ def test_only_the_person_with_the_right_reaches_the_object(endpoint, app, auth, 
         assert row_counts() == before, (actor, overrides)
     client = sign_in(auth, city[pair.right])
     response = _request(client, rule, url_args(city, rule, **pair.right_args), pair, city)
-    assert response.status_code in (ALLOWED if "GET" in rule.methods and not pair.post else ALLOWED_POST), (pair.right, response.status_code)
+    allowed = ALLOWED if "GET" in rule.methods and not pair.post else ALLOWED_POST
+    assert response.status_code in allowed, (pair.right, response.status_code)
 
 
 # --- staff look-ups never return the wrong person ------------------------------------------
@@ -214,7 +218,8 @@ def test_a_student_id_shared_by_two_accounts_asks_which_one(auth, city, make_use
     # The organiser picks Lan (not the account with the lower id) on a shift she has not booked yet.
     admin = sign_in(auth, city["admin"])
     other = make_shift(city["campaign"], city["other_point"])
-    assert admin.post(f"/shifts/{other.id}/add", data={"who": "SV001", "person": str(city["lan"].id)}).status_code == 303
+    added = admin.post(f"/shifts/{other.id}/add", data={"who": "SV001", "person": str(city["lan"].id)})
+    assert added.status_code == 303
     booked = db.session.scalars(select(Booking.user_id).where(Booking.shift_id == other.id)).all()
     assert booked == [city["lan"].id]
 

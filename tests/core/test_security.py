@@ -71,7 +71,8 @@ def test_login_is_rate_limited_with_a_clear_message(make_app, make_user):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
     with app.app_context():
         client = app.test_client()
-        codes = [client.post("/login", data={"email": f"x{i}@example.org", "password": "wrong password"}).status_code for i in range(4)]
+        codes = [client.post("/login", data={"email": f"x{i}@example.org", "password": "wrong password"}).status_code
+                 for i in range(4)]
         assert codes == [422, 422, 422, 429]
         body = client.post("/login", data={"email": "y@example.org", "password": "x"}).get_data(as_text=True)
         assert "Bạn đã thử quá nhiều lần" in body
@@ -120,6 +121,7 @@ def test_rate_limits_can_be_kept_in_redis(make_app):
         assert type(limiter.storage).__name__ == "RedisStorage"
         limiter.reset()
         client = app.test_client()
-        codes = [client.post("/login", data={"email": f"r{i}@example.org", "password": "x"}).status_code for i in range(3)]
+        codes = [client.post("/login", data={"email": f"r{i}@example.org", "password": "x"}).status_code
+                 for i in range(3)]
         assert codes[-1] == 429
         limiter.reset()

@@ -32,7 +32,8 @@ def test_student_withdraws_news_from_my_data_and_it_is_audited(client, auth, mak
     response = client.post("/me/data/consent/news", data={"given": "no"})
     assert response.status_code == 303
     assert not consent.has_consent(student, consent.NEWS)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consent.withdraw")).after == {"purpose": "news"}
+    withdrawal = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consent.withdraw"))
+    assert withdrawal.after == {"purpose": "news"}
     response = client.post("/me/data/consent/news", data={"given": "yes"}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="consents"' in response.get_data(as_text=True)
     assert "<html" not in response.get_data(as_text=True)
@@ -62,7 +63,8 @@ def test_student_who_withdrew_referrals_is_neither_shortlisted_nor_nominable(app
     assert services.nominee(campaign, keen.id) is not None
 
 
-def test_staffing_calls_reach_only_students_who_agreed_to_news(app, make_user, make_campaign, make_point, make_shift, outbox):
+def test_staffing_calls_reach_only_students_who_agreed_to_news(app, make_user, make_campaign, make_point, make_shift,
+                                                               outbox):
     from portal.reports.staffing import call_volunteers
 
     campaign = make_campaign(status="open")

@@ -87,5 +87,5 @@ def test_privacy_page_is_generated_from_the_register(client):
         page = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
         assert "91/2025/QH15" in page
         with force_locale(lang):
-            for key, group, kinds in register.register_rows():
+            for _key, group, _kinds in register.register_rows():
                 assert str(group.purpose).replace("'", "&#39;") in page

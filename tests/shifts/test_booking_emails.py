@@ -88,7 +88,8 @@ def test_a_cancellation_queues_one_email_in_each_students_language(world, outbox
     (en_mail,) = [m for m in outbox(world["en"].email) if m.kind == "booking-cancelled"]
     assert "Chào bạn Nguyễn Văn An," in vi_mail.body_text and LINK.format(shift.id) in vi_mail.body_text
     assert en_mail.subject.startswith("Booking cancelled: Điểm Hỗ trợ dịch vụ công số xã Gia Lâm, ")
-    assert "You cancelled your booking on this shift:" in en_mail.body_text and LINK.format(shift.id) in en_mail.body_text
+    assert "You cancelled your booking on this shift:" in en_mail.body_text
+    assert LINK.format(shift.id) in en_mail.body_text
 
 
 def test_a_cancellation_refused_after_the_cut_off_queues_nothing(world, outbox, make_shift, make_point):
