@@ -27,7 +27,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +75,7 @@ def prepare(url: str) -> list[int]:
     from portal import create_app
     from portal.accounts.models import User, UserRole
     from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, ServicePoint
+    from portal.core import clock
     from portal.core.types import utcnow
     from portal.extensions import db
     from portal.shifts.models import Shift
@@ -84,7 +85,7 @@ def prepare(url: str) -> list[int]:
         from flask_migrate import upgrade
 
         upgrade()
-        today = date.today()
+        today = clock.local_today()
         campaign = Campaign(name="Rush", slug="rush", start_date=today, end_date=today + timedelta(days=30),
                             status="open", max_shifts_per_week=5)
         branch = Branch(name="Chi nhánh thử")
@@ -136,7 +137,8 @@ class Client:
 
         status, page = self.request("GET", "/login")
         self.token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
-        status, _ = self.request("POST", "/login", urlencode({"csrf_token": self.token, "email": email, "password": PASSWORD}))
+        form = urlencode({"csrf_token": self.token, "email": email, "password": PASSWORD})
+        status, _ = self.request("POST", "/login", form)
         assert status == 303, status
         status, page = self.request("GET", "/shifts/mine")
         self.token = re.search(rb'"X-CSRFToken": "([^"]+)"', page).group(1).decode()
@@ -172,7 +174,8 @@ def run(kind: str, mode: str) -> dict:
         shift_ids = prepare(url)
         port = free_port()
         process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), *MODES[mode], "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+            [str(ROOT / ".venv/bin/gunicorn"), *MODES[mode], "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+             "wsgi:app"],
             cwd=ROOT, env=env_for(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         try:

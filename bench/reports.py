@@ -61,7 +61,8 @@ def run(kind: str) -> dict:
             whole = f"start={campaign.start_date:%d/%m/%Y}&end={campaign.end_date:%d/%m/%Y}"
             engine = db.engine
         client = app.test_client()
-        assert client.post("/login", data={"email": "bench-admin@example.org", "password": "bench password"}).status_code == 303
+        login = {"email": "bench-admin@example.org", "password": "bench password"}
+        assert client.post("/login", data=login).status_code == 303
         pages = {
             "dashboard (30 days)": f"/reports/?campaign={campaign_id}",
             "dashboard (60 days)": f"/reports/?campaign={campaign_id}&{whole}",
@@ -87,7 +88,8 @@ def run(kind: str) -> dict:
                 statements.append(counter["n"])
                 assert response.status_code == 200, (name, response.status_code)
             results[name] = (max(statements), statistics.median(timings))
-            print(f"{kind:>10} {name:<24} {max(statements):>3} statements, median {statistics.median(timings) * 1000:.0f} ms")
+            print(f"{kind:>10} {name:<24} {max(statements):>3} statements, "
+                  f"median {statistics.median(timings) * 1000:.0f} ms")
         event.remove(engine, "before_cursor_execute", count)
         with app.app_context():
             db.engine.dispose()

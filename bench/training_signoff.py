@@ -50,11 +50,12 @@ def populate(size: int):
     from portal.training.models import TrainingModule
 
     tag = uuid.uuid4().hex[:6]
-    campaign = Campaign(name=f"Bench {tag}", slug=f"bench-{tag}", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1),
-                        status="open")
+    campaign = Campaign(name=f"Bench {tag}", slug=f"bench-{tag}", start_date=date(2026, 1, 1),
+                        end_date=date(2026, 2, 1), status="open")
     trainer = User(email=f"trainer-{tag}@example.org", full_name="Giảng Viên Thử", password_hash="x")
     trainer.roles.append(UserRole(role="trainer"))
-    students = [User(email=f"s{i}-{tag}@example.org", full_name=f"Sinh Viên Thử {i}", password_hash="x") for i in range(size)]
+    students = [User(email=f"s{i}-{tag}@example.org", full_name=f"Sinh Viên Thử {i}", password_hash="x")
+                for i in range(size)]
     db.session.add_all([campaign, trainer, *students])
     db.session.flush()
     db.session.add(CampaignStaff(campaign_id=campaign.id, user_id=trainer.id, role="trainer"))

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from portal.accounts.models import ROLE_VALUES
-from portal.accounts.validation import InvalidInput
+from portal.core.validation import InvalidInput
 
 
 def init_app(app: Flask) -> None:
@@ -104,7 +104,7 @@ def certificates_issue(slug, reason):
     try:
         issued = services.issue_all(None, campaign, reason)
     except InvalidInput as error:
-        raise click.ClickException(str(error.message))
+        raise click.ClickException(str(error.message)) from error
     for credential in issued:
         click.echo(f"{codes.pretty(credential.code)}\t{credential.claims['name']}")
     click.echo(f"{len(issued)} certificates issued for {campaign.slug}.", err=True)

@@ -101,7 +101,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "CERT_SIGNING_KEY_FILE": env.get("CERT_SIGNING_KEY_FILE", ""),
         "CERT_RETIRED_JWKS_FILE": env.get("CERT_RETIRED_JWKS_FILE", ""),
         # The TrueType fonts embedded in certificate PDFs (`make vendor` installs Be Vietnam Pro from npm).
-        "CERT_FONT_DIR": env.get("CERT_FONT_DIR", str(Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts")),
+        "CERT_FONT_DIR": env.get("CERT_FONT_DIR",
+                                 str(Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts")),
         # Accounts
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # uploads (attendance sheets) are refused above 5 MB
         "PRIVACY_NOTICE_VERSION": "2025-12",

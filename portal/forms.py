@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -12,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
+from portal.core.text import nfc
 from portal.i18n import lazy_text as _l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -20,7 +20,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _nfc(value):
     """Normalise text to NFC (so 'ễ' typed as e + two marks is one character) and drop control
     characters, which no one means to type and PostgreSQL refuses."""
-    return unicodedata.normalize("NFC", _CONTROL.sub("", value)) if isinstance(value, str) else value
+    return nfc(_CONTROL.sub("", value)) if isinstance(value, str) else value
 
 
 def _clean(value):

@@ -14,6 +14,7 @@ from portal.accounts.models import Consent, User, UserRole
 from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignOrganiser, ServicePoint
 from portal.campaigns.services import campaign_created
+from portal.core import clock
 from portal.core.types import utcnow
 from portal.extensions import db
 
@@ -121,7 +122,8 @@ def seed_demo() -> list[str]:
                 user.totp_secret = encrypt_secret(DEMO_TOTP_SECRET)
                 user.totp_enabled_at = utcnow()
             if role == "student":
-                user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"], purpose=CONSENT_PURPOSE))
+                user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                                             purpose=CONSENT_PURPOSE))
             lines.append(f"account {email} created")
         logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}"
                       + (f"  two-factor key {DEMO_TOTP_SECRET}" if role == "admin" else ""))
@@ -148,7 +150,7 @@ def _seed_current_season() -> list[str]:
 
     if db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)) is not None:
         return []
-    today = date.today()
+    today = clock.local_today()
     campaign = Campaign(
         name="Thanh niên đồng hành cùng hành chính công 2026–2027", slug=CURRENT_SLUG, status="open",
         description="Mùa thứ hai của chiến dịch, tiếp nối kết quả mùa 2025–2026.",
@@ -216,7 +218,8 @@ def _seed_training(campaign: Campaign) -> list[str]:
         if created:
             lines.append(f"training module {spec['title']!r} created")
             for number, (prompt, options, answer) in enumerate(parse_quiz(spec.get("quiz", "")), start=1):
-                module.questions.append(QuizQuestion(position=number, prompt=prompt, options=options, answer_index=answer))
+                module.questions.append(QuizQuestion(position=number, prompt=prompt, options=options,
+                                                     answer_index=answer))
     trainer = db.session.scalar(select(User).where(User.email == "trainer@example.org"))
     leader = db.session.scalar(select(User).where(User.email == "leader@example.org"))
     student = db.session.scalar(select(User).where(User.email == "student@example.org"))
@@ -248,7 +251,7 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
 
     from portal.campaigns.models import CampaignEnrolment
     from portal.certificates.models import CertificateRule
-    from portal.i18n import LOCAL_TZ
+    from portal.core.clock import LOCAL_TZ
     from portal.operations.models import Attendance, VolunteerRating
     from portal.shifts.models import Booking, Shift
     from portal.training import signoff

@@ -16,9 +16,10 @@ from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole, sort_key
 from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, CampaignOrganiser, ServicePoint
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations import activity
 from portal.operations.models import ActivityCount, ActivityLog, Attendance
 from portal.shifts.models import Booking, Shift
@@ -42,7 +43,7 @@ def seed_scale(password: str = "donghanh-scale-2025") -> list[str]:
     if db.session.scalar(select(Campaign.id).where(Campaign.slug == SLUG)) is not None:
         return [f"campaign {SLUG} already exists: nothing done"]
     rng = random.Random(2025)
-    today = datetime.now(LOCAL_TZ).date()
+    today = clock.local_today()
     first_day = today - timedelta(days=45)
     campaign = Campaign(name="Thanh niên đồng hành cùng hành chính công (quy mô thành phố)", slug=SLUG,
                         status="open", start_date=first_day, end_date=first_day + timedelta(days=DAYS - 1),
@@ -136,7 +137,8 @@ def seed_scale(password: str = "donghanh-scale-2025") -> list[str]:
     _advance_sequences(("users", "shifts", "bookings", "activity_logs"))
     db.session.commit()
     return [f"campaign {SLUG}: {BRANCHES} branches, {POINTS} points, {STUDENTS} students",
-            f"{len(shift_rows)} shifts over {DAYS} days, {len(bookings)} bookings, {len(attendance)} attendance records, "
+            f"{len(shift_rows)} shifts over {DAYS} days, {len(bookings)} bookings, "
+            f"{len(attendance)} attendance records, "
             f"{len(logs)} activity logs"]
 
 

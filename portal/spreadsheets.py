@@ -44,7 +44,7 @@ def _plain(value):
 def _cell(sheet, row: int, column: int, value) -> None:
     """Write one XLSX cell with its type: numbers as numbers, days as dates shown dd/mm/yyyy."""
     if isinstance(value, datetime) and value.tzinfo is not None:  # Excel knows no time zones: Hanoi time
-        from portal.i18n import LOCAL_TZ
+        from portal.core.clock import LOCAL_TZ
 
         value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
     cell = sheet.cell(row=row, column=column, value=_safe(value))

@@ -23,7 +23,8 @@ def database(kind: str, server_url: str | None = None, prefix: str = "portal") -
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield make_url(server_url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        url = make_url(server_url).set(drivername="postgresql+psycopg", database=name)
+        yield url.render_as_string(hide_password=False)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

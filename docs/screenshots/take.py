@@ -4,9 +4,11 @@
 
 A throw-away SQLite database gets the migrations, `seed-demo` and a little more (a new student who
 joined and read one module, two classmates waiting for the trainer, the demo student's bookings, a
-nomination and a data request near its deadline); a server on a free loopback port
-serves it in this process with the catalogue and any pending_*.po translations merged; Debian's chromium (CHROMIUM= to point elsewhere) takes full-page PNGs. It prints each
-file's size (a 256-colour palette keeps each under 150 KB) and whether the page scrolls sideways, and axe-core's serious findings; it fails if there are any.
+nomination and a data request near its deadline); a server on a free loopback port serves it in
+this process with the catalogue and any pending_*.po translations merged; Debian's chromium
+(CHROMIUM= to point elsewhere) takes full-page PNGs. It prints each file's size (a 256-colour
+palette keeps each under 150 KB) and whether the page scrolls sideways, and axe-core's serious
+findings; it fails if there are any.
 """
 from __future__ import annotations
 
@@ -206,7 +208,8 @@ def main() -> int:
                     page.set_viewport_size({"width": width, "height": height})
                     page.goto(f"{base}/")
                     problems = axe_problems(page)
-                    wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                    wide = page.evaluate(
+                        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
                     path = OUT / f"home-{name}-{width}.png"
                     page.screenshot(path=str(path), full_page=True, type="png")
                     shrink(path)

@@ -9,9 +9,9 @@ from portal import access, htmx
 from portal.accounts import bp, services
 from portal.accounts.forms import InviteForm, RolesForm
 from portal.accounts.models import ROLE_VALUES, User
-from portal.accounts.validation import InvalidInput
 from portal.audit import labels
 from portal.audit import services as audit
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, show_error
 from portal.pagination import page_number
@@ -29,7 +29,8 @@ def _load_user(user_id: int) -> User:
 def people():
     """The list of everyone with an account, searchable and filterable."""
     search, role, active = (request.args.get(k, "") for k in ("q", "role", "active"))
-    page = db.paginate(services.staff_query(search, role, active), page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(services.staff_query(search, role, active), page=page_number(), per_page=PAGE_SIZE,
+                       error_out=False)
     return htmx.render(
         "accounts/admin/people.html", "accounts/admin/partials/people_table.html",
         page=page, q=search, role=role, active=active, roles=ROLE_VALUES,

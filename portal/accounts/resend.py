@@ -5,9 +5,9 @@ from flask import current_app
 
 from portal.accounts import services
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core.urls import external_url
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail

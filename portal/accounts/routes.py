@@ -16,8 +16,9 @@ from portal.accounts.forms import (
     SignupForm,
 )
 from portal.accounts.routes_two_factor import start_pending_login
-from portal.accounts.validation import InvalidInput, canonical_email
+from portal.accounts.validation import canonical_email
 from portal.core.urls import safe_next
+from portal.core.validation import InvalidInput
 from portal.extensions import limiter
 from portal.forms import show_error
 from portal.i18n import current_locale

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.accounts import bp, resend
-from portal.accounts.validation import InvalidInput
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.mail.models import OutboxMessage

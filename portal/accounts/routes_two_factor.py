@@ -12,8 +12,8 @@ from portal import access, htmx
 from portal.accounts import bp, services, two_factor
 from portal.accounts.forms import CodeForm, DisableTwoFactorForm
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.core.urls import safe_next
+from portal.core.validation import InvalidInput
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm, show_error
 

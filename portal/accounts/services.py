@@ -27,7 +27,8 @@ from portal.accounts.validation import (
 )
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
+from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -109,6 +110,35 @@ def find_student(who: str) -> list[User]:
         return [by_email]
     return list(db.session.scalars(select(User).where(func.lower(User.student_code) == who.lower())
                                    .order_by(User.full_name, User.id).limit(20)))
+
+
+def find_person(typed: str) -> tuple[User | None, list[User]]:
+    """The person staff mean by a name or an email: an exact email wins; otherwise the only account
+    whose name or email matches; None when nobody or several match (with up to 11 of them, so a page
+    can say which)."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None, []
+    exact = find_by_email(typed) if "@" in typed else None
+    if exact is not None:
+        return exact, [exact]
+    matches = list(db.session.scalars(select(User).where(person_filter(typed))
+                                      .order_by(User.sort_name, User.id).limit(11)))
+    return (matches[0] if len(matches) == 1 else None), matches
+
+
+def names_of(ids) -> dict[int, str]:
+    """The names of these accounts by id, in one query (an erased account shows its pseudonym)."""
+    wanted = sorted({i for i in ids if isinstance(i, int)})
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all())
+
+
+def names_in_order(ids_query) -> list[tuple[int, str]]:
+    """(id, name) of the accounts a select of ids returns, in name order: a filter's choices."""
+    return list(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids_query))
+                                   .order_by(User.sort_name)).all())
 
 
 def _ensure_email_free(email: str) -> None:

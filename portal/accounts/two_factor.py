@@ -24,10 +24,10 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
 
 from portal.accounts.models import RecoveryCode, User
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core import qr as core_qr
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 

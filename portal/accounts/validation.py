@@ -7,6 +7,8 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 
 from portal.accounts import passwords
+from portal.core.text import nfc
+from portal.core.validation import InvalidInput  # re-exported for modules not yet switched to core
 from portal.i18n import lazy_text as _l
 
 PASSWORD_MIN = 10
@@ -30,15 +32,6 @@ MADE_OF_CONTEXT = _l("This password is made from your name, your email address o
 
 _PHONE_RE = re.compile(r"^0(3|5|7|8|9)\d{8}$")
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$")
-
-
-class InvalidInput(ValueError):
-    """A value that must not be stored, with a message for the person who typed it."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 def canonical_email(raw) -> str:
@@ -78,7 +71,7 @@ def normalise_phone(raw: str) -> str:
 
 def check_name(value: str) -> str:
     """A person's name: letters (any script, with accents), spaces, hyphens and apostrophes only."""
-    value = " ".join(unicodedata.normalize("NFC", value or "").split())
+    value = " ".join(nfc(value or "").split())
     if not value:
         raise InvalidInput(_l("Enter your full name."), "full_name")
     if not _NAME_RE.match(value):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import access, htmx
-from portal.accounts.models import User
+from portal.accounts import services as accounts
 from portal.audit import bp, changes, services
 from portal.audit.forms import AuditFilterForm
 from portal.audit.labels import ACTIONS, KINDS, TARGETS
@@ -27,9 +27,7 @@ def _choices(form: AuditFilterForm) -> None:
     form.target_type.choices = choices(
         [everyone] + [(t, TARGETS.get(t, t)) for t in db.session.scalars(select(AuditEvent.target_type).distinct())]
     )
-    actors = db.session.execute(
-        select(User.id, User.full_name).where(User.id.in_(select(AuditEvent.actor_id))).order_by(User.sort_name)
-    ).all()
+    actors = accounts.names_in_order(select(AuditEvent.actor_id))
     form.actor.choices = choices([everyone] + [(str(i), n) for i, n in actors])
 
 
@@ -40,7 +38,7 @@ def index():
     form = AuditFilterForm(request.args)
     _choices(form)
     valid = form.validate()
-    person, matches = services.find_person(form.person.data if valid else "")
+    person, matches = accounts.find_person(form.person.data if valid else "")
     stmt = services.query(
         action=form.action.data or None,
         actor_id=small_int(form.actor.data) if valid else None,
@@ -52,7 +50,7 @@ def index():
         kind=form.kind.data or None,
     )
     page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
-    names = services.people_names(set().union(*(changes.people_in(e) for e in page.items)))
+    names = accounts.names_of(set().union(*(changes.people_in(e) for e in page.items)))
     return htmx.render("audit/index.html", "audit/partials/events.html", form=form, page=page,
                        actions=ACTIONS, targets=TARGETS, person=person, matches=matches, names=names,
                        changes=changes.changes,

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from sqlalchemy import and_, or_, select
 
 from portal.audit.models import AuditEvent
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _plain(value: Any) -> Any:
@@ -25,9 +23,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(obj, fields: list[str]) -> dict[str, Any]:
-    """Capture the named attributes of a record, for an event's before or after."""
-    return {f: _plain(getattr(obj, f)) for f in fields}
+def snapshot(obj, fields, **extra) -> dict[str, Any]:
+    """Capture a record for an event's before or after (or an undo): `fields` names its attributes, or
+    maps the key to store to the attribute (`{"elderly": "elderly_helped"}`); `extra` adds values that
+    are not attributes (`leaders=[ids]`). Every value is made JSON-friendly the same way."""
+    named = fields if isinstance(fields, dict) else {f: f for f in fields}
+    return {**{key: _plain(getattr(obj, attr)) for key, attr in named.items()},
+            **{key: _plain(value) for key, value in extra.items()}}
 
 
 def record(
@@ -114,32 +116,6 @@ def _local_midnight(day: date) -> datetime:
 def action_names() -> list[str]:
     """The distinct actions recorded so far, for the filter's choices."""
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
-
-
-def find_person(typed: str):
-    """The person an organiser means by a name or an email: an exact email wins; otherwise the
-    only account whose name or email matches; None when nobody or several match (the page says which)."""
-    from portal.accounts.models import User
-    from portal.accounts.services import find_by_email, person_filter
-
-    typed = (typed or "").strip()
-    if not typed:
-        return None, []
-    exact = find_by_email(typed) if "@" in typed else None
-    if exact is not None:
-        return exact, [exact]
-    matches = list(db.session.scalars(select(User).where(person_filter(typed)).order_by(User.sort_name, User.id).limit(11)))
-    return (matches[0] if len(matches) == 1 else None), matches
-
-
-def people_names(ids) -> dict[int, str]:
-    """The names of the people a page of events names, in one query (an erased account has none)."""
-    from portal.accounts.models import User
-
-    wanted = sorted({i for i in ids if isinstance(i, int)})
-    if not wanted:
-        return {}
-    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(wanted))).all())
 
 
 def history_of(target_type: str, target_id: int) -> list[AuditEvent]:

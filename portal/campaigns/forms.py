@@ -35,17 +35,22 @@ class CampaignForm(BaseForm):
         default=14)
     cancel_cutoff_hours = IntegerField(
         _l("Students may cancel until (hours before the start)"),
-        [InputRequired(message=_l("Enter a number of hours.")), NumberRange(0, 168, message=_l("Enter a number from 0 to 168."))],
+        [InputRequired(message=_l("Enter a number of hours.")),
+         NumberRange(0, 168, message=_l("Enter a number from 0 to 168."))],
         default=12)
     max_shifts_per_week = IntegerField(
         _l("Most shifts a student may book in a week"),
-        [InputRequired(message=_l("Enter a number.")), NumberRange(1, 21, message=_l("Enter a number from 1 to 21."))], default=5)
+        [InputRequired(message=_l("Enter a number.")), NumberRange(1, 21, message=_l("Enter a number from 1 to 21."))],
+        default=5)
     max_hours_per_day = IntegerField(
         _l("Most hours a student may serve in a day"),
-        [InputRequired(message=_l("Enter a number.")), NumberRange(1, 24, message=_l("Enter a number from 1 to 24."))], default=8)
+        [InputRequired(message=_l("Enter a number.")), NumberRange(1, 24, message=_l("Enter a number from 1 to 24."))],
+        default=8)
     peak_extra_seats = IntegerField(
         _l("Extra seats per shift in the peak period"),
-        [InputRequired(message=_l("Enter a number.")), NumberRange(0, 100, message=_l("Enter a number from 0 to 100."))], default=2)
+        [InputRequired(message=_l("Enter a number.")),
+         NumberRange(0, 100, message=_l("Enter a number from 0 to 100."))],
+        default=2)
     organiser_text = TextAreaField(
         _l("Organisers"), [Optional(), Length(max=4000)],
         description=_l("One organisation per line, e.g. Thành đoàn Hà Nội."),

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User, UserRole
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Branch, ServicePoint
-from portal.core.types import nfc
+from portal.core.text import nfc
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 
@@ -49,7 +49,7 @@ def save_point(actor, point: ServicePoint | None, data: PointData) -> ServicePoi
         raise InvalidInput(_l("Choose leaders from the list."), "leader_ids")
     creating = point is None
     point = point or ServicePoint()
-    before = None if creating else {**audit.snapshot(point, FIELDS), "leaders": [u.id for u in point.leaders]}
+    before = None if creating else audit.snapshot(point, FIELDS, leaders=[u.id for u in point.leaders])
     point.branch = branch
     point.name, point.ward, point.address = nfc(data.name), nfc(data.ward), nfc(data.address)
     point.map_url, point.opening_hours = data.map_url.strip(), nfc(data.opening_hours)
@@ -59,7 +59,7 @@ def save_point(actor, point: ServicePoint | None, data: PointData) -> ServicePoi
         db.session.add(point)
         db.session.flush()
         audit.record(actor, "point.create" if creating else "point.update", "service_point", point.id, before,
-                     {**audit.snapshot(point, FIELDS), "leaders": [u.id for u in leaders]})
+                     audit.snapshot(point, FIELDS, leaders=[u.id for u in leaders]))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

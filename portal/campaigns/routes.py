@@ -7,22 +7,15 @@ from flask_login import current_user
 
 from portal import access, htmx
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.campaigns import bp, services
 from portal.campaigns import points as points_service
 from portal.campaigns.forms import CampaignForm, PointForm
-from portal.campaigns.models import STAFF_ROLES, Campaign, ServicePoint
+from portal.campaigns.loaders import campaign_or_404
+from portal.campaigns.models import STAFF_ROLES, ServicePoint
 from portal.core.converters import small_int
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, choices, show_error
-
-
-def _load(slug: str) -> Campaign:
-    """Load a campaign by slug or answer 404; drafts are visible to organisers only."""
-    campaign = services.by_slug(slug)
-    if campaign is None or (campaign.status == "draft" and not current_user.has_role("admin")):
-        abort(404)
-    return campaign
 
 
 def _data(form: CampaignForm) -> services.CampaignData:
@@ -43,7 +36,7 @@ def index():
 @access.signed_in
 def show(slug):
     """One campaign's page."""
-    campaign = _load(slug)
+    campaign = campaign_or_404(slug)
     return htmx.render("campaigns/show.html", None, campaign=campaign,
                        enrolled=services.is_enrolled(current_user, campaign))
 
@@ -69,7 +62,7 @@ def create():
 @access.roles_required("admin")
 def edit(slug):
     """Edit a campaign."""
-    campaign = _load(slug)
+    campaign = campaign_or_404(slug)
     form = CampaignForm(obj=campaign, organiser_text="\n".join(campaign.organiser_names))
     if form.validate_on_submit():
         try:
@@ -95,7 +88,7 @@ def points():
 @access.roles_required("student")
 def join(slug):
     """A student joins an open campaign."""
-    campaign = _load(slug)
+    campaign = campaign_or_404(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -111,7 +104,7 @@ def join(slug):
 @access.roles_required("admin")
 def staff(slug):
     """Assign trainers and leaders to a campaign."""
-    campaign = _load(slug)
+    campaign = campaign_or_404(slug)
     form = EmptyForm()
     if request.method == "POST":
         user_id = request.form.get("user_id", "")
@@ -132,7 +125,8 @@ def staff(slug):
 def _point_form(point=None):
     """The point form with the leaders to choose from."""
     form = PointForm(obj=point, branch_name=point.branch.name if point else "",
-                     leader_ids=[u.id for u in point.leaders] if point else [], is_active=point.is_active if point else True)
+                     leader_ids=[u.id for u in point.leaders] if point else [],
+                     is_active=point.is_active if point else True)
     form.leader_ids.choices = choices((u.id, u.full_name) for u in points_service.leader_candidates())
     return form
 

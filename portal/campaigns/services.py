@@ -10,10 +10,10 @@ from blinker import Namespace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import ORGANISER_MAX, SLUG_MAX, STATUSES, Campaign, CampaignOrganiser
-from portal.core.types import nfc
+from portal.core.text import nfc
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 
@@ -80,7 +80,8 @@ def _check(data: CampaignData, campaign: Campaign | None) -> str:
     if data.status not in STATUSES:
         raise InvalidInput(_l("Choose a status from the list."), "status")
     if any(len(o) > ORGANISER_MAX for o in data.organisers):
-        raise InvalidInput(_l("Each organiser's name may have at most %(n)d characters.", n=ORGANISER_MAX), "organiser_text")
+        raise InvalidInput(_l("Each organiser's name may have at most %(n)d characters.", n=ORGANISER_MAX),
+                           "organiser_text")
     other = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
     if other is not None and other is not campaign:
         raise InvalidInput(_l("Another campaign already uses this web address."), "slug")

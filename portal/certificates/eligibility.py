@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
 from portal.certificates.models import CertificateRule, Credential
+from portal.core import clock
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ, format_hours
+from portal.i18n import format_hours
 from portal.i18n import lazy_text as _l
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
@@ -51,12 +52,13 @@ def rule_for(campaign: Campaign) -> CertificateRule:
 
 def has_ended(campaign: Campaign, today: date | None = None) -> bool:
     """Closed by the organisers, or past its last day in Hanoi."""
-    today = today or datetime.now(LOCAL_TZ).date()
+    today = today or clock.local_today()
     return campaign.status == "closed" or campaign.end_date < today
 
 
 def standings(campaign: Campaign, user_ids: list[int] | None = None) -> list[Standing]:
-    """Every enrolled student (or the given ones), sorted by name, in a fixed number of queries whatever their number."""
+    """Every enrolled student (or the given ones), sorted by name, in a fixed number of queries whatever
+    their number."""
     query = (select(User).join(CampaignEnrolment, CampaignEnrolment.user_id == User.id)
              .where(CampaignEnrolment.campaign_id == campaign.id).order_by(User.sort_name, User.id))
     if user_ids is not None:

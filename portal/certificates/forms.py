@@ -84,6 +84,7 @@ class PreviewFilter(BaseForm):
     class Meta:
         csrf = False
 
-    show = SelectField(_l("Show"), choices=choices([("all", _l("Everyone")), ("eligible", _l("Eligible, not issued yet")),
+    show = SelectField(_l("Show"), choices=choices([("all", _l("Everyone")),
+                                                    ("eligible", _l("Eligible, not issued yet")),
                                                     ("not", _l("Not eligible")), ("issued", _l("Already issued"))]),
                        default="all", validate_choice=False)

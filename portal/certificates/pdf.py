@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 from datetime import date
-from pathlib import Path
 
 import qrcode
-from flask import current_app
 from flask_babel import force_locale, gettext
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from portal.certificates.codes import pretty
+from portal.core.fonts import register_fonts
+from portal.core.text import nfc
 from portal.i18n import lazy_text as _l
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -25,34 +23,10 @@ QR_SIZE = 40 * mm  # at least 35 mm, so a phone reads it from arm's length
 INK = Color(0.11, 0.16, 0.28)
 ACCENT = Color(0.70, 0.13, 0.13)
 MUTED = Color(0.35, 0.38, 0.45)
-FONTS = {
-    "Cert": "BeVietnamPro_400Regular.ttf",
-    "Cert-Italic": "BeVietnamPro_400Regular_Italic.ttf",
-    "Cert-SemiBold": "BeVietnamPro_600SemiBold.ttf",
-    "Cert-Bold": "BeVietnamPro_700Bold.ttf",
-}
-
-
-class FontMissing(RuntimeError):
-    """The TrueType fonts were not installed (run `make vendor`)."""
-
-
-def _register_fonts() -> None:
-    """Load the TrueType fonts once per process."""
-    if "Cert" in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = Path(current_app.config["CERT_FONT_DIR"])
-    for name, filename in FONTS.items():
-        path = folder / filename
-        if not path.exists():
-            raise FontMissing(f"{path} is missing: run `make vendor` to install the certificate fonts.")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-
-
 def tr(locale: str, msgid: str, **values) -> str:
     """A label in the given language (the paper is bilingual whoever downloads it)."""
     with force_locale(locale):
-        return _nfc(gettext(msgid, **values))
+        return nfc(gettext(msgid, **values))
 
 
 def both(msgid: str, **values) -> tuple[str, str]:
@@ -65,7 +39,7 @@ def both_of(text) -> tuple[str, str]:
     result = []
     for locale in ("vi", "en"):
         with force_locale(locale):
-            result.append(_nfc(str(text)))
+            result.append(nfc(str(text)))
     return result[0], result[1]
 
 
@@ -100,10 +74,6 @@ KIND_TEXTS = {
 
 def _day(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _hours(minutes: int, locale: str) -> str:
@@ -167,13 +137,13 @@ def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
 
 def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     """The PDF of one certificate; deterministic (reportlab's invariant mode, no clock, no randomness)."""
-    _register_fonts()
+    register_fonts()
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
-    name = _nfc(claims["name"])
-    c.setTitle(_nfc(f"{both_of(KIND_TEXTS[claims.get('kind', 'participation')]['subtitle'](claims))[0]} · {name}"))
-    c.setAuthor(_nfc(" · ".join(claims["organisers"])))
-    c.setSubject(_nfc(claims["campaign"]))
+    name = nfc(claims["name"])
+    c.setTitle(nfc(f"{both_of(KIND_TEXTS[claims.get('kind', 'participation')]['subtitle'](claims))[0]} · {name}"))
+    c.setAuthor(nfc(" · ".join(claims["organisers"])))
+    c.setSubject(nfc(claims["campaign"]))
     c.setKeywords(pretty(claims["code"]))
     c.setCreator("Đồng hành")
 
@@ -186,7 +156,7 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
 
     width = PAGE_W - 60 * mm
     c.setFillColor(INK)
-    organisers = [_nfc(o).upper() for o in claims["organisers"]] or ["ĐỒNG HÀNH"]
+    organisers = [nfc(o).upper() for o in claims["organisers"]] or ["ĐỒNG HÀNH"]
     y = _centred(c, simpleSplit("   ·   ".join(organisers), "Cert-SemiBold", 10.5, width),
                  "Cert-SemiBold", 10.5, PAGE_H - 33 * mm, 14)
 
@@ -207,7 +177,7 @@ def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:
     lines = simpleSplit(name, "Cert-Bold", size, width)  # a very long name takes two lines
     y = _centred(c, lines, "Cert-Bold", size, y - 90 - size - 10, size + 4) - 16
     if claims.get("school"):
-        school = _nfc(claims["school"])
+        school = nfc(claims["school"])
         size = _fit(school, "Cert-SemiBold", 12.5, width, 9)
         y = _centred(c, simpleSplit(school, "Cert-SemiBold", size, width), "Cert-SemiBold", size, y, size + 3) - 7
 

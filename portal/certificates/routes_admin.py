@@ -8,14 +8,14 @@ from sqlalchemy import select
 
 from portal import access, htmx
 from portal.accounts.services import person_filter
-from portal.accounts.validation import InvalidInput
+from portal.campaigns.loaders import campaign_or_404
 from portal.certificates import bp, codes, services
 from portal.certificates.eligibility import has_ended, rule_for, standings
 from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RevokeForm, RuleForm
 from portal.certificates.models import Credential
+from portal.core.validation import InvalidInput
 from portal.forms import show_error
 from portal.pagination import paginate_list
-from portal.training.loaders import campaign_or_404
 
 FILTERS = {
     "eligible": lambda s: s.newly_eligible,

@@ -8,17 +8,18 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign
 from portal.certificates import codes, signing
 from portal.certificates.eligibility import Standing, has_ended, standings
 from portal.certificates.models import REVOKE_CATEGORIES, CertificateRule, Credential
+from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
+from portal.core.types import utcnow
 from portal.core.urls import external_url
+from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 
@@ -110,7 +111,8 @@ def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, reco
         raise InvalidInput(_l("This student no longer takes part in the campaign."), "student")
     standing = found[0]
     if record:
-        standing.minutes, standing.attended, standing.points = record["minutes"], record["shifts"], set(record["points"])
+        standing.minutes, standing.attended = record["minutes"], record["shifts"]
+        standing.points = set(record["points"])
     credential = _new_credential(actor, standing, campaign, utcnow(), kind, extra)
     db.session.add(credential)
     db.session.flush()
@@ -175,9 +177,10 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
             audit.record(actor, "certificate.issue", "campaign", campaign.id,
                          after={"count": len(issued), "early_reason": reason})
         db.session.commit()
-    except (IntegrityError, OperationalError):
+    except (IntegrityError, OperationalError) as error:
         db.session.rollback()
-        raise InvalidInput(_l("Another issuing run is in progress for this campaign. Try again in a moment."), None)
+        raise InvalidInput(_l("Another issuing run is in progress for this campaign. Try again in a moment."),
+                           None) from error
     return IssueStep(issued=issued, remaining=len(pending) - len(chosen), eligible_total=eligible_total)
 
 
@@ -282,9 +285,10 @@ def reissue(actor, credential: Credential, reason: str) -> Credential:
     _tell(replacement, standing.user)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         db.session.rollback()
-        raise InvalidInput(_l("This certificate was corrected at the same moment. Reload the page."), "reason")
+        raise InvalidInput(_l("This certificate was corrected at the same moment. Reload the page."),
+                           "reason") from error
     audit.record(actor, "certificate.reissue", "credential", replacement.id,
                  before={"code": credential.code}, after={"code": replacement.code, "reason": reason})
     db.session.commit()

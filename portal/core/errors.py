@@ -11,12 +11,15 @@ from portal.i18n import lazy_text as _l
 
 MESSAGES = {
     400: (_l("Something in the request was not right"), _l("Go back, check what you entered and try again.")),
-    403: (_l("You do not have access to this page"), _l("If you think you should, ask the campaign organisers to give your account the right role.")),
+    403: (_l("You do not have access to this page"),
+          _l("If you think you should, ask the campaign organisers to give your account the right role.")),
     404: (_l("Page not found"), _l("Check the address, or go back to the home page.")),
     405: (_l("This action is not allowed here"), _l("Go back and use the buttons on the page.")),
     413: (_l("The file is too large"), _l("Upload a file of at most 5 MB; split a large sheet into smaller ones.")),
     429: (_l("Too many attempts"), _l("For your safety we paused this for a moment. Wait a minute, then try again.")),
-    500: (_l("Sorry, something went wrong on our side"), _l("Nothing you entered was saved. Try again in a few minutes; if it keeps happening, tell the organisers.")),
+    500: (_l("Sorry, something went wrong on our side"),
+          _l("Nothing you entered was saved. Try again in a few minutes; if it keeps happening, "
+             "tell the organisers.")),
 }
 
 

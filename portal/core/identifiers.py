@@ -27,6 +27,7 @@ import re
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from portal.core.validation import InvalidInput
 from portal.i18n import lazy_text as _l
 
 NATIONAL_ID = "national_id"
@@ -122,8 +123,6 @@ def problem(text: str):
 
 def check(text: str, field: str | None = None) -> None:
     """Refuse `text` with InvalidInput beside `field` when it carries a citizen's identifier."""
-    from portal.accounts.validation import InvalidInput
-
     reason = problem(text)
     if reason is not None:
         raise InvalidInput(reason, field)

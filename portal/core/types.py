@@ -1,23 +1,18 @@
 """Column types and helpers shared by every domain's models."""
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 from portal.core import clock
+from portal.core.text import nfc as nfc  # re-export: the one normaliser lives in core.text
 
 
 def utcnow() -> datetime:
     """The current time as an aware UTC datetime: the one clock's `now()` (portal.core.clock)."""
     return clock.now()
-
-
-def nfc(value: str | None) -> str | None:
-    """Normalise text to Unicode NFC, as every stored string must be."""
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 class UTCDateTime(TypeDecorator):

@@ -3,7 +3,7 @@ campaign's certificate rule, waitlists and certificates. About a dozen queries w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
@@ -12,9 +12,9 @@ from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignEnrolment, PointLeader
 from portal.certificates import eligibility
 from portal.certificates.models import CertificateRule, Credential
+from portal.core import clock
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
 from portal.shifts import finder
@@ -96,7 +96,8 @@ def _campaigns(user) -> tuple[list[Campaign], dict[int, Campaign]]:
     """Open campaigns (newest first), and every non-draft campaign the student joined, by id."""
     rows = db.session.execute(
         select(Campaign, CampaignEnrolment.id).options(lazyload(Campaign.organisers))
-        .outerjoin(CampaignEnrolment, (CampaignEnrolment.campaign_id == Campaign.id) & (CampaignEnrolment.user_id == user.id))
+        .outerjoin(CampaignEnrolment,
+                   (CampaignEnrolment.campaign_id == Campaign.id) & (CampaignEnrolment.user_id == user.id))
         .where(Campaign.status != "draft").order_by(Campaign.start_date.desc(), Campaign.id.desc())).all()
     return [c for c, _ in rows if c.status == "open"], {c.id: c for c, joined in rows if joined is not None}
 
@@ -140,7 +141,8 @@ def _steps(home: StudentHome, campaign: Campaign, modules, quizzed, progress, co
 def _shifts(user, joined: dict[int, Campaign]):
     """The student's booked shifts in their campaigns, with attendance where recorded (one query)."""
     return db.session.execute(
-        select(Shift, Attendance.status, Attendance.adjusted_minutes, Attendance.checked_in_at, Attendance.checked_out_at)
+        select(Shift, Attendance.status, Attendance.adjusted_minutes, Attendance.checked_in_at,
+               Attendance.checked_out_at)
         .join(Booking, Booking.shift_id == Shift.id).outerjoin(Attendance, Attendance.booking_id == Booking.id)
         .options(joinedload(Shift.point))
         .where(Booking.user_id == user.id, Booking.status == "booked", Shift.status == "open",
@@ -200,7 +202,8 @@ def student_home(user) -> StudentHome:
     rows = _shifts(user, joined)
     now = utcnow()
     if campaign is None:
-        home.steps = [Step("join", "todo"), Step("read", "blocked"), Step("confirm", "blocked"), Step("book", "blocked")]
+        home.steps = [Step("join", "todo"), Step("read", "blocked"), Step("confirm", "blocked"),
+                      Step("book", "blocked")]
     else:
         booked = any(shift.campaign_id == campaign.id for shift, *_ in rows)
         _steps(home, campaign, modules, quizzed, progress, completions, booked)
@@ -215,7 +218,7 @@ def student_home(user) -> StudentHome:
             select(User.full_name).join(PointLeader, PointLeader.user_id == User.id)
             .where(PointLeader.point_id == home.upcoming[0].point_id, User.is_active_account).order_by(User.sort_name)))
     standings = _standings(user, joined, rows, modules, completions)
-    today = datetime.now(LOCAL_TZ).date()
+    today = clock.local_today()
     home.certificates, rules = _certificates(user, joined, standings, campaign, today)
     if campaign is not None:
         home.minutes = standings[campaign.id].minutes

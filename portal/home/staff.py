@@ -11,9 +11,10 @@ from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignEnrolment, CampaignStaff, PointLeader, ServicePoint
 from portal.certificates import eligibility
 from portal.certificates.models import Credential
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations.models import Attendance
 from portal.privacy import requests as privacy_requests
 from portal.privacy.models import DataRequest
@@ -37,7 +38,7 @@ SESSION_ATTENDANCE_DAYS = 30
 
 def _today_start() -> datetime:
     """Midnight of today in Hanoi, as an aware instant."""
-    return datetime.combine(datetime.now(LOCAL_TZ).date(), time(0), LOCAL_TZ)
+    return datetime.combine(clock.local_today(), time(0), LOCAL_TZ)
 
 
 # --- trainers --------------------------------------------------------------------------------
@@ -62,7 +63,8 @@ def trainer_work(user) -> TrainerWork:
     its quiz) and wait for confirmation; the campaigns' sessions to come and those past whose attendance
     is not taken yet (six queries)."""
     campaigns = list(db.session.scalars(
-        select(Campaign).options(lazyload(Campaign.organisers)).join(CampaignStaff, CampaignStaff.campaign_id == Campaign.id)
+        select(Campaign).options(lazyload(Campaign.organisers))
+        .join(CampaignStaff, CampaignStaff.campaign_id == Campaign.id)
         .where(CampaignStaff.user_id == user.id, CampaignStaff.role == "trainer", Campaign.status == "open")
         .order_by(Campaign.start_date.desc())))
     work = TrainerWork(campaigns=campaigns)
@@ -73,7 +75,8 @@ def trainer_work(user) -> TrainerWork:
                                       .where(TrainingModule.campaign_id.in_(ids), TrainingModule.is_retired.is_(False))
                                       .order_by(TrainingModule.campaign_id, TrainingModule.position)))
     module_ids = [m.id for m in modules] or [-1]
-    quizzed = list(db.session.scalars(select(QuizQuestion.module_id).where(QuizQuestion.module_id.in_(module_ids)).distinct()))
+    quizzed = list(db.session.scalars(select(QuizQuestion.module_id)
+                                      .where(QuizQuestion.module_id.in_(module_ids)).distinct()))
     # "Ready for sign-off" as the roster counts it: read, quiz passed if any, no current completion.
     counts = dict(db.session.execute(
         select(ModuleProgress.module_id, func.count())
@@ -96,7 +99,8 @@ def trainer_work(user) -> TrainerWork:
                         TrainingSession.starts_at > now - timedelta(days=SESSION_ATTENDANCE_DAYS))))
         .order_by(TrainingSession.starts_at).limit(8)))
     taken = dict(db.session.execute(
-        select(SessionRegistration.session_id, func.count()).where(SessionRegistration.session_id.in_([s.id for s in sessions] or [-1]))
+        select(SessionRegistration.session_id, func.count())
+        .where(SessionRegistration.session_id.in_([s.id for s in sessions] or [-1]))
         .group_by(SessionRegistration.session_id)).all())
     work.sessions = [(s, taken.get(s.id, 0)) for s in sessions]
     return work
@@ -169,7 +173,8 @@ def _certificates_waiting(today: date) -> list[tuple[Campaign, int]]:
         candidates.setdefault(campaign_id, []).append(user_id)
     waiting = []
     for campaign in db.session.scalars(select(Campaign).options(lazyload(Campaign.organisers))
-                                       .where(Campaign.id.in_(list(candidates) or [-1])).order_by(Campaign.end_date.desc())):
+                                       .where(Campaign.id.in_(list(candidates) or [-1]))
+                                       .order_by(Campaign.end_date.desc())):
         count = sum(1 for s in eligibility.standings(campaign, candidates[campaign.id]) if s.newly_eligible)
         if count:
             waiting.append((campaign, count))
@@ -191,8 +196,9 @@ def organiser_work() -> OrganiserWork:
     work.understaffed_total = db.session.scalar(select(func.count()).select_from(short.subquery()))
     if work.understaffed_total:
         work.understaffed = list(db.session.scalars(short.options(joinedload(Shift.point))
-                                                    .order_by(Shift.starts_at, Shift.point_id).limit(UNDERSTAFFED_SHOWN)))
-    work.certificates = _certificates_waiting(datetime.now(LOCAL_TZ).date())
+                                                    .order_by(Shift.starts_at, Shift.point_id)
+                                                    .limit(UNDERSTAFFED_SHOWN)))
+    work.certificates = _certificates_waiting(clock.local_today())
     soon = now + timedelta(hours=privacy_requests.setting("PRIVACY_DUE_SOON_HOURS"))
     near = db.session.scalars(
         select(DataRequest).where(DataRequest.status.in_(privacy_requests.OPEN_STATUSES),

@@ -12,12 +12,13 @@ from flask_babel import force_locale
 from sqlalchemy import and_, func, or_, select, union
 
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.audit import labels as audit_labels
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
+from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.privacy.models import BreachRecord

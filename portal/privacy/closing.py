@@ -25,10 +25,10 @@ from sqlalchemy import bindparam, select, update
 from werkzeug.security import check_password_hash
 
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core.types import utcnow
 from portal.core.urls import external_url
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
@@ -118,7 +118,8 @@ def release_future(user_ids: list[int], actor: User | None, now: datetime) -> tu
         freed[shift_id] = freed.get(shift_id, 0) + 1
     # The booking service's seat counter, given back n seats at once (booking._free_seat gives one).
     shifts = Shift.__table__  # Core: an executemany, one row per shift
-    db.session.execute(update(shifts).where(shifts.c.id == bindparam("_shift"), shifts.c.booked_count >= bindparam("_n"))
+    db.session.execute(update(shifts)
+                       .where(shifts.c.id == bindparam("_shift"), shifts.c.booked_count >= bindparam("_n"))
                        .values(booked_count=shifts.c.booked_count - bindparam("_n"))
                        .execution_options(synchronize_session=False),
                        [{"_shift": shift_id, "_n": n} for shift_id, n in freed.items()])

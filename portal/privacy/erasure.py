@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +30,7 @@ from sqlalchemy import JSON, CheckConstraint, LargeBinary, String, Text, and_, b
 from portal.accounts.models import User, sort_key
 from portal.audit import services as audit
 from portal.certificates.models import Credential
+from portal.core.text import nfc
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.privacy import register
@@ -65,7 +65,7 @@ class Person:
 
 
 def _casefold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
+    return nfc(text).casefold()
 
 
 def _phone_forms(phone: str | None) -> set[str]:
@@ -107,7 +107,7 @@ class Matcher:
         """The text with every mention of the people replaced by their pseudonyms (NFC)."""
         if not text:
             return text
-        text = unicodedata.normalize("NFC", text)
+        text = nfc(text)
         spans: list[tuple[int, int, str]] = []
         for m in _EMAIL.finditer(text):
             if _casefold(m.group()) in self.emails:
@@ -255,11 +255,13 @@ def _apply_table(name: str, people: list[Person], matcher: Matcher, keys: frozen
     if decl.owner is None or decl.on_erase != DELETE_ROWS:
         for col_name, col in decl.personal().items():
             column = table.c[col_name]
-            if _is_text(column) and (col.erase == REDACT or (col.erase in (BLANK, NULL) and col.data in _WRITTEN_KINDS)):
+            written = col.erase in (BLANK, NULL) and col.data in _WRITTEN_KINDS
+            if _is_text(column) and (col.erase == REDACT or written):
                 pk = list(table.primary_key.columns)[0]
                 rows = db.session.execute(select(pk, column).where(column.is_not(None))).all()
                 drop = ids if col.data == "participation" else frozenset()
-                _rewrite(table, column, rows, lambda v, c=column: _redact_value(v, c, matcher, frozenset(), drop))
+                _rewrite(table, column, rows,
+                         lambda v, c=column, d=drop: _redact_value(v, c, matcher, frozenset(), d))
 
 
 def _apply_columns(name, table, decl, owned, people, matcher, keys, ids) -> None:
@@ -278,7 +280,7 @@ def _apply_columns(name, table, decl, owned, people, matcher, keys, ids) -> None
             pk = list(table.primary_key.columns)[0]
             rows = db.session.execute(select(pk, column).where(pk.in_(owned), column.is_not(None))).all()
             drop = ids if col.data == "participation" else frozenset()
-            _rewrite(table, column, rows, lambda v, c=column: _redact_value(v, c, matcher, keys, drop))
+            _rewrite(table, column, rows, lambda v, c=column, d=drop: _redact_value(v, c, matcher, keys, d))
     if simple:
         db.session.execute(update(table).where(_pk_in(table, owned)).values(simple)
                            .execution_options(synchronize_session=False))
@@ -364,7 +366,7 @@ def _erase_batch(user_ids: list[int], actor, reason: str) -> int:
     pseudonyms = _new_pseudonyms(len(users))
     people = [Person(u.id, u.email, name, {"name": u.full_name or "", "email": u.email, "phone": u.phone,
                                             "code": u.student_code})
-              for u, name in zip(users, pseudonyms)]
+              for u, name in zip(users, pseudonyms, strict=True)]
     # Erased straight from a request (not closed first): their seats go to the waitlists.
     release_future([u.id for u in users if u.closed_at is None], actor, now)
     withdraw_for_erasure([p.id for p in people], actor)
@@ -380,7 +382,8 @@ def _erase_batch(user_ids: list[int], actor, reason: str) -> int:
         full_name=bindparam("_name", type_=users_table.c.full_name.type),
         sort_name=bindparam("_sort", type_=users_table.c.sort_name.type),
         email=bindparam("_email", type_=users_table.c.email.type),
-        erased_at=bindparam("_now", type_=users_table.c.erased_at.type), is_active_account=False).execution_options(synchronize_session=False),
+        erased_at=bindparam("_now", type_=users_table.c.erased_at.type), is_active_account=False)
+        .execution_options(synchronize_session=False),
         [{"_id": p.id, "_name": p.pseudonym, "_sort": sort_key(p.pseudonym), "_email": _pseudonym_email(p.pseudonym),
           "_now": now} for p in people])
     for p in people:

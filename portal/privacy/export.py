@@ -112,7 +112,8 @@ def collect(user) -> dict[str, dict[str, list[dict]]]:
 
 
 def _queries(user, group: str):
-    """(table, select of its rows, written by them rather than about them) for the rows of a kind of data about or by the person."""
+    """(table, select of its rows, written by them rather than about them) for the rows of a kind of data
+    about or by the person."""
     for declared in register.tables_in_group(group):
         name, t = declared.name, db.metadata.tables[declared.name]
         if name == "audit_events":

@@ -156,7 +156,8 @@ GROUPS: dict[str, Group] = {
                        _l("Organisers; the host only what you agreed to share"),
                        _l("Withdrawn and removed at erasure"), "referrals"),
     "certificates": Group(_l("Certificates"), _l("Issue certificates anyone can verify"), _PROGRAMME_BASIS,
-                          _l("You; organisers; whoever you show the certificate to (initials only without its QR code)"),
+                          _l("You; organisers; whoever you show the certificate to "
+                             "(initials only without its QR code)"),
                           _l("Revoked and emptied at erasure"), "volunteer-programme"),
     "emails": Group(_l("Emails sent to you"), _l("Send confirmations, reminders and campaign news"),
                     _l("Consent (programme; campaign news only with the news consent)"),
@@ -170,7 +171,8 @@ GROUPS: dict[str, Group] = {
                         _l("Legal obligation to protect personal data"), _l("Organisers"),
                         _l("The records stay, linked to your pseudonym after erasure"), None),
     # Shift finder: the points whose shifts a student sees first.
-    "shift_preferences": Group(_l("Preferred service points"), _l("Shift finding: list the shifts at your preferred points first"),
+    "shift_preferences": Group(_l("Preferred service points"),
+                               _l("Shift finding: list the shifts at your preferred points first"),
                                _PROGRAMME_BASIS, _l("You only"), _l("Until you change them; removed at erasure"),
                                "volunteer-programme"),
     "hosts": Group(_l("Host organisations' contacts"), _l("Send referrals to internship hosts"),

@@ -18,19 +18,19 @@ request's row (two organisers cannot take the same step at once), checks, change
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
+from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.privacy.models import REQUEST_CHANNELS, REQUEST_KINDS, DataRequest
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TARGET = "data_request"
 OPENED = "privacy.request.open"
 ACKNOWLEDGED = "privacy.request.acknowledge"

@@ -151,7 +151,8 @@ def rules() -> list[Rule]:
     """Every retention rule, in the order a run applies them."""
     return [
         Rule("links", _l("Reset, invitation and confirmation links"),
-             _l("Signed links that work once or until they expire; the outbox never shows them, and their emails' bodies are blanked once the link has expired"),
+             _l("Signed links that work once or until they expire; the outbox never shows them, "
+                "and their emails' bodies are blanked once the link has expired"),
              lambda now: _count_where(OutboxMessage, _expired_links(now)),
              lambda now: _blank_bodies(_expired_links(now))),
         Rule("outbox", _l("Email bodies in the outbox"),
@@ -169,7 +170,8 @@ def rules() -> list[Rule]:
              lambda now: len(_closing_due(now)),
              lambda now: erasure.erase_many(_closing_due(now), reason="closed")),
         Rule("campaigns", _l("People of closed campaigns"),
-             _l("%(months)d months after a closed campaign's last day, its students who take part in no other campaign are erased; its counts stay",
+             _l("%(months)d months after a closed campaign's last day, its students who take part in no other "
+                "campaign are erased; its counts stay",
                 months=_days("RETENTION_CAMPAIGN_MONTHS", 12)),
              lambda now: len(_archived_people(now)),
              lambda now: erasure.erase_many(_archived_people(now), reason="campaign_archived")),

@@ -21,13 +21,15 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import access, htmx
+from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm, LocalDateField, choices, one_person, show_error
-from portal.i18n import LOCAL_TZ
 from portal.i18n import lazy_text as _l
 from portal.pagination import page_number
 from portal.privacy import bp
@@ -104,8 +106,9 @@ class BreachForm(BaseForm):
 class BreachStatusForm(BaseForm):
     """Mark a breach notified or closed."""
 
-    status = RadioField(_l("New status"), choices=choices([("notified", _l("Notified: the authority and the people were told")),
-                                                           ("closed", _l("Closed: nothing more to do"))]),
+    status = RadioField(_l("New status"),
+                        choices=choices([("notified", _l("Notified: the authority and the people were told")),
+                                         ("closed", _l("Closed: nothing more to do"))]),
                         validators=[DataRequired(_l("Choose notified or closed."))])
     actions = TextAreaField(_l("What has been done"), [Optional(), Length(max=breach_rules.ACTIONS_MAX)])
 
@@ -211,15 +214,15 @@ def _person(form: RecordRequestForm):
     typed = form.person.data or ""
     if not typed:
         return None, []
-    user, matches = audit.find_person(typed)
+    user, matches = accounts.find_person(typed)
     return user or one_person(matches, form.person_id.data), matches
 
 
 def _received(form: RecordRequestForm) -> datetime | None:
     """When the request arrived: now if today or not given, else noon of that day (Hanoi)."""
     day = form.received_on.data
-    if day is None or day >= utcnow().astimezone(LOCAL_TZ).date():
-        if day is not None and day > utcnow().astimezone(LOCAL_TZ).date():
+    if day is None or day >= clock.local_today():
+        if day is not None and day > clock.local_today():
             raise InvalidInput(_l("The request cannot arrive in the future."), "received_on")
         return None
     return _local(day, time(12, 0))
@@ -397,7 +400,8 @@ def _breach_page(record: BreachRecord, status: int = 200, form: BreachStatusForm
     contact = current_app.config.get("PRIVACY_CONTACT") or current_user.email
     return htmx.render("privacy/breach.html", None, status, breach=record, deadline=breach_rules.deadline(record),
                        people=people, total=total, bulk=bulk, drafts=breach_rules.drafts(record, total, contact),
-                       kinds=breach_rules.data_kinds(), labels=breach_rules, form=form or BreachStatusForm(formdata=None),
+                       kinds=breach_rules.data_kinds(), labels=breach_rules,
+                       form=form or BreachStatusForm(formdata=None),
                        history=audit.history_of(breach_rules.TARGET, record.id))
 
 

@@ -8,7 +8,8 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from portal import access, htmx
-from portal.accounts.validation import PASSWORD_MAX, InvalidInput
+from portal.accounts.validation import PASSWORD_MAX
+from portal.core.validation import InvalidInput
 from portal.forms import BaseForm, EmptyForm, show_error
 from portal.i18n import lazy_text as _l
 from portal.privacy import bp, closing

@@ -10,8 +10,8 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from portal import access, htmx
 from portal.accounts import consent
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm, show_error
 from portal.i18n import lazy_text as _l

@@ -84,7 +84,9 @@ def shortlist(campaign: Campaign, school: str = "", chapter: str = "", point_id:
         select(Booking.user_id, func.avg(VolunteerRating.rating), func.count(VolunteerRating.id))
         .join(Booking, Booking.id == VolunteerRating.booking_id).join(Shift, Shift.id == Booking.shift_id)
         .where(Shift.campaign_id == campaign.id).group_by(Booking.user_id))}
-    rows = [Candidate(standing=s, average_rating=round(float(ratings[s.user.id][0]), 2) if s.user.id in ratings else None,
+    rows = [Candidate(standing=s,
+                      average_rating=round(float(ratings[s.user.id][0]), 2) if s.user.id in ratings else None,
                       ratings=ratings.get(s.user.id, (None, 0))[1]) for s in everyone]
-    rows.sort(key=lambda c: (-c.standing.minutes, c.standing.no_shows, -(c.average_rating or 0), c.standing.user.sort_name))
+    rows.sort(key=lambda c: (-c.standing.minutes, c.standing.no_shows, -(c.average_rating or 0),
+                             c.standing.user.sort_name))
     return rows

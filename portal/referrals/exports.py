@@ -7,8 +7,8 @@ from sqlalchemy.orm import joinedload
 
 from portal.campaigns.models import Campaign
 from portal.certificates.codes import pretty
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.referrals.evidence import evidence_for
 from portal.referrals.models import Recommendation
 from portal.spreadsheets import hours

@@ -13,14 +13,16 @@ class NominationForm(BaseForm):
     kind = RadioField(_l("Nominate for"), choices=choices(list(KIND_LABELS.items())),
                       validators=[InputRequired(message=_l("Choose a referral or a commendation."))])
     reason = TextAreaField(_l("Why this student?"), [DataRequired(message=_l("Write the reason.")), Length(max=2000)],
-                           description=_l("What did they do at the point? 20 to 2,000 characters; the organisers read it with the record below."))
+                           description=_l("What did they do at the point? 20 to 2,000 characters; "
+                                          "the organisers read it with the record below."))
 
 
 class DecisionForm(BaseForm):
     """Approve or reject a proposed case (the button pressed decides)."""
 
     host_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=False,
-                          validators=[Optional(), NumberRange(1, 2**31 - 1, message=_l("Choose one of the host organisations."))])
+                          validators=[Optional(), NumberRange(1, 2**31 - 1,
+                                                              message=_l("Choose one of the host organisations."))])
     note = TextAreaField(_l("Note"), [Optional(), Length(max=1000)],
                          description=_l("Needed when you reject: the reason is kept with the case."))
 
@@ -41,7 +43,8 @@ class HostForm(BaseForm):
     name = StringField(_l("Name"), [DataRequired(message=_l("Enter the organisation's name.")), Length(max=200)])
     contact_name = StringField(_l("Contact person"), [Optional(), Length(max=120)])
     contact_email = EmailField(_l("Contact email"), [DataRequired(message=_l("Enter the contact's email.")),
-                                                     Email(message=_l("Enter a valid email address.")), Length(max=254)],
+                                                     Email(message=_l("Enter a valid email address.")),
+                                                     Length(max=254)],
                                description=_l("Referrals are sent here."))
     contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=20)])
     places = IntegerField(_l("Places"), [InputRequired(message=_l("Enter how many interns it takes.")),

@@ -10,11 +10,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.services import person_filter
-from portal.accounts.validation import InvalidInput
 from portal.audit import labels
 from portal.audit import services as audit
+from portal.campaigns.loaders import campaign_or_404
 from portal.campaigns.models import ServicePoint
 from portal.core.converters import small_int
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import choices, show_error
 from portal.pagination import page_number, paginate_list, paginate_rows
@@ -25,7 +26,6 @@ from portal.referrals.forms import ConsentForm, DecisionForm, HostForm, Nominati
 from portal.referrals.labels import CONSENT_LABELS, KIND_LABELS, STATUS_LABELS
 from portal.referrals.models import HostOrganisation, Recommendation
 from portal.spreadsheets import to_csv, to_xlsx
-from portal.training.loaders import campaign_or_404
 
 STAFF = ("leader", "trainer", "admin")
 
@@ -109,7 +109,8 @@ def cases(slug):
     query = query.options(joinedload(Recommendation.user), joinedload(Recommendation.host),
                           selectinload(Recommendation.nominations)).order_by(Recommendation.created_at.desc())
     hosts = db.session.scalars(select(HostOrganisation).order_by(HostOrganisation.name)).all()
-    return render_template("referrals/cases.html", campaign=campaign, page=db.paginate(query, page=page_number(), per_page=50, error_out=False), kind=kind,
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    return render_template("referrals/cases.html", campaign=campaign, page=page, kind=kind,
                            status=status, hosts=hosts, **_labels())
 
 
@@ -138,7 +139,8 @@ def _case_page(case, decision_form=None, note_form=None, status=200):
     record = evidence_for(case.campaign, [case.user_id]).get(case.user_id)
     return make_response(render_template(
         "referrals/case.html", case=case, record=record, decision_form=decision_form,
-        note_form=note_form or NoteForm(), nominated_by_me=current_user.id in {n.nominated_by_id for n in case.nominations},
+        note_form=note_form or NoteForm(),
+        nominated_by_me=current_user.id in {n.nominated_by_id for n in case.nominations},
         **_labels()), status)
 
 
@@ -236,7 +238,8 @@ def export(slug, kind, fmt):
         abort(404)
     host_id = small_int(request.args.get("host"), default=0) or None
     header, rows = exports.table(campaign, kind[:-1], host_id if kind == "referrals" else None)
-    audit.record_access(current_user, f"export.{kind}", "campaign", campaign.id, format=fmt, host=host_id, rows=len(rows))
+    audit.record_access(current_user, f"export.{kind}", "campaign", campaign.id, format=fmt, host=host_id,
+                        rows=len(rows))
     name = f"{campaign.slug}-{kind}"
     if fmt == "csv":
         response = make_response(to_csv(header, rows))

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment, CampaignStaff, PointLeader
 from portal.certificates import codes
 from portal.certificates import services as credentials
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
+from portal.core.types import utcnow
 from portal.core.urls import external_url
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
@@ -151,10 +152,10 @@ def nominate(actor, campaign: Campaign, student, kind: str, reason: str) -> Reco
     case.nominations.append(Nomination(nominated_by_id=actor.id, role=role, reason=reason))
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         db.session.rollback()
         raise InvalidInput(_l("Someone nominated this student at the same moment. Open the case and try again."),
-                           "reason")
+                           "reason") from error
     audit.record(actor, "nomination.create", "recommendation", case.id, after={"kind": kind, "role": role})
     db.session.commit()
     return case
@@ -389,7 +390,8 @@ def save_host(actor, host: HostOrganisation | None, data: HostData) -> HostOrgan
     before = _host_dict(host) if host else None
     host = host or HostOrganisation()
     host.name, host.contact_name = name, nfc(data.contact_name or "").strip()
-    host.contact_email, host.contact_phone = (data.contact_email or "").strip().lower(), (data.contact_phone or "").strip()
+    host.contact_email = (data.contact_email or "").strip().lower()
+    host.contact_phone = (data.contact_phone or "").strip()
     host.places, host.fields, host.is_active = data.places, nfc(data.fields or "").strip(), data.is_active
     db.session.add(host)
     db.session.flush()

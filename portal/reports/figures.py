@@ -13,8 +13,8 @@ from sqlalchemy import case, func, select
 
 from portal.accounts.models import User
 from portal.campaigns.models import Branch, ServicePoint
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog, Attendance, CitizenFeedback
 from portal.operations.services import served_minutes
 from portal.shifts.models import Booking, Shift
@@ -133,7 +133,8 @@ def figures(filters: Filters) -> Figures:
         result.seats += int(seats or 0)
         result.seats_booked += int(booked or 0)
         result.seats_empty += int(spare or 0)
-        result.per_point.append({"point": point, "ward": ward, "branch": branch, "seats": int(seats or 0), "booked": int(booked or 0),
+        result.per_point.append({"point": point, "ward": ward, "branch": branch, "seats": int(seats or 0),
+                                 "booked": int(booked or 0),
                                  "fill": (int(booked or 0) / int(seats)) if seats else 0})
 
     # 2. Attendance: volunteers, hours, no-shows, per school and per day (minutes are computed in Python,

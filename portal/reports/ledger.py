@@ -22,7 +22,8 @@ def ledger(filters: Filters) -> tuple[list[str], list[list]]:
     matches = people_match(filters)
     for user_id, school, chapter, status, adjusted, checked_in, checked_out, starts, ends, point in db.session.execute(
             select(Booking.user_id, User.school, User.chapter, Attendance.status, Attendance.adjusted_minutes,
-                   Attendance.checked_in_at, Attendance.checked_out_at, Shift.starts_at, Shift.ends_at, ServicePoint.name)
+                   Attendance.checked_in_at, Attendance.checked_out_at, Shift.starts_at, Shift.ends_at,
+                   ServicePoint.name)
             .select_from(Shift).join(ServicePoint, ServicePoint.id == Shift.point_id)
             .join(Booking, Booking.shift_id == Shift.id).join(Attendance, Attendance.booking_id == Booking.id)
             .join(User, User.id == Booking.user_id)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.core import identifiers
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations.models import FEEDBACK_CATEGORIES, ActivityLog, CitizenFeedback
 from portal.reports.figures import Filters, _shift_scope
 from portal.shifts.models import Shift

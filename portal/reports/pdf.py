@@ -17,8 +17,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from portal.certificates.pdf import _register_fonts
-from portal.i18n import LOCAL_TZ, current_locale, format_datetime_local, format_number
+from portal.core.clock import LOCAL_TZ
+from portal.core.fonts import register_fonts
+from portal.i18n import current_locale, format_datetime_local, format_number
 from portal.reports.narrative import Narrative, place_and_date
 
 WIDTH = A4[0] - 36 * mm
@@ -43,10 +44,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "normal": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=colors.HexColor("#4a5360")),
         "parent": ParagraphStyle("parent", parent=base, fontSize=10, leading=13, alignment=TA_CENTER),
-        "issuer": ParagraphStyle("issuer", parent=base, fontName="Cert-Bold", fontSize=10, leading=13, alignment=TA_CENTER),
+        "issuer": ParagraphStyle("issuer", parent=base, fontName="Cert-Bold", fontSize=10, leading=13,
+                                 alignment=TA_CENTER),
         "dateline": ParagraphStyle("dateline", parent=base, fontName="Cert-Italic", alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=base, fontName="Cert-Bold", fontSize=16, leading=20, alignment=TA_CENTER,
-                                spaceBefore=8 * mm),
+        "title": ParagraphStyle("title", parent=base, fontName="Cert-Bold", fontSize=16, leading=20,
+                                alignment=TA_CENTER, spaceBefore=8 * mm),
         "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
         "heading": ParagraphStyle("heading", parent=base, fontName="Cert-Bold", fontSize=12, leading=16,
                                   spaceBefore=6 * mm, spaceAfter=2 * mm),
@@ -128,7 +130,7 @@ def _signature(s) -> KeepTogether:
 
 def render(paper: Paper, header: list[str], rows: list[list]) -> bytes:
     """The paper: header, title and period, what it covers, the figures, the narrative and the signature."""
-    _register_fonts()
+    register_fonts()
     s = _styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=15 * mm,

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access
-from portal.accounts.validation import InvalidInput
 from portal.audit import labels
 from portal.audit import services as audit
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import current_locale, format_date
@@ -77,7 +77,7 @@ def _campaign_period(kind: str, campaign) -> tuple[date, date]:
     has ended; else the last full period to date."""
     from sqlalchemy import func, select
 
-    from portal.i18n import LOCAL_TZ
+    from portal.core.clock import LOCAL_TZ
 
     last = db.session.scalar(select(func.max(Shift.starts_at)).where(
         Shift.campaign_id == campaign.id, Shift.status == "open",
@@ -90,8 +90,9 @@ def _campaign_period(kind: str, campaign) -> tuple[date, date]:
 
 def _download(data: bytes, fmt: str, name: str):
     response = make_response(data)
-    response.headers["Content-Type"] = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
-                                        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    response.headers["Content-Type"] = {
+        "csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -184,7 +185,8 @@ def export(kind, fmt):
     form, filters, start, end, current, earlier = _period_args(kind)
     header, body = _table(kind, start, end, compare(current, earlier))
     name = f"bao-cao-{kind}-{start.isoformat()}"
-    audit.record_access(current_user, labels.EXPORT_REPORT, "report", None, kind=kind, format=fmt, start=start, **_params())
+    audit.record_access(current_user, labels.EXPORT_REPORT, "report", None, kind=kind, format=fmt, start=start,
+                        **_params())
     if fmt == "csv":
         return _download(to_csv(header, body), fmt, name)
     if fmt == "xlsx":

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import request
 from flask_babel import gettext as _
@@ -10,15 +10,15 @@ from sqlalchemy import select
 
 from portal.campaigns import points as points_service
 from portal.campaigns.models import Branch, Campaign, ServicePoint
+from portal.core import clock
 from portal.extensions import db
 from portal.forms import choices
-from portal.i18n import LOCAL_TZ
 from portal.reports.figures import Filters
 from portal.reports.forms import DashboardFilter
 
 
 def today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return clock.local_today()
 
 
 def led_point_ids(user) -> tuple[int, ...] | None:

@@ -11,14 +11,14 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts import consent
 from portal.accounts.models import Consent, User
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
 from portal.core.types import utcnow
 from portal.core.urls import external_url
+from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.operations.models import ActivityCount, ActivityLog
@@ -57,7 +57,8 @@ def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = No
     helped: dict[tuple[int, int], list[int]] = defaultdict(list)
     for point_id, starts, count in db.session.execute(
             select(Shift.point_id, Shift.starts_at, func.coalesce(func.sum(ActivityCount.count), 0))
-            .join(ActivityLog, ActivityLog.shift_id == Shift.id).outerjoin(ActivityCount, ActivityCount.log_id == ActivityLog.id)
+            .join(ActivityLog, ActivityLog.shift_id == Shift.id)
+            .outerjoin(ActivityCount, ActivityCount.log_id == ActivityLog.id)
             .where(Shift.starts_at >= now - timedelta(days=28), Shift.starts_at < now,
                    Shift.point_id.in_({s.point_id for s in shifts} or {-1}))
             .group_by(ActivityLog.id, Shift.point_id, Shift.starts_at)):
@@ -114,7 +115,8 @@ def candidates(shift: Shift) -> list[User]:
 
 
 def call_volunteers(actor, shift: Shift) -> int:
-    """Email every student who could come and agreed to campaign news; refused for a full or past shift, or one called in the last 6 hours."""
+    """Email every student who could come and agreed to campaign news; refused for a full or past shift,
+    or one called in the last 6 hours."""
     lock_row("shifts", shift.id)  # two clicks at once call once
     db.session.refresh(shift)
     if shift.status != "open" or shift.starts_at <= utcnow():

@@ -80,7 +80,8 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
             db.session.execute(update(Shift).where(Shift.id == shift.id).values(
                 capacity=Shift.capacity + 1, booked_count=Shift.booked_count + 1))
             audit.record(actor, "shift.capacity_override", "shift", shift.id,
-                         before={"capacity": shift.capacity}, after={"capacity": shift.capacity + 1, "user_id": user.id})
+                         before={"capacity": shift.capacity},
+                         after={"capacity": shift.capacity + 1, "user_id": user.id})
         booking = Booking(shift_id=shift.id, user_id=user.id, source="staff" if actor else source,
                           created_by_id=getattr(actor, "id", user.id), is_override=bool(actor and override_capacity))
         db.session.add(booking)
@@ -201,7 +202,8 @@ def waitlist_positions(user_id: int, shift_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         select(mine.shift_id, func.count(ahead.id))
         .join(ahead, (ahead.shift_id == mine.shift_id) & (ahead.status == "waiting")
-              & ((ahead.created_at < mine.created_at) | ((ahead.created_at == mine.created_at) & (ahead.id <= mine.id))))
+              & ((ahead.created_at < mine.created_at)
+                 | ((ahead.created_at == mine.created_at) & (ahead.id <= mine.id))))
         .where(mine.user_id == user_id, mine.status == "waiting", mine.shift_id.in_(shift_ids))
         .group_by(mine.shift_id)
     ).all()

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.shifts.models import Booking, CalendarFeed, Shift
 
 
@@ -59,7 +59,8 @@ def _event(shift: Shift) -> Event:
     event.add("location", f"{point.address}, {point.ward}")
     link = external_url("shifts.show", shift_id=shift.id)
     event.add("url", link)
-    description = [shift.task_focus, point.opening_hours, point.volunteer_notes, _("The shift's page: %(link)s", link=link)]
+    description = [shift.task_focus, point.opening_hours, point.volunteer_notes,
+                   _("The shift's page: %(link)s", link=link)]
     event.add("description", "\n".join(part for part in description if part))
     if shift.status == "cancelled":
         event.add("status", "CANCELLED")

@@ -10,9 +10,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.shifts import preferences, rules
 from portal.shifts.booking import waitlist_positions
 from portal.shifts.models import Booking, Shift, WaitlistEntry
@@ -181,7 +182,7 @@ def page_for(user, filters: Filters, today: date | None = None) -> Page:
     """A page of the finder: open shifts of the open campaigns the student joined (of every open one if
     they joined none) in the week shown, their preferred points first, then by time; PAGE_SIZE at most,
     with the total so the page can say what is left."""
-    win = window(filters, today or datetime.now(LOCAL_TZ).date())
+    win = window(filters, today or clock.local_today())
     conditions = _where(filters, win)
     joined = list(db.session.scalars(select(CampaignEnrolment.campaign_id).join(Campaign).where(
         CampaignEnrolment.user_id == user.id, Campaign.status == "open")))
@@ -212,7 +213,8 @@ def blockers(rows: list[Row]) -> list[Blocker]:
         row.overall = True
         week = None
         if row.refusal.code == "week_cap":
-            monday = rules.local_day(row.shift.starts_at) - timedelta(days=rules.local_day(row.shift.starts_at).weekday())
+            day = rules.local_day(row.shift.starts_at)
+            monday = day - timedelta(days=day.weekday())
             week = (monday, monday + timedelta(days=6))
         found.setdefault((row.refusal.code, row.shift.campaign_id, week),
                          Blocker(row.refusal.code, row.shift.campaign, row.refusal, week))

@@ -110,7 +110,8 @@ class PreferredPointsForm(BaseForm):
 class TemplateForm(BaseForm):
     """A weekly shift pattern at a point."""
 
-    point = SelectField(_l("Service point"), [DataRequired(message=_l("Choose a service point."))], choices=[], coerce=str)
+    point = SelectField(_l("Service point"), [DataRequired(message=_l("Choose a service point."))], choices=[],
+                        coerce=str)
     weekdays = MultiCheckboxField(_l("Weekdays"), coerce=int, choices=choices(WEEKDAYS))
     start_time = TimeField(_l("Starts at"), [DataRequired(message=_l("Enter a time as HH:MM."))])
     end_time = TimeField(_l("Ends at"), [DataRequired(message=_l("Enter a time as HH:MM."))])
@@ -147,6 +148,6 @@ class ShiftCancelForm(BaseForm):
 class AddVolunteerForm(BaseForm):
     """A leader adds a volunteer to a shift."""
 
-    who = StringField(_l("Email or student ID"), [DataRequired(message=_l("Enter the volunteer's email or student ID.")),
-                                                  Length(max=254)])
+    who = StringField(_l("Email or student ID"),
+                      [DataRequired(message=_l("Enter the volunteer's email or student ID.")), Length(max=254)])
     override = BooleanField(_l("Add even if the shift is full (one extra seat, recorded)"))

@@ -7,13 +7,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, ServicePoint
+from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
+from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.shifts import booking as bookings
@@ -47,7 +48,8 @@ def create_template(actor, campaign: Campaign, point: ServicePoint, weekdays: li
         raise InvalidInput(_l("Choose at least one weekday."), "weekdays")
     if end <= start:
         raise InvalidInput(_l("The shift must end after it starts."), "end_time")
-    template = ShiftTemplate(campaign_id=campaign.id, point_id=point.id, weekdays=",".join(map(str, sorted(set(weekdays)))),
+    template = ShiftTemplate(campaign_id=campaign.id, point_id=point.id,
+                             weekdays=",".join(map(str, sorted(set(weekdays)))),
                              start_time=start, end_time=end, capacity=capacity, task_focus=nfc(task_focus or ""))
     db.session.add(template)
     db.session.flush()
@@ -162,7 +164,8 @@ def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity:
     except InvalidInput:
         db.session.rollback()
         raise
-    audit.record(actor, "shift.update", "shift", shift.id, before, audit.snapshot(shift, ["starts_at", "ends_at", "capacity"]))
+    audit.record(actor, "shift.update", "shift", shift.id, before,
+                 audit.snapshot(shift, ["starts_at", "ends_at", "capacity"]))
     if moved:
         for booking in booked:
             mail.queue(booking.user.email, "shift_changed", kind="shift-changed", locale=booking.user.locale,
@@ -189,7 +192,8 @@ def cancel_shift(actor, shift: Shift, reason: str) -> int:
         booking.status, booking.cancelled_at, booking.cancelled_by_id = "shift_cancelled", utcnow(), actor.id
         mail.queue(booking.user.email, "shift_cancelled", kind="shift-cancelled", locale=booking.user.locale,
                    user=booking.user, shift=shift, reason=reason)
-    db.session.execute(update(WaitlistEntry).where(WaitlistEntry.shift_id == shift.id, WaitlistEntry.status == "waiting")
+    db.session.execute(update(WaitlistEntry)
+                       .where(WaitlistEntry.shift_id == shift.id, WaitlistEntry.status == "waiting")
                        .values(status="closed", resolved_at=utcnow()))
     shift.status, shift.cancel_reason, shift.booked_count = "cancelled", reason, 0
     audit.record(actor, "shift.cancel", "shift", shift.id, after={"reason": reason, "notified": len(booked)})

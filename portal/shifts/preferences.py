@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from portal.accounts.models import PREFERRED_POINTS_MAX, UserPreferredPoint
-from portal.accounts.validation import InvalidInput
 from portal.campaigns.models import ServicePoint
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 

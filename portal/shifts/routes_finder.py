@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from portal import access, htmx
 from portal.accounts.models import PREFERRED_POINTS_MAX
-from portal.accounts.validation import InvalidInput
 from portal.campaigns.models import Branch, ServicePoint
 from portal.core.converters import small_int
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, show_error
 from portal.i18n import lazy_text as _l

@@ -11,13 +11,14 @@ from sqlalchemy.orm import joinedload
 
 from portal import access, htmx
 from portal.accounts.services import find_student
-from portal.accounts.validation import InvalidInput
-from portal.campaigns import services as campaigns
+from portal.campaigns.loaders import campaign_or_404
 from portal.campaigns.models import ServicePoint
 from portal.campaigns.points import runs_point
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, choices, one_person, show_error
-from portal.i18n import LOCAL_TZ
 from portal.shifts import booking as service
 from portal.shifts import bp, planning
 from portal.shifts.forms import AddVolunteerForm, GenerateForm, ShiftCancelForm, ShiftEditForm, TemplateForm
@@ -40,7 +41,7 @@ def _point(point_id: int) -> ServicePoint:
 def schedule(point_id):
     """A point's next 14 days: each shift's fill rate, the understaffed ones highlighted, its roster."""
     point = _point(point_id)
-    start = datetime.combine(datetime.now(LOCAL_TZ).date(), time.min, tzinfo=LOCAL_TZ)
+    start = datetime.combine(clock.local_today(), time.min, tzinfo=LOCAL_TZ)
     shifts = db.session.scalars(select(Shift).where(
         Shift.point_id == point.id, Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=14)
     ).order_by(Shift.starts_at)).all()
@@ -64,7 +65,8 @@ def add_volunteer(shift_id):
         student = one_person(people, request.form.get("person"))
         if student is None and len(people) > 1:  # one student ID, several accounts: ask which one
             return render_template("shifts/choose_volunteer.html", people=people, who=form.who.data,
-                                   override=form.override.data, back=url_for("shifts.schedule", point_id=shift.point_id),
+                                   override=form.override.data,
+                                   back=url_for("shifts.schedule", point_id=shift.point_id),
                                    action=url_for("shifts.add_volunteer", shift_id=shift.id))
         if student is None:
             flash(_("No account has this email or student ID."), "error")
@@ -138,14 +140,15 @@ def cancel_shift(shift_id):
         else:
             flash(_("Shift cancelled; %(n)d volunteers notified.", n=notified), "success")
             return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
-    return render_template("shifts/edit.html", shift=shift, form=_edit_form(shift, formdata=False), cancel_form=form), 422
+    return render_template("shifts/edit.html", shift=shift, form=_edit_form(shift, formdata=False),
+                           cancel_form=form), 422
 
 
 @bp.route("/campaigns/<slug>/templates", methods=["GET", "POST"])
 @access.roles_required("admin")
 def templates(slug):
     """A campaign's weekly shift patterns, and a form to add one."""
-    campaign = campaigns.by_slug(slug) or abort(404)
+    campaign = campaign_or_404(slug)
     form = TemplateForm()
     points = db.session.scalars(select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)).all()
     form.point.choices = choices([(str(p.id), p.name) for p in points])

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from portal.accounts.validation import InvalidInput
 from portal.campaigns import services as campaigns
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ, format_date, format_datetime_local, format_number
+from portal.i18n import format_date, format_datetime_local, format_number
 from portal.i18n import lazy_text as _l
 from portal.shifts.models import Booking, Shift
 from portal.training import services as training
@@ -57,7 +58,8 @@ def context_for(user, shifts: list[Shift]) -> dict:
 def missing_training(context: dict, shift: Shift) -> list:
     """Required modules not completed, or whose completion expires before the shift ends."""
     return [module for module, completion in context["training"].get(shift.campaign_id, [])
-            if completion is None or (module.validity_days and module.expires_at(completion.completed_at) < shift.ends_at)]
+            if completion is None
+            or (module.validity_days and module.expires_at(completion.completed_at) < shift.ends_at)]
 
 
 def schedule_clash(shift: Shift, others: list[Booking], campaign) -> BookingRefused | None:
@@ -76,7 +78,8 @@ def schedule_clash(shift: Shift, others: list[Booking], campaign) -> BookingRefu
     hours = shift.hours + sum(b.shift.hours for b in others if local_day(b.shift.starts_at) == day)
     if hours > campaign.max_hours_per_day:
         return BookingRefused("day_cap", _l("That would make %(hours)s hours on %(date)s; the most is %(max)d a day.",
-                                            hours=format_number(hours), date=format_date(day), max=campaign.max_hours_per_day))
+                                            hours=format_number(hours), date=format_date(day),
+                                            max=campaign.max_hours_per_day))
     return None
 
 
@@ -134,6 +137,7 @@ def cancellation_refusal(booking: Booking, by_staff: bool, now: datetime | None 
         return BookingRefused("started", _l("This shift has already started."))
     cutoff = booking.shift.starts_at - timedelta(hours=booking.shift.campaign.cancel_cutoff_hours)
     if now > cutoff:
-        return BookingRefused("cutoff", _l("Cancellations close %(hours)d hours before the start. Ask your team leader to release the seat.",
+        return BookingRefused("cutoff", _l("Cancellations close %(hours)d hours before the start. "
+                                           "Ask your team leader to release the seat.",
                                            hours=booking.shift.campaign.cancel_cutoff_hours))
     return None

@@ -1,4 +1,5 @@
-"""What a student sees on their own shift's page: their booking's state, the way there, who leads, what they may still do."""
+"""What a student sees on their own shift's page: their booking's state, the way there, who leads,
+what they may still do."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ class MyShift:
 
     @property
     def status(self) -> str | None:
-        """One word for the state shown: booked, checked_in, served, over, cancelled, released, shift_cancelled, waiting."""
+        """One word for the state shown: booked, checked_in, served, over, cancelled, released, shift_cancelled,
+        waiting."""
         if self.booking is None:
             return "waiting" if self.waitlist_position else None
         if self.booking.status != "booked":
