@@ -2,13 +2,23 @@
 
 PORTAL_TEST_DB chooses the database: "sqlite" (default) or "postgresql", which creates a fresh
 database next to TEST_DATABASE_URL and drops it at the end.
+
+The clock (time-machine): a test that depends on the hour or the day pins it, with
+`@pytest.mark.hanoi_time("2026-03-10 09:00")` or by taking a `hanoi_time` parameter
+(`@pytest.mark.parametrize("hanoi_time", ["2026-03-10 23:30", "2026-03-11 00:30"])`); the clock then
+runs on from that Hanoi wall time, for the fixtures and the test alike. `at_hanoi("...")` moves it
+within a test. PORTAL_TEST_NOW="2026-03-15 23:30" starts every other test at that Hanoi time too:
+a check that the suite does not depend on the hour (`make test` leaves it unset, so the real clock runs).
 """
 from __future__ import annotations
 
 import contextvars
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
@@ -17,11 +27,60 @@ from portal.extensions import db as _db
 from tests import factories
 
 BACKEND = os.environ.get("PORTAL_TEST_DB", "sqlite")
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# The day-boundary instants, Hanoi wall time: half an hour before and after midnight, a Sunday night
+# into Monday (the end of one booking week and the start of the next).
+BEFORE_MIDNIGHT, AFTER_MIDNIGHT = "2026-03-10 23:30", "2026-03-11 00:30"     # a Tuesday night
+SUNDAY_NIGHT, MONDAY_MORNING = "2026-03-15 23:30", "2026-03-16 00:30"
+DAY_BOUNDARIES = [BEFORE_MIDNIGHT, AFTER_MIDNIGHT, SUNDAY_NIGHT, MONDAY_MORNING]
+
+
+def hanoi(when: str) -> datetime:
+    """An aware instant from a Hanoi wall time written "YYYY-MM-DD HH:MM"."""
+    return datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=HANOI)
 
 
 def pytest_configure(config):
     """Deprecations fail the suite, so an upgrade never surprises us."""
     config.addinivalue_line("filterwarnings", "error::DeprecationWarning")
+    config.addinivalue_line("markers", "hanoi_time(when): run the test from this Hanoi wall time, \"YYYY-MM-DD HH:MM\"")
+
+
+def _pinned_time(request) -> str | None:
+    """The Hanoi wall time this test asks for: its hanoi_time parameter or mark, else PORTAL_TEST_NOW."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "hanoi_time" in callspec.params:
+        return callspec.params["hanoi_time"]
+    mark = request.node.get_closest_marker("hanoi_time")
+    if mark is not None:
+        return mark.args[0]
+    return os.environ.get("PORTAL_TEST_NOW") or None
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """Start the clock at the test's pinned time, before any other fixture builds data; else leave it alone."""
+    when = _pinned_time(request)
+    if when is None:
+        yield None
+        return
+    with time_machine.travel(hanoi(when), tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def at_hanoi(_clock):
+    """Move the clock within a test: at_hanoi("2026-03-11 00:30") -> that instant; it runs on from there."""
+    own = time_machine.travel(datetime.now(HANOI), tick=True) if _clock is None else None  # no jump until a move
+    traveller = _clock if own is None else own.start()
+
+    def move(when: str) -> datetime:
+        traveller.move_to(hanoi(when))
+        return hanoi(when)
+
+    yield move
+    if own is not None:
+        own.stop()
 
 
 def pytest_report_header(config):

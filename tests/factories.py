@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import date
 
 from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import User, UserRole
-from portal.campaigns.models import Campaign
+from portal.campaigns.models import Campaign, CampaignOrganiser, ServicePoint
 from portal.core.types import utcnow
 from portal.extensions import db
 
@@ -177,3 +178,34 @@ def served(campaign, point, user, *, status="present", hours=4, days_ago=10, adj
     db.session.add(record)
     db.session.commit()
     return booking
+
+
+@dataclass
+class FinishedSeason:
+    """A closed campaign that ran from 18/12/2025 to 15/02/2026: its required modules and two points."""
+
+    campaign: Campaign
+    modules: list
+    hoan_kiem: ServicePoint
+    gia_lam: ServicePoint
+
+
+def finished_season(organisers=("Thành đoàn Hà Nội",), modules=("Bảo mật thông tin công dân",)) -> FinishedSeason:
+    """The season that certificates and referrals look back on; the caller adds its people and their service
+    (`trained`, `served`)."""
+    campaign = campaign_builder()(name="Thanh niên đồng hành cùng hành chính công", status="closed",
+                                  start_date=date(2025, 12, 18), end_date=date(2026, 2, 15))
+    campaign.organisers.extend(CampaignOrganiser(name=name, position=n) for n, name in enumerate(organisers))
+    db.session.commit()
+    make_module, make_point = module_builder(), point_builder()
+    built = [make_module(campaign, title=title) for title in modules]
+    return FinishedSeason(campaign=campaign, modules=built, hoan_kiem=make_point(name="Điểm phường Hoàn Kiếm"),
+                          gia_lam=make_point(name="Điểm xã Gia Lâm"))
+
+
+def trained(trainer, modules, users) -> None:
+    """Sign the users off on every module, as at a training session."""
+    from portal.training import signoff
+
+    for module in modules:
+        signoff.complete(trainer, module, [user.id for user in users], method="session")

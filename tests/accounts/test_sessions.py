@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from portal.accounts import sessions
@@ -18,19 +19,22 @@ from tests.factories import PASSWORD
 NEW_PASSWORD = "một hai ba bốn năm"
 
 
+class Clock:
+    """The one clock, frozen (time-machine): the server, its cookies and the browser's all see it."""
+
+    def __init__(self, traveller):
+        self.traveller = traveller
+
+    def advance(self, **delta):
+        """Move the clock on: advance(minutes=31)."""
+        self.traveller.shift(timedelta(**delta))
+
+
 @pytest.fixture
-def clock(monkeypatch):
-    """The sessions' clock, frozen now; clock.advance(minutes=…) moves it on."""
-
-    class Clock:
-        now = utcnow()
-
-        def advance(self, **delta):
-            self.now += timedelta(**delta)
-
-    frozen = Clock()
-    monkeypatch.setattr(sessions, "utcnow", lambda: frozen.now)
-    return frozen
+def clock():
+    """The clock frozen now; clock.advance(minutes=…) moves it on."""
+    with time_machine.travel(utcnow(), tick=False) as traveller:
+        yield Clock(traveller)
 
 
 def log_in(app, user, remember=False):

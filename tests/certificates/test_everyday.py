@@ -15,9 +15,8 @@ def _count(model=Credential):
 
 
 def test_issuing_shows_the_count_and_the_people_before_anything_is_written(season, auth, client):
-    campaign, people = season
-    auth.as_(people["admin"])
-    url = f"/admin/campaigns/{campaign.slug}/certificates/issue"
+    auth.as_(season.people["admin"])
+    url = f"/admin/campaigns/{season.campaign.slug}/certificates/issue"
     mails = _count(OutboxMessage)
     asked = client.post(url, data={})
     body = asked.get_data(as_text=True)
@@ -32,19 +31,18 @@ def test_issuing_shows_the_count_and_the_people_before_anything_is_written(seaso
 
 
 def test_the_confirmation_counts_everyone_waiting_in_words(season, auth, client, app):
-    campaign, people = season
-    services.set_rule(people["admin"], campaign, False, 0, None)
-    auth.as_(people["admin"])
+    services.set_rule(season.people["admin"], season.campaign, False, 0, None)
+    auth.as_(season.people["admin"])
     client.post("/language", data={"lang": "en"})
-    body = client.post(f"/admin/campaigns/{campaign.slug}/certificates/issue", data={}, headers=HX).get_data(as_text=True)
+    body = client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/issue", data={},
+                       headers=HX).get_data(as_text=True)
     assert "4 certificates will be issued." in body and "Issue 4 certificates" in body
     assert "4 students each receive an email" in body and _count() == 0
 
 
 def test_the_counters_update_when_an_htmx_run_ends(season, auth, client):
-    campaign, people = season
-    auth.as_(people["admin"])
-    url = f"/admin/campaigns/{campaign.slug}/certificates/issue"
+    auth.as_(season.people["admin"])
+    url = f"/admin/campaigns/{season.campaign.slug}/certificates/issue"
     last = client.post(url, data={"confirmed": "1"}, headers=HX).get_data(as_text=True)
     assert _count() == 1 and "panel-success" in last
     assert 'id="certificate-counts"' in last and 'hx-swap-oob="true"' in last
@@ -53,21 +51,20 @@ def test_the_counters_update_when_an_htmx_run_ends(season, auth, client):
 
 
 def test_nobody_waiting_means_nothing_to_confirm(season, auth, client):
-    campaign, people = season
-    services.issue_all(people["admin"], campaign)
-    auth.as_(people["admin"])
-    body = client.post(f"/admin/campaigns/{campaign.slug}/certificates/issue", data={}, headers=HX).get_data(as_text=True)
+    services.issue_all(season.people["admin"], season.campaign)
+    auth.as_(season.people["admin"])
+    body = client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/issue", data={},
+                       headers=HX).get_data(as_text=True)
     assert 'name="confirmed"' not in body and _count() == 1
 
 
 def test_the_referrals_shortlist_flags_a_revoked_certificate(season, auth, client):
-    campaign, people = season
-    (credential,) = services.issue_all(people["admin"], campaign)
-    auth.as_(people["admin"])
-    url = f"/referrals/{campaign.slug}/shortlist"
+    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    auth.as_(season.people["admin"])
+    url = f"/referrals/{season.campaign.slug}/shortlist"
     before = client.get(url).get_data(as_text=True)
     assert "tag--closed" not in before
-    services.revoke(people["admin"], credential, "Cấp nhầm người", "issued_in_error")
+    services.revoke(season.people["admin"], credential, "Cấp nhầm người", "issued_in_error")
     db.session.commit()
     after = client.get(url).get_data(as_text=True)
     row = after[after.index("Nguyễn Thị Phương Thảo"):]
@@ -78,11 +75,9 @@ def test_the_referrals_shortlist_flags_a_revoked_certificate(season, auth, clien
 
 def test_the_rule_reads_hours_with_a_decimal_comma_and_shows_them_so(season, auth, client):
     from portal.certificates.eligibility import rule_for
-
-    campaign, people = season
-    auth.as_(people["admin"])
-    saved = client.post(f"/admin/campaigns/{campaign.slug}/certificates/rule", data={"min_hours": "12,5"})
+    auth.as_(season.people["admin"])
+    saved = client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/rule", data={"min_hours": "12,5"})
     assert saved.status_code == 303
     db.session.expire_all()
-    assert rule_for(campaign).min_minutes == 750
-    assert 'value="12,5"' in client.get(f"/admin/campaigns/{campaign.slug}/certificates").get_data(as_text=True)
+    assert rule_for(season.campaign).min_minutes == 750
+    assert 'value="12,5"' in client.get(f"/admin/campaigns/{season.campaign.slug}/certificates").get_data(as_text=True)

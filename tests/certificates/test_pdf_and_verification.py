@@ -17,15 +17,15 @@ from tests.certificates.conftest import LONG_NAME
 
 @pytest.fixture
 def issued(season):
-    campaign, people = season
-    (credential,) = services.issue_all(people["admin"], campaign)
-    return credential, people
+    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    return credential, season.people
 
 
 def _scan(pdf: bytes, dpi: int) -> list[str]:
     page = pypdfium2.PdfDocument(pdf)[0]
     image = page.render(scale=dpi / 72).to_pil()
-    return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]  # text may pass for a 1-D barcode
+    # Only QR codes: a line of text may pass for a 1-D barcode.
+    return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def _verify_with_pyjwt(client, token: str, payload: bytes) -> dict:

@@ -20,8 +20,8 @@ def _by_name(campaign):
 
 
 def test_the_preview_says_exactly_why_each_student_does_not_qualify(season):
-    campaign, people = season
-    found = {key: s for key, user in people.items() for s in standings(campaign) if s.user.id == user.id}
+    people = season.people
+    found = {key: s for key, user in people.items() for s in standings(season.campaign) if s.user.id == user.id}
     with force_locale("en"):
         why = {key: [str(r) for r in s.reasons] for key, s in found.items()}
     assert why["eligible"] == []
@@ -36,62 +36,56 @@ def test_the_preview_says_exactly_why_each_student_does_not_qualify(season):
 
 
 def test_a_leaders_correction_counts_instead_of_the_clock(season, make_point):
-    campaign, people = season
-    factories.served(campaign, make_point(), people["short"], adjusted_minutes=270, days_ago=5)
-    standing = _by_name(campaign)["Lê Văn Ngắn"]
+    factories.served(season.campaign, make_point(), season.people["short"], adjusted_minutes=270, days_ago=5)
+    standing = _by_name(season.campaign)["Lê Văn Ngắn"]
     assert standing.minutes == 240 + 270 and standing.eligible
 
 
 def test_the_rule_can_be_loosened_and_the_preview_follows(season):
-    campaign, people = season
-    services.set_rule(people["admin"], campaign, require_training=False, min_hours=4, max_no_shows=None)
-    eligible = {s.user.full_name for s in standings(campaign) if s.eligible}
+    services.set_rule(season.people["admin"], season.campaign, require_training=False, min_hours=4, max_no_shows=None)
+    eligible = {s.user.full_name for s in standings(season.campaign) if s.eligible}
     assert eligible == {"Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc", "Đỗ Thu Hương", "Lê Văn Ngắn", "Phạm Văn Vắng"}
     with pytest.raises(InvalidInput):
-        services.set_rule(people["admin"], campaign, True, -1, None)
+        services.set_rule(season.people["admin"], season.campaign, True, -1, None)
 
 
 def test_issuing_is_idempotent_and_reaches_the_newly_eligible_later(season, make_point):
-    campaign, people = season
-    first = services.issue_all(people["admin"], campaign)
-    assert [c.user_id for c in first] == [people["eligible"].id]
-    assert services.issue_all(people["admin"], campaign) == []
-    factories.served(campaign, make_point(), people["short"], days_ago=3)  # now 8 h
-    second = services.issue_all(people["admin"], campaign)
-    assert [c.user_id for c in second] == [people["short"].id]
+    first = services.issue_all(season.people["admin"], season.campaign)
+    assert [c.user_id for c in first] == [season.people["eligible"].id]
+    assert services.issue_all(season.people["admin"], season.campaign) == []
+    factories.served(season.campaign, make_point(), season.people["short"], days_ago=3)  # now 8 h
+    second = services.issue_all(season.people["admin"], season.campaign)
+    assert [c.user_id for c in second] == [season.people["short"].id]
     assert db.session.scalar(select(func.count()).select_from(Credential)) == 2
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "certificate")).all()
-    assert sorted(m.to_email for m in mail) == sorted([people["eligible"].email, people["short"].email])
+    assert sorted(m.to_email for m in mail) == sorted([season.people["eligible"].email, season.people["short"].email])
     assert "http://portal.test/me/certificates" in mail[0].body_text
 
 
 def test_issuing_in_steps_covers_everyone_once(season, make_user):
-    campaign, people = season
-    services.set_rule(people["admin"], campaign, False, 0, None)
-    step = services.issue_step(people["admin"], campaign, limit=2)
+    services.set_rule(season.people["admin"], season.campaign, False, 0, None)
+    step = services.issue_step(season.people["admin"], season.campaign, limit=2)
     assert len(step.issued) == 2 and step.remaining == 2 and step.eligible_total == 4
-    step = services.issue_step(people["admin"], campaign, limit=2)
+    step = services.issue_step(season.people["admin"], season.campaign, limit=2)
     assert len(step.issued) == 2 and step.remaining == 0
-    assert services.issue_step(people["admin"], campaign, limit=2).issued == []
+    assert services.issue_step(season.people["admin"], season.campaign, limit=2).issued == []
 
 
 def test_before_the_end_issuing_needs_a_recorded_reason(season):
-    campaign, people = season
-    campaign.status, campaign.end_date = "open", date.today() + timedelta(days=5)
+    season.campaign.status, season.campaign.end_date = "open", date.today() + timedelta(days=5)
     db.session.commit()
     with pytest.raises(InvalidInput) as refused:
-        services.issue_all(people["admin"], campaign)
+        services.issue_all(season.people["admin"], season.campaign)
     assert refused.value.field == "reason"
     assert db.session.scalar(select(func.count()).select_from(Credential)) == 0
-    (credential,) = services.issue_all(people["admin"], campaign, "Sinh viên cần nộp hồ sơ thực tập sớm")
+    (credential,) = services.issue_all(season.people["admin"], season.campaign, "Sinh viên cần nộp hồ sơ thực tập sớm")
     assert credential.early_reason == "Sinh viên cần nộp hồ sơ thực tập sớm"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.issue"))
-    assert event.after["early_reason"] == credential.early_reason and event.actor_id == people["admin"].id
+    assert event.after["early_reason"] == credential.early_reason and event.actor_id == season.people["admin"].id
 
 
 def test_the_signature_covers_the_printed_fields_exactly(season):
-    campaign, people = season
-    (credential,) = services.issue_all(people["admin"], campaign)
+    (credential,) = services.issue_all(season.people["admin"], season.campaign)
     claims = credential.claims
     assert claims["name"] == "Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc"
     assert claims["organisers"] == ["Thành đoàn Hà Nội", "Trung tâm Phục vụ hành chính công thành phố Hà Nội"]
@@ -103,65 +97,61 @@ def test_the_signature_covers_the_printed_fields_exactly(season):
 
 
 def test_revoking_keeps_the_record_and_blocks_a_new_issue(season):
-    campaign, people = season
-    (credential,) = services.issue_all(people["admin"], campaign)
+    (credential,) = services.issue_all(season.people["admin"], season.campaign)
     with pytest.raises(InvalidInput):
-        services.revoke(people["admin"], credential, "sai")
-    services.revoke(people["admin"], credential, "Khai man số giờ tham gia")
-    assert credential.status == "revoked" and credential.revoked_by_id == people["admin"].id
-    assert services.issue_all(people["admin"], campaign) == []
+        services.revoke(season.people["admin"], credential, "sai")
+    services.revoke(season.people["admin"], credential, "Khai man số giờ tham gia")
+    assert credential.status == "revoked" and credential.revoked_by_id == season.people["admin"].id
+    assert services.issue_all(season.people["admin"], season.campaign) == []
     with pytest.raises(InvalidInput):
-        services.revoke(people["admin"], credential, "Thu hồi lần hai")
+        services.revoke(season.people["admin"], credential, "Thu hồi lần hai")
 
 
 def test_a_correction_is_a_new_code_and_the_old_one_is_superseded(season):
-    campaign, people = season
-    (old,) = services.issue_all(people["admin"], campaign)
-    people["eligible"].full_name = "Nguyễn Thị Phương Thảo"
+    (old,) = services.issue_all(season.people["admin"], season.campaign)
+    season.people["eligible"].full_name = "Nguyễn Thị Phương Thảo"
     db.session.commit()
-    new = services.reissue(people["admin"], old, "Sửa họ tên theo căn cước")
+    new = services.reissue(season.people["admin"], old, "Sửa họ tên theo căn cước")
     assert new.code != old.code and old.status == "superseded" and new.status == "valid"
     assert new.supersedes_id == old.id and services.replacement_of(old) == new
-    assert new.claims["name"] == "Nguyễn Thị Phương Thảo" and old.claims["name"].startswith("Nguyễn Thị Phương Thảo Hoàng")
+    assert new.claims["name"] == "Nguyễn Thị Phương Thảo"
+    assert old.claims["name"].startswith("Nguyễn Thị Phương Thảo Hoàng")
     with pytest.raises(InvalidInput):
-        services.reissue(people["admin"], old, "Sửa lần nữa")
+        services.reissue(season.people["admin"], old, "Sửa lần nữa")
 
 
 def test_a_draft_campaign_has_no_certificates(season):
-    campaign, people = season
-    campaign.status = "draft"
+    season.campaign.status = "draft"
     db.session.commit()
     with pytest.raises(InvalidInput):
-        services.issue_all(people["admin"], campaign, "Thử nghiệm trước")
+        services.issue_all(season.people["admin"], season.campaign, "Thử nghiệm trước")
 
 
 def test_a_deactivated_account_and_near_misses_are_explained(season, make_point):
-    campaign, people = season
+    people = season.people
     people["eligible"].is_active_account = False
     db.session.commit()
-    factories.served(campaign, make_point(), people["short"], hours=4, adjusted_minutes=239, days_ago=2)
-    found = {key: s for key, user in people.items() for s in standings(campaign) if s.user.id == user.id}
+    factories.served(season.campaign, make_point(), people["short"], hours=4, adjusted_minutes=239, days_ago=2)
+    found = {key: s for key, user in people.items() for s in standings(season.campaign) if s.user.id == user.id}
     with force_locale("en"):
         assert [str(r) for r in found["eligible"].reasons] == ["The account is deactivated."]
         assert [str(r) for r in found["short"].reasons] == ["479 minutes attended; 480 minutes needed."]
-    assert services.issue_all(people["admin"], campaign) == []
+    assert services.issue_all(people["admin"], season.campaign) == []
 
 
 def test_a_correction_is_refused_when_the_student_no_longer_qualifies(season):
-    campaign, people = season
-    (credential,) = services.issue_all(people["admin"], campaign)
-    services.set_rule(people["admin"], campaign, True, 20, 1)
+    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    services.set_rule(season.people["admin"], season.campaign, True, 20, 1)
     with pytest.raises(InvalidInput):
-        services.reissue(people["admin"], credential, "Sửa tên trường")
+        services.reissue(season.people["admin"], credential, "Sửa tên trường")
     assert credential.status == "valid"
 
 
 def test_the_standings_take_the_same_number_of_queries_for_few_and_many(season, make_user, count_queries):
-    campaign, people = season
     with count_queries() as few:
-        standings(campaign)
+        standings(season.campaign)
     for _ in range(20):
-        factories.enrol(campaign, make_user())
+        factories.enrol(season.campaign, make_user())
     with count_queries() as many:
-        standings(campaign)
+        standings(season.campaign)
     assert few.n == many.n <= 9  # students, their roles, attendance, rule, modules, sign-offs, certificates

@@ -1,18 +1,32 @@
 """Home page scenarios: a campaign running now, two required modules, a point with a leader and notes."""
 import re
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
-from portal.campaigns.models import PointLeader
+from portal.accounts.models import User
+from portal.campaigns.models import Campaign, PointLeader, ServicePoint
+from portal.core import clock
 from portal.extensions import db
 from portal.shifts.models import Booking
+from portal.training.models import TrainingModule
+
+
+@dataclass
+class Season:
+    """An open campaign around today, its two required modules, and a point with notes led by Lê Thị Hoa."""
+
+    campaign: Campaign
+    modules: list[TrainingModule]
+    point: ServicePoint
+    leader: User
 
 
 @pytest.fixture
 def season(make_user, make_campaign, make_module, make_point):
     """An open campaign around today with two required modules and a point led by a named leader."""
-    today = date.today()
+    today = clock.local_today()
     campaign = make_campaign(name="Mùa đông 2026", slug="mua-dong-2026", start_date=today - timedelta(days=10),
                              end_date=today + timedelta(days=40))
     modules = [make_module(campaign, title="Quy trình tiếp nhận hồ sơ"),
@@ -21,7 +35,7 @@ def season(make_user, make_campaign, make_module, make_point):
     point = make_point(name="Điểm Gia Lâm", volunteer_notes="Mang thẻ sinh viên và áo xanh.")
     db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
     db.session.commit()
-    return campaign, modules, point, leader
+    return Season(campaign=campaign, modules=modules, point=point, leader=leader)
 
 
 def book(user, shift):

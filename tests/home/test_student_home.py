@@ -21,23 +21,21 @@ def page(client):
 
 
 def test_a_new_student_sees_four_steps_and_the_first_to_do_is_joining(client, auth, season, make_user):
-    campaign, modules, point, leader = season
     auth.as_(make_user(locale="en"))
     html = page(client)
     assert states(html) == ["todo", "blocked", "blocked", "blocked"]
-    assert f'href="/campaigns/{campaign.slug}"' in html and "Join a campaign" in html
+    assert f'href="/campaigns/{season.campaign.slug}"' in html and "Join a campaign" in html
     assert "Cannot start yet" in html
 
 
 def test_reading_then_waiting_for_the_trainer(client, auth, season, make_user):
-    campaign, modules, point, leader = season
     student = make_user(locale="en")
-    enrol(campaign, student)
+    enrol(season.campaign, student)
     auth.as_(student)
     html = page(client)
     assert states(html) == ["done", "todo", "blocked", "blocked"]
-    assert "0 of 2 required modules read." in html and f'href="/training/{campaign.slug}"' in html
-    for module in modules:
+    assert "0 of 2 required modules read." in html and f'href="/training/{season.campaign.slug}"' in html
+    for module in season.modules:
         training.mark_read(student, module)
     html = page(client)
     assert states(html) == ["done", "done", "waiting", "blocked"]
@@ -45,11 +43,10 @@ def test_reading_then_waiting_for_the_trainer(client, auth, season, make_user):
 
 
 def test_after_the_trainers_confirmation_the_student_is_asked_to_book_the_first_shift(client, auth, season, make_user):
-    campaign, modules, point, leader = season
     student = make_user(locale="en")
-    enrol(campaign, student)
+    enrol(season.campaign, student)
     trainer = make_user(role="trainer")
-    for module in modules:
+    for module in season.modules:
         signoff.complete(trainer, module, [student.id], method="single")
     auth.as_(student)
     html = page(client)
@@ -57,14 +54,14 @@ def test_after_the_trainers_confirmation_the_student_is_asked_to_book_the_first_
     assert '<a class="button" href="/shifts/">Book your first shift</a>' in html
 
 
-def test_after_booking_the_student_sees_the_next_shift_with_its_leader_and_notes(client, auth, season, make_user, make_shift):
-    campaign, modules, point, leader = season
+def test_after_booking_the_student_sees_the_next_shift_with_its_leader_and_notes(client, auth, season, make_user,
+                                                                                 make_shift):
     student = make_user(locale="en")
-    enrol(campaign, student)
-    for module in modules:
+    enrol(season.campaign, student)
+    for module in season.modules:
         signoff.complete(make_user(role="trainer"), module, [student.id])
-    later = make_shift(campaign, point, starts_in=timedelta(days=5), task_focus="Kích hoạt VNeID")
-    first = make_shift(campaign, point, task_focus="Hướng dẫn nộp hồ sơ trực tuyến")
+    later = make_shift(season.campaign, season.point, starts_in=timedelta(days=5), task_focus="Kích hoạt VNeID")
+    first = make_shift(season.campaign, season.point, task_focus="Hướng dẫn nộp hồ sơ trực tuyến")
     book(student, later)
     book(student, first)
     auth.as_(student)
@@ -78,27 +75,26 @@ def test_after_booking_the_student_sees_the_next_shift_with_its_leader_and_notes
 
 
 def test_hours_read_against_the_campaigns_certificate_rule(client, auth, season, make_user, make_shift):
-    campaign, modules, point, leader = season
     student = make_user(locale="en")
-    enrol(campaign, student)
-    for module in modules:
+    enrol(season.campaign, student)
+    for module in season.modules:
         signoff.complete(make_user(role="trainer"), module, [student.id])
-    certificates.set_rule(make_user(role="admin"), campaign, True, 16, None)
+    certificates.set_rule(make_user(role="admin"), season.campaign, True, 16, None)
     for days_ago in (3, 4, 5):
-        served(campaign, point, student, hours=4, days_ago=days_ago)
-    served(campaign, point, student, status="no_show", days_ago=6)
+        served(season.campaign, season.point, student, hours=4, days_ago=days_ago)
+    served(season.campaign, season.point, student, status="no_show", days_ago=6)
     auth.as_(student)
     html = page(client)
     assert "12 / 16 hours" in html
     assert "Not yet" in html and "12 hours attended; 16 hours needed." in html
 
 
-def test_certificate_issued_or_revoked_is_shown_with_its_link(client, auth, season, make_user, make_campaign, make_point):
-    campaign, modules, point, leader = season
+def test_certificate_issued_or_revoked_is_shown_with_its_link(client, auth, season, make_user, make_campaign,
+                                                              make_point):
     old = make_campaign(name="Mùa hè 2026", status="closed")
     student = make_user(locale="en")
     enrol(old, student)
-    served(old, point, student, days_ago=200)
+    served(old, season.point, student, days_ago=200)
     admin = make_user(role="admin")
     certificates.set_rule(admin, old, False, 0, None)
     [credential] = certificates.issue_all(admin, old)
@@ -110,10 +106,9 @@ def test_certificate_issued_or_revoked_is_shown_with_its_link(client, auth, seas
 
 
 def test_waitlists_show_with_the_students_place(client, auth, season, make_user, make_shift):
-    campaign, modules, point, leader = season
     student = make_user(locale="en")
-    enrol(campaign, student)
-    full = make_shift(campaign, point, capacity=1)
+    enrol(season.campaign, student)
+    full = make_shift(season.campaign, season.point, capacity=1)
     book(make_user(), full)
     db.session.add(WaitlistEntry(shift_id=full.id, user_id=make_user().id, created_at=utcnow() - timedelta(hours=1)))
     db.session.add(WaitlistEntry(shift_id=full.id, user_id=student.id))
@@ -129,27 +124,27 @@ def test_the_home_page_is_vietnamese_for_a_vietnamese_student(client, auth, seas
 
 
 def test_statements_do_not_grow_with_data(client, auth, season, make_user, make_shift, make_campaign, count_queries):
-    campaign, modules, point, leader = season
     student = make_user()
-    enrol(campaign, student)
-    for module in modules:
+    enrol(season.campaign, student)
+    for module in season.modules:
         signoff.complete(make_user(role="trainer"), module, [student.id])
-    book(student, make_shift(campaign, point))
-    served(campaign, point, student, days_ago=2)
+    book(student, make_shift(season.campaign, season.point))
+    served(season.campaign, season.point, student, days_ago=2)
     auth.as_(student)
     page(client)  # warm-up
     with count_queries() as few:
         page(client)
     others = [make_user() for _ in range(15)]
-    enrol(campaign, *others)
+    enrol(season.campaign, *others)
     for days in range(3, 13):
-        served(campaign, point, student, days_ago=days)
-        book(student, make_shift(campaign, point, starts_in=timedelta(days=days, hours=1)))
+        served(season.campaign, season.point, student, days_ago=days)
+        book(student, make_shift(season.campaign, season.point, starts_in=timedelta(days=days, hours=1)))
     for n in range(4):
         old = make_campaign(status="closed")
         enrol(old, student)
-        served(old, point, student, days_ago=100 + n)
-    db.session.add(WaitlistEntry(shift_id=make_shift(campaign, point, starts_in=timedelta(days=20)).id, user_id=student.id))
+        served(old, season.point, student, days_ago=100 + n)
+    far = make_shift(season.campaign, season.point, starts_in=timedelta(days=20))
+    db.session.add(WaitlistEntry(shift_id=far.id, user_id=student.id))
     db.session.commit()
     with count_queries() as lots:
         page(client)

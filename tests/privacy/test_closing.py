@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User, UserSession
 from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
+from portal.campaigns.models import Campaign, ServicePoint
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.privacy import closing
@@ -18,42 +20,51 @@ from portal.shifts.models import Booking, Shift, WaitlistEntry
 from tests.factories import PASSWORD, enrol, served
 
 
+@dataclass
+class World:
+    """A campaign, a point and two enrolled students: one closing their account, one waiting for a seat."""
+
+    campaign: Campaign
+    point: ServicePoint
+    leaving: User
+    waiting: User
+
+
 @pytest.fixture
-def world(make_user, make_campaign, make_point, make_shift):
+def world(make_user, make_campaign, make_point):
     campaign = make_campaign(booking_window_days=14, cancel_cutoff_hours=12, max_shifts_per_week=3, max_hours_per_day=8)
     point = make_point()
     leaving, waiting = make_user(full_name="Phạm Thị Rời Đi"), make_user()
     enrol(campaign, leaving, waiting)
-    return campaign, point, leaving, waiting, make_shift
+    return World(campaign=campaign, point=point, leaving=leaving, waiting=waiting)
 
 
-def test_closing_cancels_future_bookings_promotes_the_waitlist_and_deactivates(world, outbox, app):
-    campaign, point, leaving, waiting, make_shift = world
-    full = make_shift(campaign, point, capacity=1)
-    mine = service.book(leaving, full.id)
-    service.join_waitlist(waiting, full.id)
-    other = make_shift(campaign, point, starts_in=timedelta(days=3), capacity=1)
-    service.book(waiting, other.id)
-    service.join_waitlist(leaving, other.id)
-    past = served(campaign, point, leaving)
-    db.session.add(UserSession(user_id=leaving.id, token_hash="a" * 64, expires_at=utcnow() + timedelta(hours=1)))
+def test_closing_cancels_future_bookings_promotes_the_waitlist_and_deactivates(world, outbox, app, make_shift):
+    full = make_shift(world.campaign, world.point, capacity=1)
+    mine = service.book(world.leaving, full.id)
+    service.join_waitlist(world.waiting, full.id)
+    other = make_shift(world.campaign, world.point, starts_in=timedelta(days=3), capacity=1)
+    service.book(world.waiting, other.id)
+    service.join_waitlist(world.leaving, other.id)
+    past = served(world.campaign, world.point, world.leaving)
+    db.session.add(UserSession(user_id=world.leaving.id, token_hash="a" * 64, expires_at=utcnow() + timedelta(hours=1)))
     db.session.commit()
 
-    done = closing.close(leaving, password=PASSWORD)
+    done = closing.close(world.leaving, password=PASSWORD)
 
     db.session.expire_all()
     assert (done.future_bookings, done.waiting) == (1, 1)
     assert db.session.get(Booking, mine.id).status == "cancelled"
     assert db.session.get(Booking, past.id).status == "booked"  # the past stays as it was
     promoted = db.session.scalar(select(Booking).where(Booking.shift_id == full.id, Booking.status == "booked"))
-    assert promoted.user_id == waiting.id and promoted.source == "waitlist"
+    assert promoted.user_id == world.waiting.id and promoted.source == "waitlist"
     assert db.session.get(Shift, full.id).booked_count == 1
-    assert db.session.scalar(select(WaitlistEntry.status).where(WaitlistEntry.user_id == leaving.id)) == "closed"
-    user = db.session.get(User, leaving.id)
+    assert db.session.scalar(select(WaitlistEntry.status).where(WaitlistEntry.user_id == world.leaving.id)) == "closed"
+    user = db.session.get(User, world.leaving.id)
     assert not user.is_active_account and user.closed_at is not None and user.erased_at is None
     assert abs(user.erase_after - (user.closed_at + timedelta(days=30))) < timedelta(seconds=1)
-    assert db.session.scalar(select(UserSession.ended_at).where(UserSession.user_id == leaving.id)) is not None
-    mail = outbox(leaving.email)[-1]
+    assert db.session.scalar(select(UserSession.ended_at).where(UserSession.user_id == world.leaving.id)) is not None
+    mail = outbox(world.leaving.email)[-1]
     assert mail.kind == "account-closed" and "/account/reopen/" in mail.body_text
     assert "/me/certificates" in mail.body_text
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "privacy.account_closed"))

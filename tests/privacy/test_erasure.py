@@ -7,6 +7,7 @@ import io
 import json
 import os
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import openpyxl
@@ -34,6 +35,16 @@ from portal.training.models import ImportBatch as TrainingImportBatch
 
 AN = "student@example.org"
 LAN = "lan.nguyen@example.org"
+
+
+@dataclass
+class Season:
+    """The demo campaign, its organiser, the two people to erase (An, Lan) and Lan's case sent to a host."""
+
+    campaign: Campaign
+    admin: User
+    people: list[User]
+    sent_case: Recommendation
 
 
 @pytest.fixture
@@ -84,7 +95,7 @@ def season(app, make_user):
                     acknowledge_by=utcnow(), due_at=utcnow() + timedelta(days=20)),
     ])
     db.session.commit()
-    return campaign, admin, [an, lan], case
+    return Season(campaign=campaign, admin=admin, people=[an, lan], sent_case=case)
 
 
 def _module_id(campaign):
@@ -118,7 +129,8 @@ def _reports(client, campaign) -> dict:
             out[f"{kind}-{anchor}-csv"] = client.get(f"/reports/{kind}.csv", query_string=query).get_data(as_text=True)
             book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/{kind}.xlsx", query_string=query).data))
             out[f"{kind}-{anchor}-xlsx"] = [list(r) for r in book.active.iter_rows(values_only=True)]
-    ledger = list(csv.reader(io.StringIO(client.get("/reports/ledger.csv", query_string=params).get_data(as_text=True))))
+    ledger_csv = client.get("/reports/ledger.csv", query_string=params).get_data(as_text=True)
+    ledger = list(csv.reader(io.StringIO(ledger_csv)))
     header = ledger[0]
     keep = [i for i, h in enumerate(header) if h.lstrip("\ufeff") not in ("Họ và tên", "Full name", "Mã sinh viên",
                                                                          "Student ID")]
@@ -143,7 +155,7 @@ def _leftovers(needles: set[str], instance_path: str) -> list[str]:
         if not columns:
             continue
         for row in db.session.execute(select(*columns)).all():
-            for column, value in zip(columns, row):
+            for column, value in zip(columns, row, strict=True):
                 if value is None:
                     continue
                 if isinstance(value, bytes):
@@ -164,18 +176,18 @@ def _leftovers(needles: set[str], instance_path: str) -> list[str]:
 
 
 def test_erasing_two_students_keeps_every_total_and_leaves_nothing_of_them(season, client, auth, app):
-    campaign, admin, people, sent_case = season
-    auth.as_(admin)
+    people = season.people
+    auth.as_(season.admin)
     needles = _needles(v for values in _identifiers(people).values() for v in values)
     assert _leftovers(needles, app.instance_path)  # the search finds them before
-    before = _reports(client, campaign)
+    before = _reports(client, season.campaign)
 
-    erased = erasure.erase_many([p.id for p in people], actor=admin)
+    erased = erasure.erase_many([p.id for p in people], actor=season.admin)
 
     assert erased == 2
-    after = _reports(client, campaign)
+    after = _reports(client, season.campaign)
     assert after == before
-    ineligible = {s.user.id for s in eligibility.standings(campaign) if not s.eligible}
+    ineligible = {s.user.id for s in eligibility.standings(season.campaign) if not s.eligible}
     assert {p.id for p in people} <= ineligible
     assert _leftovers(needles, app.instance_path) == []
     for person in people:

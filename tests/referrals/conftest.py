@@ -1,26 +1,32 @@
 """A finished season with volunteers, staff and a host organisation."""
-from datetime import date
+from dataclasses import dataclass
 
 import pytest
 
-from portal.campaigns.models import CampaignOrganiser, PointLeader
+from portal.accounts.models import User
+from portal.campaigns.models import Campaign, PointLeader, ServicePoint
 from portal.extensions import db
 from portal.operations.models import VolunteerRating
 from portal.referrals.models import HostOrganisation
-from portal.training import signoff
 from tests import factories
 
 
+@dataclass
+class League:
+    """The finished season, its people by first name or role, the host organisation and the points by name."""
+
+    campaign: Campaign
+    people: dict[str, User]
+    host: HostOrganisation
+    points: dict[str, ServicePoint]
+
+
 @pytest.fixture
-def league(app, make_user, make_campaign, make_module, make_point):
+def league(app, make_user):
     """Students: lan (12 h at Hoàn Kiếm, rated 5 and 4), minh (8 h, 1 no-show, rated 3), quang (4 h at Gia Lâm).
     Staff: the leader of Hoàn Kiếm, a trainer of the campaign, two admins. One host with two places."""
-    campaign = make_campaign(name="Thanh niên đồng hành cùng hành chính công", status="closed",
-                             start_date=date(2025, 12, 18), end_date=date(2026, 2, 15))
-    campaign.organisers.append(CampaignOrganiser(name="Thành đoàn Hà Nội", position=0))
-    db.session.commit()
-    module = make_module(campaign, title="Bảo mật thông tin công dân")
-    hoan_kiem, gia_lam = make_point(name="Điểm phường Hoàn Kiếm"), make_point(name="Điểm xã Gia Lâm")
+    finished = factories.finished_season()
+    campaign, hoan_kiem, gia_lam = finished.campaign, finished.hoan_kiem, finished.gia_lam
     people = {
         "lan": make_user(full_name="Nguyễn Thị Lan", school="Trường Đại học Luật Hà Nội", phone="0912345678",
                          chapter="Đoàn trường Luật"),
@@ -36,14 +42,14 @@ def league(app, make_user, make_campaign, make_module, make_point):
     factories.assign(campaign, people["trainer"], "trainer")
     db.session.add(PointLeader(point_id=hoan_kiem.id, user_id=people["leader"].id))
     db.session.commit()
-    signoff.complete(people["admin"], module, [people[k].id for k in ("lan", "minh", "quang")], method="session")
+    factories.trained(people["admin"], finished.modules, [people[k] for k in ("lan", "minh", "quang")])
     bookings = [factories.served(campaign, hoan_kiem, people["lan"], days_ago=40 + n) for n in range(3)]
     for n in range(2):
         bookings.append(factories.served(campaign, hoan_kiem, people["minh"], days_ago=30 + n))
     factories.served(campaign, hoan_kiem, people["minh"], status="no_show", days_ago=20)
     factories.served(campaign, gia_lam, people["quang"], days_ago=10)
     for booking, (stars, words) in zip(bookings, [(5, "Nhiệt tình, hướng dẫn rõ ràng"), (4, "Chu đáo"), (None, ""),
-                                                  (3, "Đúng giờ")]):
+                                                  (3, "Đúng giờ"), (None, "")], strict=True):
         if stars:
             db.session.add(VolunteerRating(booking_id=booking.id, rating=stars, comment=words,
                                            rated_by_id=people["leader"].id))
@@ -51,4 +57,4 @@ def league(app, make_user, make_campaign, make_module, make_point):
                             contact_email="chinhanh1@example.org", places=2, fields="Hành chính, CNTT")
     db.session.add(host)
     db.session.commit()
-    return campaign, people, host, {"hoan_kiem": hoan_kiem, "gia_lam": gia_lam}
+    return League(campaign=campaign, people=people, host=host, points={"hoan_kiem": hoan_kiem, "gia_lam": gia_lam})

@@ -27,131 +27,128 @@ def _scan(pdf: bytes) -> str:
 
 
 def test_a_nomination_gathers_the_evidence_and_several_nominators_share_one_case(league):
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    again = services.nominate(people["trainer"], campaign, people["lan"], "referral",
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    again = services.nominate(league.people["trainer"], league.campaign, league.people["lan"], "referral",
                               "Hoàn thành mọi học phần tập huấn sớm nhất lớp.")
     assert again.id == case.id and [n.role for n in case.nominations] == ["leader", "trainer"]
-    record = evidence_for(campaign, [people["lan"].id])[people["lan"].id]
+    record = evidence_for(league.campaign, [league.people["lan"].id])[league.people["lan"].id]
     assert record.standing.minutes == 720 and record.standing.attended == 3 and record.standing.no_shows == 0
     assert record.standing.points == {"Điểm phường Hoàn Kiếm"}
     assert [title for title, _ in record.training] == ["Bảo mật thông tin công dân"]
     assert record.average_rating == 4.5 and {r["comment"] for r in record.ratings} == {"Nhiệt tình, hướng dẫn rõ ràng",
                                                                                        "Chu đáo"}
     with pytest.raises(InvalidInput):  # once is enough per person
-        services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
+        services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
     with pytest.raises(InvalidInput):
-        services.nominate(people["leader"], campaign, people["lan"], "referral", "ngắn")
+        services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", "ngắn")
 
 
 def test_only_staff_linked_to_the_student_may_nominate(league, auth, client):
-    campaign, people, host, points = league
     with pytest.raises(services.NotAllowed):  # leads no point where Quang served
-        services.nominate(people["leader"], campaign, people["quang"], "commendation", REASON)
+        services.nominate(league.people["leader"], league.campaign, league.people["quang"], "commendation", REASON)
     with pytest.raises(services.NotAllowed):
-        services.nominate(people["other_leader"], campaign, people["lan"], "commendation", REASON)
-    auth.as_(people["other_leader"])
-    assert client.get(f"/referrals/{campaign.slug}/nominate/{people['lan'].id}").status_code == 403
+        services.nominate(league.people["other_leader"], league.campaign, league.people["lan"], "commendation", REASON)
+    auth.as_(league.people["other_leader"])
+    assert client.get(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}").status_code == 403
     auth.logout()
-    auth.as_(people["minh"])
-    assert client.get(f"/referrals/{campaign.slug}/nominate/{people['lan'].id}").status_code == 403
-    assert client.get(f"/referrals/{campaign.slug}").status_code == 403
+    auth.as_(league.people["minh"])
+    assert client.get(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}").status_code == 403
+    assert client.get(f"/referrals/{league.campaign.slug}").status_code == 403
     auth.logout()
-    auth.as_(people["leader"])
-    page = client.get(f"/referrals/{campaign.slug}/nominate/{people['lan'].id}").get_data(as_text=True)
+    auth.as_(league.people["leader"])
+    page = client.get(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}").get_data(as_text=True)
     assert "Nhiệt tình, hướng dẫn rõ ràng" in page and "Bảo mật thông tin công dân" in page
-    response = client.post(f"/referrals/{campaign.slug}/nominate/{people['lan'].id}",
+    response = client.post(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}",
                            data={"kind": "commendation", "reason": REASON})
     assert response.status_code == 303
     assert db.session.scalar(select(Recommendation).where(Recommendation.kind == "commendation")) is not None
-    found = client.get(f"/referrals/{campaign.slug}/nominate", query_string={"q": "lan nguyen"})
+    found = client.get(f"/referrals/{league.campaign.slug}/nominate", query_string={"q": "lan nguyen"})
     assert "Nguyễn Thị Lan" in found.get_data(as_text=True)
 
 
 def test_the_shortlist_ranks_by_hours_then_reliability_then_ratings_and_filters(league):
-    campaign, people, host, points = league
-    names = [c.standing.user.full_name for c in shortlist(campaign)]
+    names = [c.standing.user.full_name for c in shortlist(league.campaign)]
     assert names == ["Nguyễn Thị Lan", "Trần Đức Minh", "Phạm Văn Quang"]
-    assert [c.standing.user.full_name for c in shortlist(campaign, school="luật")] == ["Nguyễn Thị Lan",
+    assert [c.standing.user.full_name for c in shortlist(league.campaign, school="luật")] == ["Nguyễn Thị Lan",
                                                                                        "Phạm Văn Quang"]
-    assert [c.standing.user.full_name for c in shortlist(campaign, point_id=points["gia_lam"].id)] == ["Phạm Văn Quang"]
-    assert [c.standing.user.full_name for c in shortlist(campaign, chapter="đoàn trường")] == ["Nguyễn Thị Lan"]
+    at_gia_lam = shortlist(league.campaign, point_id=league.points["gia_lam"].id)
+    assert [c.standing.user.full_name for c in at_gia_lam] == ["Phạm Văn Quang"]
+    assert [c.standing.user.full_name for c in shortlist(league.campaign, chapter="đoàn trường")] == ["Nguyễn Thị Lan"]
 
 
 def test_a_referral_goes_from_proposed_to_accepted_only_through_legal_steps(league, outbox):
-    campaign, people, host, points = league
-    case = services.nominate(people["admin"], campaign, people["lan"], "referral", REASON)
+    case = services.nominate(league.people["admin"], league.campaign, league.people["lan"], "referral", REASON)
     with pytest.raises(InvalidInput):  # an admin may not approve their own nomination
-        services.decide(people["admin"], case, True, host_id=host.id)
+        services.decide(league.people["admin"], case, True, host_id=league.host.id)
     with pytest.raises(InvalidInput):  # a referral names its host
-        services.decide(people["admin2"], case, True)
+        services.decide(league.people["admin2"], case, True)
     with pytest.raises(InvalidInput):
-        services.send(people["admin2"], case)
-    services.decide(people["admin2"], case, True, "Đủ điều kiện", host_id=host.id)
-    assert case.status == "approved" and case.host_id == host.id and case.decided_by_id == people["admin2"].id
+        services.send(league.people["admin2"], case)
+    services.decide(league.people["admin2"], case, True, "Đủ điều kiện", host_id=league.host.id)
+    assert case.status == "approved" and case.host_id == league.host.id
+    assert case.decided_by_id == league.people["admin2"].id
     with pytest.raises(InvalidInput) as refused:  # not without the student's consent
-        services.send(people["admin2"], case)
+        services.send(league.people["admin2"], case)
     assert "agreed" in str(refused.value.message) or "đồng ý" in str(refused.value.message)
-    assert outbox(host.contact_email) == []
+    assert outbox(league.host.contact_email) == []
     with pytest.raises(services.NotAllowed):
-        services.answer_consent(people["minh"], case, True)
-    services.answer_consent(people["lan"], case, True)
+        services.answer_consent(league.people["minh"], case, True)
+    services.answer_consent(league.people["lan"], case, True)
     shared = json.loads(case.shared_json)
     assert shared["name"] == "Nguyễn Thị Lan" and shared["phone"] == "0912345678" and "rating" not in case.shared_json
     with pytest.raises(InvalidInput):  # no host answer before it is sent
-        services.record_outcome(people["admin2"], case, True)
-    services.send(people["admin2"], case)
+        services.record_outcome(league.people["admin2"], case, True)
+    services.send(league.people["admin2"], case)
     assert case.status == "sent" and case.credential.kind == "referral"
-    (letter,) = outbox(host.contact_email)
+    (letter,) = outbox(league.host.contact_email)
     assert "Nguyễn Thị Lan" in letter.body_text and "0912345678" in letter.body_text
     assert f"/verify/{case.credential.code}#" in letter.body_text
-    services.record_outcome(people["admin2"], case, True, "Nhận thực tập từ 01/03")
+    services.record_outcome(league.people["admin2"], case, True, "Nhận thực tập từ 01/03")
     assert case.status == "accepted"
     steps = [(e.from_status, e.to_status, e.actor_id) for e in db.session.scalars(
         select(RecommendationEvent).where(RecommendationEvent.case_id == case.id).order_by(RecommendationEvent.id))]
-    assert steps[0] == (None, "proposed", people["admin"].id) and steps[-1] == ("sent", "accepted", people["admin2"].id)
-    assert ("proposed", "approved", people["admin2"].id) in steps
+    assert steps[0] == (None, "proposed", league.people["admin"].id)
+    assert steps[-1] == ("sent", "accepted", league.people["admin2"].id)
+    assert ("proposed", "approved", league.people["admin2"].id) in steps
 
 
 def test_the_database_refuses_a_sent_referral_without_consent(league):
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    case.status, case.host_id = "sent", host.id
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    case.status, case.host_id = "sent", league.host.id
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
 
 def test_a_host_has_only_so_many_places_and_rejections_need_a_reason(league):
-    campaign, people, host, points = league
-    host.places = 1
+    league.host.places = 1
     db.session.commit()
-    first = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    second = services.nominate(people["leader"], campaign, people["minh"], "referral", REASON)
-    services.decide(people["admin"], first, True, host_id=host.id)
+    first = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    second = services.nominate(league.people["leader"], league.campaign, league.people["minh"], "referral", REASON)
+    services.decide(league.people["admin"], first, True, host_id=league.host.id)
     with pytest.raises(InvalidInput) as refused:
-        services.decide(people["admin"], second, True, host_id=host.id)
+        services.decide(league.people["admin"], second, True, host_id=league.host.id)
     assert refused.value.field == "host_id" and second.status == "proposed"
     with pytest.raises(InvalidInput):
-        services.decide(people["admin"], second, False, "")
-    services.decide(people["admin"], second, False, "Chưa đủ số giờ tham gia")
+        services.decide(league.people["admin"], second, False, "")
+    services.decide(league.people["admin"], second, False, "Chưa đủ số giờ tham gia")
     assert second.status == "rejected"
     with pytest.raises(InvalidInput):  # decided cases take no new nominations
-        services.nominate(people["trainer"], campaign, people["minh"], "referral", REASON)
+        services.nominate(league.people["trainer"], league.campaign, league.people["minh"], "referral", REASON)
 
 
 def test_a_commendation_is_awarded_with_a_verifiable_certificate(league, auth, client, outbox):
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["minh"], "commendation", REASON)
+    case = services.nominate(league.people["leader"], league.campaign, league.people["minh"], "commendation", REASON)
     with pytest.raises(InvalidInput):
-        services.award(people["admin"], case)
+        services.award(league.people["admin"], case)
     with pytest.raises(InvalidInput):  # commendations are never "sent"
-        services.send(people["admin"], case)
-    services.decide(people["admin"], case, True)
-    services.award(people["admin"], case, "Quyết định khen thưởng số 12")
+        services.send(league.people["admin"], case)
+    services.decide(league.people["admin"], case, True)
+    services.award(league.people["admin"], case, "Quyết định khen thưởng số 12")
     assert case.status == "awarded" and case.credential.kind == "commendation"
-    assert [m.kind for m in outbox(people["minh"].email) if m.kind != "training-confirmed"] == ["recommendation", "recommendation"]
-    auth.as_(people["minh"])
+    kinds = [m.kind for m in outbox(league.people["minh"].email) if m.kind != "training-confirmed"]
+    assert kinds == ["recommendation", "recommendation"]
+    auth.as_(league.people["minh"])
     pdf = client.get(f"/certificates/{case.credential.code}.pdf").data
     url = _scan(pdf)
     assert url == f"http://portal.test/verify/{case.credential.code}#{case.credential.signature}"
@@ -161,124 +158,119 @@ def test_a_commendation_is_awarded_with_a_verifiable_certificate(league, auth, c
 
 def test_a_sent_referral_letter_verifies_and_can_be_revoked_like_a_certificate(league, auth, client):
     from portal.certificates import services as credentials
-
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    services.decide(people["admin"], case, True, host_id=host.id)
-    services.answer_consent(people["lan"], case, True)
-    services.send(people["admin"], case)
-    auth.as_(people["admin"])
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    services.decide(league.people["admin"], case, True, host_id=league.host.id)
+    services.answer_consent(league.people["lan"], case, True)
+    services.send(league.people["admin"], case)
+    auth.as_(league.people["admin"])
     pdf = client.get(f"/certificates/{case.credential.code}.pdf").data
     assert _scan(pdf).endswith(f"/verify/{case.credential.code}#{case.credential.signature}")
     page = client.get(f"/verify/{case.credential.code}").get_data(as_text=True)
-    assert "Giấy giới thiệu hợp lệ" in page and host.name in page
-    credentials.revoke(people["admin"], case.credential, "Sinh viên rút hồ sơ thực tập")
+    assert "Giấy giới thiệu hợp lệ" in page and league.host.name in page
+    credentials.revoke(league.people["admin"], case.credential, "Sinh viên rút hồ sơ thực tập")
     assert "verdict--revoked" in client.get(f"/verify/{case.credential.code}").get_data(as_text=True)
 
 
 def test_exports_list_approved_cases_and_open_in_their_readers(league, auth, client):
-    campaign, people, host, points = league
-    lan = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    services.decide(people["admin"], lan, True, host_id=host.id)
-    services.nominate(people["leader"], campaign, people["minh"], "referral", REASON)  # still proposed
-    praise = services.nominate(people["leader"], campaign, people["minh"], "commendation", REASON)
-    services.decide(people["admin"], praise, True)
-    auth.as_(people["admin"])
-    raw = client.get(f"/referrals/{campaign.slug}/export/referrals.csv?host={host.id}").data.decode("utf-8-sig")
+    lan = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    services.decide(league.people["admin"], lan, True, host_id=league.host.id)
+    # still proposed:
+    services.nominate(league.people["leader"], league.campaign, league.people["minh"], "referral", REASON)
+    praise = services.nominate(league.people["leader"], league.campaign, league.people["minh"], "commendation", REASON)
+    services.decide(league.people["admin"], praise, True)
+    auth.as_(league.people["admin"])
+    export = f"/referrals/{league.campaign.slug}/export/referrals.csv?host={league.host.id}"
+    raw = client.get(export).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw)))
-    assert len(rows) == 2 and rows[1][0] == host.name and rows[1][1] == "Nguyễn Thị Lan"
-    assert "0912345678" not in raw and people["lan"].email not in raw
-    book = load_workbook(io.BytesIO(client.get(f"/referrals/{campaign.slug}/export/commendations.xlsx").data))
+    assert len(rows) == 2 and rows[1][0] == league.host.name and rows[1][1] == "Nguyễn Thị Lan"
+    assert "0912345678" not in raw and league.people["lan"].email not in raw
+    book = load_workbook(io.BytesIO(client.get(f"/referrals/{league.campaign.slug}/export/commendations.xlsx").data))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
     assert len(values) == 2 and values[1][0] == "Trần Đức Minh"
-    assert client.get(f"/referrals/{campaign.slug}/export/everything.csv").status_code == 404
+    assert client.get(f"/referrals/{league.campaign.slug}/export/everything.csv").status_code == 404
 
 
 def test_students_see_only_their_own_approved_cases_and_what_will_be_shared(league, auth, client):
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    auth.as_(people["lan"])
-    assert host.name not in client.get("/referrals/me").get_data(as_text=True)  # proposals are not shown yet
-    services.decide(people["admin"], case, True, host_id=host.id)
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    auth.as_(league.people["lan"])
+    assert league.host.name not in client.get("/referrals/me").get_data(as_text=True)  # proposals are not shown yet
+    services.decide(league.people["admin"], case, True, host_id=league.host.id)
     page = client.get("/referrals/me").get_data(as_text=True)
-    assert host.name in page and "0912345678" in page
+    assert league.host.name in page and "0912345678" in page
     import re
 
     seen = re.search(r'name="seen" value="([0-9a-f]+)"', page).group(1)
-    assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree", "seen": "0" * 32}).status_code == 303
+    answered = client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree", "seen": "0" * 32})
+    assert answered.status_code == 303
     db.session.refresh(case)
     assert case.consent == "pending"  # the details shown were not these: nothing is recorded
     assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree", "seen": seen}).status_code == 303
     db.session.refresh(case)
     assert case.consent == "given"
     auth.logout()
-    auth.as_(people["minh"])
-    assert host.name not in client.get("/referrals/me").get_data(as_text=True)
+    auth.as_(league.people["minh"])
+    assert league.host.name not in client.get("/referrals/me").get_data(as_text=True)
     assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "decline"}).status_code == 404
     db.session.refresh(case)
     assert case.consent == "given"
 
 
 def test_the_case_page_walks_an_admin_through_the_steps(league, auth, client):
-    campaign, people, host, points = league
-    case = services.nominate(people["admin"], campaign, people["lan"], "referral", REASON)
-    auth.as_(people["admin"])
+    case = services.nominate(league.people["admin"], league.campaign, league.people["lan"], "referral", REASON)
+    auth.as_(league.people["admin"])
     page = client.get(f"/referrals/cases/{case.id}").get_data(as_text=True)
     assert REASON in page and "Nhiệt tình" in page
-    refused = client.post(f"/referrals/cases/{case.id}/decide", data={"decision": "approve", "host_id": host.id})
+    refused = client.post(f"/referrals/cases/{case.id}/decide", data={"decision": "approve", "host_id": league.host.id})
     assert refused.status_code == 422
     auth.logout()
-    auth.as_(people["admin2"])
+    auth.as_(league.people["admin2"])
     assert client.post(f"/referrals/cases/{case.id}/decide",
-                       data={"decision": "approve", "host_id": host.id}).status_code == 303
+                       data={"decision": "approve", "host_id": league.host.id}).status_code == 303
     assert client.post(f"/referrals/cases/{case.id}/send").status_code == 422  # no consent yet
     db.session.refresh(case)
     assert case.status == "approved"
-    assert client.get(f"/referrals/{campaign.slug}").status_code == 200
-    assert client.get(f"/referrals/{campaign.slug}/shortlist?school=luật").status_code == 200
+    assert client.get(f"/referrals/{league.campaign.slug}").status_code == 200
+    assert client.get(f"/referrals/{league.campaign.slug}/shortlist?school=luật").status_code == 200
 
 
 def test_hosts_are_managed_by_admins_and_keep_their_held_places(league, auth, client):
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    services.decide(people["admin"], case, True, host_id=host.id)
-    auth.as_(people["admin"])
-    form = {"name": host.name, "contact_email": "moi@example.org", "places": "0"}
-    refused = client.post(f"/referrals/hosts/{host.id}/edit", data=form)
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    services.decide(league.people["admin"], case, True, host_id=league.host.id)
+    auth.as_(league.people["admin"])
+    form = {"name": league.host.name, "contact_email": "moi@example.org", "places": "0"}
+    refused = client.post(f"/referrals/hosts/{league.host.id}/edit", data=form)
     assert refused.status_code == 422  # one place is already held
     form["places"] = "3"
-    assert client.post(f"/referrals/hosts/{host.id}/edit", data=form).status_code == 303
-    db.session.refresh(host)
-    assert host.places == 3 and host.contact_email == "moi@example.org"
-    assert client.post("/referrals/hosts/new", data={"name": host.name.upper(), "contact_email": "x@example.org",
+    assert client.post(f"/referrals/hosts/{league.host.id}/edit", data=form).status_code == 303
+    db.session.refresh(league.host)
+    assert league.host.places == 3 and league.host.contact_email == "moi@example.org"
+    assert client.post("/referrals/hosts/new", data={"name": league.host.name.upper(), "contact_email": "x@example.org",
                                                      "places": "1"}).status_code == 422  # same name
     assert "2 / 3" in client.get("/referrals/hosts").get_data(as_text=True)
     auth.logout()
-    auth.as_(people["leader"])
+    auth.as_(league.people["leader"])
     assert client.get("/referrals/hosts").status_code == 403
 
 
 def test_nobody_decides_their_own_case_and_a_declined_referral_can_be_withdrawn(league, make_user, auth, client):
     from portal.accounts.models import UserRole
-
-    campaign, people, host, points = league
-    people["lan"].roles.append(UserRole(role="admin"))  # a student who also helps organise
+    league.people["lan"].roles.append(UserRole(role="admin"))  # a student who also helps organise
     db.session.commit()
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
     with pytest.raises(services.NotAllowed):
-        services.decide(people["lan"], case, True, host_id=host.id)
-    services.decide(people["admin"], case, True, host_id=host.id)
-    services.answer_consent(people["lan"], case, False)
-    assert services.places_left(host) == host.places  # a declined referral holds no place
+        services.decide(league.people["lan"], case, True, host_id=league.host.id)
+    services.decide(league.people["admin"], case, True, host_id=league.host.id)
+    services.answer_consent(league.people["lan"], case, False)
+    assert services.places_left(league.host) == league.host.places  # a declined referral holds no place
     with pytest.raises(InvalidInput):
-        services.withdraw(people["admin"], case, "")
-    services.withdraw(people["admin"], case, "Sinh viên không đồng ý chia sẻ thông tin")
+        services.withdraw(league.people["admin"], case, "")
+    services.withdraw(league.people["admin"], case, "Sinh viên không đồng ý chia sẻ thông tin")
     assert case.status == "rejected" and case.events[-1].note.startswith("Sinh viên")
     auth.as_(make_user(role="trainer"))  # not a trainer of this campaign
-    assert client.get(f"/referrals/{campaign.slug}/nominate?q=lan").status_code == 403
+    assert client.get(f"/referrals/{league.campaign.slug}/nominate?q=lan").status_code == 403
     auth.logout()
-    auth.as_(people["leader"])  # leads Hoàn Kiếm, where Quang never served
-    found = client.get(f"/referrals/{campaign.slug}/nominate?q=quang").get_data(as_text=True)
+    auth.as_(league.people["leader"])  # leads Hoàn Kiếm, where Quang never served
+    found = client.get(f"/referrals/{league.campaign.slug}/nominate?q=quang").get_data(as_text=True)
     assert "Phạm Văn Quang" not in found
 
 
@@ -287,10 +279,8 @@ def test_two_organisers_deciding_at_once_make_one_decision(app, league):
     from threading import Barrier
 
     from portal.accounts.models import User
-
-    campaign, people, host, points = league
-    case = services.nominate(people["leader"], campaign, people["lan"], "referral", REASON)
-    case_id, deciders = case.id, [(people["admin"].id, True), (people["admin2"].id, False)]
+    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    case_id, deciders = case.id, [(league.people["admin"].id, True), (league.people["admin2"].id, False)]
     barrier = Barrier(2, timeout=20)
 
     def decide(args):
@@ -299,7 +289,7 @@ def test_two_organisers_deciding_at_once_make_one_decision(app, league):
             actor, target = db.session.get(User, user_id), db.session.get(Recommendation, case_id)
             barrier.wait()
             try:
-                services.decide(actor, target, approve, "Quyết định của ban tổ chức", host_id=host.id)
+                services.decide(actor, target, approve, "Quyết định của ban tổ chức", host_id=league.host.id)
                 return "done"
             except InvalidInput:
                 return "refused"

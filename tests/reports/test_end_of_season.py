@@ -2,12 +2,13 @@
 report is a paper the organisers can sign, and exports hold typed cells that sum."""
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from portal.campaigns.models import CampaignOrganiser
+from portal.campaigns.models import Campaign, CampaignOrganiser, ServicePoint
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.operations.models import ActivityLog, Attendance, CitizenFeedback
@@ -23,8 +24,17 @@ def _served(campaign, point, user, day, minutes=240, status="present"):
     booking = Booking(shift_id=shift.id, user_id=user.id, status="booked")
     db.session.add(booking)
     db.session.flush()
-    db.session.add(Attendance(booking_id=booking.id, status=status, adjusted_minutes=minutes if status == "present" else None))
+    db.session.add(Attendance(booking_id=booking.id, status=status,
+                              adjusted_minutes=minutes if status == "present" else None))
     return shift
+
+
+@dataclass
+class Seasons:
+    """Last season, ended on 15/02/2026, and the point where its students served."""
+
+    past: Campaign
+    point: ServicePoint
 
 
 @pytest.fixture
@@ -49,7 +59,7 @@ def seasons(app, make_campaign, make_point, make_user):
         CitizenFeedback(point_id=point.id, category="other", text="Gọi lại cho tôi số 0987654321 nhé.",
                         created_at=datetime.combine(date(2026, 2, 12), time(9), LOCAL_TZ))])
     db.session.commit()
-    return past, point
+    return Seasons(past=past, point=point)
 
 
 def _headline(page: str) -> str:
@@ -57,43 +67,40 @@ def _headline(page: str) -> str:
 
 
 def test_choosing_a_past_campaign_shows_its_figures_not_the_last_30_days(seasons, auth, client, make_user):
-    past, point = seasons
     auth.as_(make_user(role="admin"))
     opened = client.get("/reports/").get_data(as_text=True)  # the current season, the last 30 days
     current_id = re.search(r'<input id="dates_for" name="dates_for" type="hidden" value="(\d+)">', opened).group(1)
-    assert current_id and current_id != str(past.id)
+    assert current_id and current_id != str(seasons.past.id)
     # Without JavaScript the form sends the old dates with the new campaign: the campaign's dates win.
-    typed_before = {"campaign": past.id, "dates_for": current_id, "start": "01/11/2026", "end": "30/11/2026"}
+    typed_before = {"campaign": seasons.past.id, "dates_for": current_id, "start": "01/11/2026", "end": "30/11/2026"}
     page = client.get("/reports/", query_string=typed_before).get_data(as_text=True)
     assert "18/12/2025 – 15/02/2026" in page and 'value="18/12/2025"' in page and 'value="15/02/2026"' in page
     assert "<dd>2</dd>" in _headline(page)  # two volunteers, not zero
     # Dates typed for the campaign already chosen are kept.
-    kept = client.get("/reports/", query_string={**typed_before, "dates_for": past.id, "start": "10/02/2026",
+    kept = client.get("/reports/", query_string={**typed_before, "dates_for": seasons.past.id, "start": "10/02/2026",
                                                  "end": "15/02/2026"}).get_data(as_text=True)
     assert "10/02/2026 – 15/02/2026" in kept and "<dd>1</dd>" in _headline(kept)
     # A link naming only the campaign gets its dates too.
-    linked = client.get("/reports/", query_string={"campaign": past.id}).get_data(as_text=True)
+    linked = client.get("/reports/", query_string={"campaign": seasons.past.id}).get_data(as_text=True)
     assert "18/12/2025 – 15/02/2026" in linked
 
 
 def test_the_weekly_report_of_a_past_campaign_opens_on_its_last_week(seasons, auth, client, make_user):
-    past, point = seasons
     auth.as_(make_user(role="admin"))
-    page = client.get("/reports/week", query_string={"campaign": past.id}).get_data(as_text=True)
+    page = client.get("/reports/week", query_string={"campaign": seasons.past.id}).get_data(as_text=True)
     assert "09/02/2026 – 15/02/2026" in page
     row = page[page.index('data-key="volunteers"'):]
     assert ">2</td>" in row[:row.index("</tr>")]  # this week's volunteers, not zero
-    earlier = client.get("/reports/week", query_string={"campaign": past.id, "dates_for": past.id,
+    earlier = client.get("/reports/week", query_string={"campaign": seasons.past.id, "dates_for": seasons.past.id,
                                                         "start": "2026-02-02"}).get_data(as_text=True)
     assert "02/02/2026 – 08/02/2026" in earlier  # moving between periods keeps the period
 
 
 def test_the_printed_report_is_a_paper_with_header_narrative_and_signature(seasons, auth, client, make_user):
     from pypdf import PdfReader
-
-    past, point = seasons
     auth.as_(make_user(role="admin"))
-    pdf = client.get("/reports/week.pdf", query_string={"campaign": past.id, "dates_for": past.id, "start": "2026-02-09"})
+    pdf = client.get("/reports/week.pdf",
+                     query_string={"campaign": seasons.past.id, "dates_for": seasons.past.id, "start": "2026-02-09"})
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).split())
     assert text.index("THÀNH ĐOÀN HÀ NỘI") < text.index("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")  # parent over issuer
     assert "Hà Nội, ngày" in text and "09/02/2026 – 15/02/2026" in text
@@ -105,16 +112,14 @@ def test_the_printed_report_is_a_paper_with_header_narrative_and_signature(seaso
 
 def test_xlsx_cells_are_numbers_and_dates_that_sum(seasons, auth, client, make_user):
     from portal.spreadsheets import to_csv, to_xlsx
-
-    past, point = seasons
     auth.as_(make_user(role="admin"))
     book = load_workbook(io.BytesIO(client.get("/reports/ledger.xlsx", query_string={
-        "campaign": past.id, "dates_for": past.id, "start": "18/12/2025", "end": "15/02/2026"}).data))
+        "campaign": seasons.past.id, "dates_for": seasons.past.id, "start": "18/12/2025", "end": "15/02/2026"}).data))
     rows = list(book.active.iter_rows(min_row=2))
     hours = [row[5] for row in rows]
     assert all(isinstance(c.value, (int, float)) for c in hours) and sum(c.value for c in hours) == 6.5
     assert all(isinstance(row[4].value, int) for row in rows)
     sheet = load_workbook(io.BytesIO(to_xlsx("t", ["Ngày", "Giờ"], [[date(2026, 2, 9), 2.5]]))).active
     assert sheet["A2"].is_date and sheet["A2"].number_format == "dd/mm/yyyy" and sheet["B2"].value == 2.5
-    assert to_csv(["Ngày", "Giờ"], [[date(2026, 2, 9), 2.5], [date(2026, 2, 10), 7.0]]).decode("utf-8-sig").splitlines()[1:] \
-        == ["09/02/2026,2.5", "10/02/2026,7"]
+    rows = [[date(2026, 2, 9), 2.5], [date(2026, 2, 10), 7.0]]
+    assert to_csv(["Ngày", "Giờ"], rows).decode("utf-8-sig").splitlines()[1:] == ["09/02/2026,2.5", "10/02/2026,7"]

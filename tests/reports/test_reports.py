@@ -2,12 +2,14 @@
 the exports read back, and what a leader may see."""
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from portal.campaigns.models import Branch, PointLeader
+from portal.accounts.models import User
+from portal.campaigns.models import Branch, Campaign, PointLeader, ServicePoint
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog, Attendance, CitizenFeedback
@@ -36,6 +38,16 @@ def _book(shift, user, status="present", adjusted=None):
     if status == "present":
         record.checked_in_at, record.checked_out_at = shift.starts_at, shift.ends_at
     db.session.add(record)
+
+
+@dataclass
+class Town:
+    """An open campaign at three points in two branches, their leader and three students."""
+
+    campaign: Campaign
+    places: dict[str, ServicePoint | Branch]
+    leader: User
+    people: tuple[User, User, User]
 
 
 @pytest.fixture
@@ -74,12 +86,12 @@ def town(app, make_user, make_campaign, make_point):
         db.session.add(CitizenFeedback(point_id=point.id, category="waiting", text="Chờ lâu", status=status,
                                        created_at=datetime.combine(day, time(10), LOCAL_TZ)))
     db.session.commit()
-    return campaign, {"p1": p1, "p2": p2, "p3": p3, "north": north, "south": south}, leader, (a, b, c)
+    return Town(campaign=campaign, places={"p1": p1, "p2": p2, "p3": p3, "north": north, "south": south},
+                leader=leader, people=(a, b, c))
 
 
 def test_the_week_matches_the_totals_computed_by_hand(town):
-    campaign, places, leader, people = town
-    f = figures(Filters(*WEEK, campaign_id=campaign.id))
+    f = figures(Filters(*WEEK, campaign_id=town.campaign.id))
     assert (f.shifts, f.shifts_filled, f.seats, f.seats_booked, f.seats_empty) == (3, 1, 7, 4, 3)
     assert (f.volunteers, f.minutes, f.present, f.no_shows) == (2, 240 + 180 + 240, 3, 1)
     assert f.no_show_rate == 0.25
@@ -95,21 +107,20 @@ def test_the_week_matches_the_totals_computed_by_hand(town):
 
 
 def test_filters_by_branch_point_and_school(town):
-    campaign, places, leader, people = town
-    south = figures(Filters(*WEEK, campaign_id=campaign.id, branch_id=places["south"].id))
+    south = figures(Filters(*WEEK, campaign_id=town.campaign.id, branch_id=town.places["south"].id))
     assert (south.shifts, south.minutes, south.citizens_helped, south.feedback["resolved"]) == (1, 240, 4, 1)
-    law = figures(Filters(*WEEK, campaign_id=campaign.id, school="luật"))
+    law = figures(Filters(*WEEK, campaign_id=town.campaign.id, school="luật"))
     assert (law.volunteers, law.minutes, law.no_shows) == (2, 660, 0)
-    one = figures(Filters(*WEEK, point_id=places["p2"].id))
+    one = figures(Filters(*WEEK, point_id=town.places["p2"].id))
     assert (one.shifts, one.seats_empty, one.minutes) == (1, 2, 180)
 
 
 def test_the_report_compares_with_the_period_before(town):
-    campaign, places, leader, people = town
     assert period("week", date(2026, 11, 5)) == WEEK and period("month", date(2026, 11, 5))[1] == date(2026, 11, 30)
-    assert last_full("week", date(2026, 11, 11)) == WEEK and last_full("month", date(2026, 11, 11))[0] == date(2026, 10, 1)
-    rows = {r["key"]: r for r in compare(figures(Filters(*WEEK, campaign_id=campaign.id)),
-                                         figures(Filters(*BEFORE, campaign_id=campaign.id)))}
+    assert last_full("week", date(2026, 11, 11)) == WEEK
+    assert last_full("month", date(2026, 11, 11))[0] == date(2026, 10, 1)
+    rows = {r["key"]: r for r in compare(figures(Filters(*WEEK, campaign_id=town.campaign.id)),
+                                         figures(Filters(*BEFORE, campaign_id=town.campaign.id)))}
     assert (rows["volunteers"]["value"], rows["volunteers"]["previous"], rows["volunteers"]["change"]) == (2, 1, 1)
     assert rows["minutes"]["change"] == 660 - 240 and rows["minutes"]["percent"] == pytest.approx(175.0)
     assert rows["citizens_helped"]["previous"] == 0 and rows["citizens_helped"]["percent"] is None
@@ -117,14 +128,13 @@ def test_the_report_compares_with_the_period_before(town):
 
 
 def test_a_leader_sees_only_the_points_they_lead(town, auth, client, make_user):
-    campaign, places, leader, people = town
-    auth.as_(leader)
-    page = client.get("/reports/", query_string={"campaign": campaign.id, "start": "02/11/2026",
-                                                 "end": "08/11/2026", "point": places["p3"].id})
+    auth.as_(town.leader)
+    page = client.get("/reports/", query_string={"campaign": town.campaign.id, "start": "02/11/2026",
+                                                 "end": "08/11/2026", "point": town.places["p3"].id})
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Điểm Gia Lâm" not in body and "Điểm Cửa Nam" not in body
     assert "Điểm Hoàn Kiếm" in body
-    mine = figures(Filters(*WEEK, point_ids=(places["p1"].id,)))
+    mine = figures(Filters(*WEEK, point_ids=(town.places["p1"].id,)))
     assert (mine.shifts, mine.minutes, mine.no_shows, mine.citizens_helped, mine.feedback["new"]) == (1, 240, 1, 15, 1)
     auth.logout()
     auth.as_(make_user())
@@ -132,9 +142,8 @@ def test_a_leader_sees_only_the_points_they_lead(town, auth, client, make_user):
 
 
 def test_the_exports_open_back_with_the_same_figures(town, auth, client, make_user):
-    campaign, places, leader, people = town
     auth.as_(make_user(role="admin"))
-    args = {"campaign": campaign.id, "start": "2026-11-05"}
+    args = {"campaign": town.campaign.id, "start": "2026-11-05"}
     raw = client.get("/reports/week.csv", query_string=args).data.decode("utf-8-sig")
     rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(raw))}
     assert rows["Tình nguyện viên tham gia"] == ["2", "1", "1"]
@@ -148,8 +157,6 @@ def test_the_exports_open_back_with_the_same_figures(town, auth, client, make_us
 
 def test_the_last_full_week_is_mailed_to_the_organisers(town, make_user, outbox):
     from portal.reports.services import send_period
-
-    campaign, places, leader, people = town
     organiser = make_user(role="admin")
     make_user(role="admin", active=False)
     lines = send_period("week", date(2026, 11, 11))
@@ -161,20 +168,18 @@ def test_the_last_full_week_is_mailed_to_the_organisers(town, make_user, outbox)
 
 def test_the_ledger_and_the_printable_report(town, auth, client, make_user):
     from pypdf import PdfReader
-
-    campaign, places, leader, people = town
     auth.as_(make_user(role="admin"))
-    args = {"campaign": campaign.id, "start": "02/11/2026", "end": "08/11/2026"}
+    args = {"campaign": town.campaign.id, "start": "02/11/2026", "end": "08/11/2026"}
     raw = client.get("/reports/ledger.csv", query_string=args).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw)))[1:]
     assert [(r[2], r[4], r[5], r[6]) for r in rows] == [("Trần Văn Bình", "0", "0", "1"),
                                                         ("Nguyễn Thị An", "2", "7", "0"),
                                                         ("Lê Thu Cúc", "1", "4", "0")]
-    pdf = client.get("/reports/week.pdf", query_string={"campaign": campaign.id, "start": "2026-11-05"})
+    pdf = client.get("/reports/week.pdf", query_string={"campaign": town.campaign.id, "start": "2026-11-05"})
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Báo cáo tuần" in text and "02/11/2026 – 08/11/2026" in text and "Kích hoạt VNeID" in text
     auth.logout()
-    auth.as_(leader)
+    auth.as_(town.leader)
     assert client.get("/reports/ledger.csv").status_code == 403
 
 
@@ -243,17 +248,17 @@ def test_seed_scale_obeys_the_booking_rules_and_leaves_the_database_usable(app, 
 
 
 def test_odd_query_strings_get_pages_not_errors_and_a_leader_export_is_scoped(town, auth, client, make_user):
-    campaign, places, leader, people = town
     auth.as_(make_user(role="admin"))
     for path in ("/reports/?kind=week", "/reports/?fmt=csv&campaign=abc&point=-1", "/reports/week?fmt=x",
-                 "/reports/week?start=0001-01-01", "/reports/month?start=9999-12-15", "/reports/week.pdf?start=2026-02-30",
+                 "/reports/week?start=0001-01-01", "/reports/month?start=9999-12-15",
+                 "/reports/week.pdf?start=2026-02-30",
                  "/reports/week.pdf?school=%3Cfoo&start=2026-11-05", "/reports/?start=31/02/2026&end=x"):
         assert client.get(path).status_code == 200, path
     assert "02/11/2026" in client.get("/reports/week?start=05/11/2026").get_data(as_text=True)
-    accented = figures(Filters(*WEEK, campaign_id=campaign.id, school="ĐẠI HỌC luật"))
+    accented = figures(Filters(*WEEK, campaign_id=town.campaign.id, school="ĐẠI HỌC luật"))
     assert accented.volunteers == 2
     auth.logout()
-    auth.as_(leader)
-    raw = client.get("/reports/week.csv", query_string={"start": "2026-11-05", "point": places["p3"].id})
+    auth.as_(town.leader)
+    raw = client.get("/reports/week.csv", query_string={"start": "2026-11-05", "point": town.places["p3"].id})
     rows = {r[0]: r[1:] for r in csv.reader(io.StringIO(raw.data.decode("utf-8-sig")))}
     assert rows["Số giờ tham gia"][0] == "4"  # only Hoàn Kiếm's 4 hours, never Gia Lâm's

@@ -1,13 +1,15 @@
 """The students' shift finder: one explanation for what blocks them, date chips, date boxes that say
 what is wrong, a week per page that never cuts silently, preferred points first, a fixed query count."""
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from portal.accounts.models import UserPreferredPoint
+from portal.accounts.models import User, UserPreferredPoint
+from portal.campaigns.models import Campaign, ServicePoint
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.shifts import booking as bookings
@@ -30,6 +32,16 @@ def cards(body: str) -> list[int]:
     return [int(n) for n in re.findall(r'id="shift-(\d+)-booking"', body)]
 
 
+@dataclass
+class Town:
+    """An open campaign at two points, Gia Lâm and Bát Tràng, and a trained, enrolled student."""
+
+    campaign: Campaign
+    gia_lam: ServicePoint
+    bat_trang: ServicePoint
+    student: User
+
+
 @pytest.fixture
 def town(make_user, make_campaign, make_point):
     """An open campaign (wide booking window) at two points, and a trained, enrolled student with a phone."""
@@ -39,14 +51,14 @@ def town(make_user, make_campaign, make_point):
     bat_trang = make_point(name="Điểm Bát Tràng")
     student = make_user(full_name="Nguyễn Văn An")
     enrol(campaign, student)
-    return campaign, gia_lam, bat_trang, student
+    return Town(campaign=campaign, gia_lam=gia_lam, bat_trang=bat_trang, student=student)
 
 
 def test_a_missing_phone_is_explained_once_above_the_list_not_on_every_card(client, auth, town, make_user, make_shift):
-    campaign, gia_lam, bat_trang, _ = town
     student = make_user(phone=None)
-    enrol(campaign, student)
-    shifts = [make_shift(campaign, gia_lam, starts_at=at(hanoi_today() + timedelta(days=d))) for d in (1, 2, 3)]
+    enrol(town.campaign, student)
+    shifts = [make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=d)))
+              for d in (1, 2, 3)]
     auth.as_(student)
     client.post("/language", data={"lang": "en"})
     body = client.get("/shifts/").get_data(as_text=True)
@@ -58,23 +70,23 @@ def test_a_missing_phone_is_explained_once_above_the_list_not_on_every_card(clie
 
 
 def test_a_student_who_joined_nothing_sees_the_shifts_and_one_way_to_join(client, auth, town, make_user, make_shift):
-    campaign, gia_lam, bat_trang, _ = town
     newcomer = make_user()
-    shifts = [make_shift(campaign, p, starts_at=at(hanoi_today() + timedelta(days=2))) for p in (gia_lam, bat_trang)]
+    shifts = [make_shift(town.campaign, p, starts_at=at(hanoi_today() + timedelta(days=2)))
+              for p in (town.gia_lam, town.bat_trang)]
     auth.as_(newcomer)
     body = client.get("/shifts/").get_data(as_text=True)
     assert set(cards(body)) == {s.id for s in shifts}
-    assert body.count(f'href="/campaigns/{campaign.slug}"') == 1
+    assert body.count(f'href="/campaigns/{town.campaign.slug}"') == 1
     assert "Join the campaign first." not in body  # the per-card refusal is gone
 
 
 def test_an_overlap_is_said_on_its_own_card_and_the_others_stay_bookable(client, auth, town, make_shift):
-    campaign, gia_lam, bat_trang, student = town
     day = hanoi_today() + timedelta(days=2)
-    mine, clash, free = (make_shift(campaign, gia_lam, starts_at=at(day)), make_shift(campaign, bat_trang, starts_at=at(day)),
-                         make_shift(campaign, bat_trang, starts_at=at(day, 14)))
-    bookings.book(student, mine.id)
-    auth.as_(student)
+    mine, clash, free = (make_shift(town.campaign, town.gia_lam, starts_at=at(day)),
+                         make_shift(town.campaign, town.bat_trang, starts_at=at(day)),
+                         make_shift(town.campaign, town.bat_trang, starts_at=at(day, 14)))
+    bookings.book(town.student, mine.id)
+    auth.as_(town.student)
     body = client.get("/shifts/").get_data(as_text=True)
     assert 'id="finder-blockers"' not in body
     assert body.count('class="muted small refusal"') == 1 and "Điểm Gia Lâm" in body
@@ -95,10 +107,9 @@ def test_date_chips_cover_their_days(today, when, expected):
 
 
 def test_the_tomorrow_chip_lists_tomorrow_only_and_is_marked_current(client, auth, town, make_shift):
-    campaign, gia_lam, bat_trang, student = town
-    tomorrow = make_shift(campaign, gia_lam, starts_at=at(hanoi_today() + timedelta(days=1)))
-    later = make_shift(campaign, gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
-    auth.as_(student)
+    tomorrow = make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=1)))
+    later = make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
+    auth.as_(town.student)
     body = client.get("/shifts/?when=tomorrow").get_data(as_text=True)
     assert cards(body) == [tomorrow.id] and later.id not in cards(body)
     current = re.findall(r'<a class="chip" href="([^"]*)" aria-current="true"', body)
@@ -108,17 +119,18 @@ def test_the_tomorrow_chip_lists_tomorrow_only_and_is_marked_current(client, aut
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("query, field, message", [
-    ("date_from-day=31&date_from-month=2&date_from-year=2026", "date_from", "Enter a real date, for example 27 3 2026."),
-    ("date_from-day=ba&date_from-month=2&date_from-year=2026", "date_from", "Enter the date in numbers, for example 27 3 2026."),
+    ("date_from-day=31&date_from-month=2&date_from-year=2026", "date_from",
+     "Enter a real date, for example 27 3 2026."),
+    ("date_from-day=ba&date_from-month=2&date_from-year=2026", "date_from",
+     "Enter the date in numbers, for example 27 3 2026."),
     ("date_from-day=3&date_from-year=2026", "date_from", "Enter the day, the month and the year."),
     ("date_from-day=10&date_from-month=3&date_from-year=2027&date_to-day=1&date_to-month=3&date_to-year=2027",
      "date_to", "The end date must be the same as or after the start date."),
 ])
 def test_a_wrong_date_is_named_beside_its_boxes_and_in_the_summary_and_the_list_still_shows(
         client, auth, town, make_shift, lang, query, field, message):
-    campaign, gia_lam, bat_trang, student = town
-    shift = make_shift(campaign, gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
-    auth.as_(student)
+    shift = make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
+    auth.as_(town.student)
     client.post("/language", data={"lang": lang})
     response = client.get(f"/shifts/?{query}")
     body = response.get_data(as_text=True)
@@ -135,11 +147,10 @@ def test_a_wrong_date_is_named_beside_its_boxes_and_in_the_summary_and_the_list_
 
 
 def test_the_finder_shows_a_week_at_a_time_with_links_to_the_next(client, auth, town, make_shift):
-    campaign, gia_lam, bat_trang, student = town
     today = hanoi_today()
-    soon = make_shift(campaign, gia_lam, starts_at=at(today + timedelta(days=2)))
-    next_week = make_shift(campaign, gia_lam, starts_at=at(today + timedelta(days=9)))
-    auth.as_(student)
+    soon = make_shift(town.campaign, town.gia_lam, starts_at=at(today + timedelta(days=2)))
+    next_week = make_shift(town.campaign, town.gia_lam, starts_at=at(today + timedelta(days=9)))
+    auth.as_(town.student)
     body = client.get("/shifts/").get_data(as_text=True)
     assert cards(body) == [soon.id]
     following = today + timedelta(days=7)
@@ -151,9 +162,8 @@ def test_the_finder_shows_a_week_at_a_time_with_links_to_the_next(client, auth, 
 
 
 def test_a_week_that_is_not_a_date_is_refused_aloud(client, auth, town, make_shift):
-    campaign, gia_lam, bat_trang, student = town
-    shift = make_shift(campaign, gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
-    auth.as_(student)
+    shift = make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
+    auth.as_(town.student)
     for week in ("tuan-sau", (hanoi_today() - timedelta(days=30)).isoformat()):
         response = client.get(f"/shifts/?week={week}")
         body = response.get_data(as_text=True)
@@ -161,12 +171,12 @@ def test_a_week_that_is_not_a_date_is_refused_aloud(client, auth, town, make_shi
 
 
 def test_more_shifts_than_a_page_says_how_many_and_reaches_the_rest(client, auth, town, make_shift, monkeypatch):
-    campaign, gia_lam, bat_trang, student = town
     monkeypatch.setattr(finder, "PAGE_SIZE", 3)
     day = hanoi_today() + timedelta(days=2)
-    shifts = [make_shift(campaign, p, starts_at=at(day, h)) for h in (7, 12) for p in (gia_lam, bat_trang)]
-    shifts.append(make_shift(campaign, gia_lam, starts_at=at(day, 17)))
-    auth.as_(student)
+    shifts = [make_shift(town.campaign, p, starts_at=at(day, h))
+              for h in (7, 12) for p in (town.gia_lam, town.bat_trang)]
+    shifts.append(make_shift(town.campaign, town.gia_lam, starts_at=at(day, 17)))
+    auth.as_(town.student)
     client.post("/language", data={"lang": "en"})
     body = client.get("/shifts/").get_data(as_text=True)
     assert len(cards(body)) == 3 and "Showing 1–3 of 5 shifts." in body
@@ -178,24 +188,24 @@ def test_more_shifts_than_a_page_says_how_many_and_reaches_the_rest(client, auth
 
 def test_the_statement_count_stays_the_same_with_more_shifts_and_bookings(client, auth, town, make_shift, make_user,
                                                                           make_point, count_queries):
-    campaign, gia_lam, bat_trang, student = town
     day = hanoi_today() + timedelta(days=2)
-    first = make_shift(campaign, gia_lam, starts_at=at(day))
-    bookings.book(student, first.id)
-    auth.as_(student)
+    first = make_shift(town.campaign, town.gia_lam, starts_at=at(day))
+    bookings.book(town.student, first.id)
+    auth.as_(town.student)
     client.get("/shifts/")
     with count_queries() as small:
         assert client.get("/shifts/").status_code == 200
     other = make_user()
-    enrol(campaign, other)
+    enrol(town.campaign, other)
     for n in range(12):
         point = make_point(name=f"Điểm thêm {n}")
-        shift = make_shift(campaign, point, starts_at=at(day + timedelta(days=n % 4 + 1), 7 + n % 3 * 5), capacity=1)
+        shift = make_shift(town.campaign, point, starts_at=at(day + timedelta(days=n % 4 + 1), 7 + n % 3 * 5),
+                           capacity=1)
         if n < 3:
-            bookings.book(student, shift.id)
+            bookings.book(town.student, shift.id)
         elif n < 6:
             bookings.book(other, shift.id)
-            db.session.add(WaitlistEntry(shift_id=shift.id, user_id=student.id))
+            db.session.add(WaitlistEntry(shift_id=shift.id, user_id=town.student.id))
     db.session.commit()
     with count_queries() as large:
         body = client.get("/shifts/").get_data(as_text=True)
@@ -204,43 +214,42 @@ def test_the_statement_count_stays_the_same_with_more_shifts_and_bookings(client
 
 
 def test_preferred_points_are_saved_and_their_shifts_come_first(client, auth, town, make_shift):
-    campaign, gia_lam, bat_trang, student = town
     day = hanoi_today() + timedelta(days=2)
-    early_elsewhere = make_shift(campaign, gia_lam, starts_at=at(day, 7))
-    later_preferred = make_shift(campaign, bat_trang, starts_at=at(day, 14))
-    auth.as_(student)
+    early_elsewhere = make_shift(town.campaign, town.gia_lam, starts_at=at(day, 7))
+    later_preferred = make_shift(town.campaign, town.bat_trang, starts_at=at(day, 14))
+    auth.as_(town.student)
     assert cards(client.get("/shifts/").get_data(as_text=True)) == [early_elsewhere.id, later_preferred.id]
-    response = client.post("/shifts/preferred-points", data={"points": [str(bat_trang.id)]})
+    response = client.post("/shifts/preferred-points", data={"points": [str(town.bat_trang.id)]})
     assert response.status_code == 303 and response.headers["Location"].endswith("/shifts/")
     body = client.get("/shifts/").get_data(as_text=True)
     assert cards(body) == [later_preferred.id, early_elsewhere.id]
     assert "Điểm Bát Tràng" in client.get("/profile").get_data(as_text=True).split('id="preferred-points"')[1]
     page = client.get("/shifts/preferred-points").get_data(as_text=True)
-    assert re.search(rf'value="{bat_trang.id}"[^>]*checked', page)
+    assert re.search(rf'value="{town.bat_trang.id}"[^>]*checked', page)
 
 
 def test_the_finder_saves_a_chosen_branch_as_preferred_points(client, auth, town, make_point, make_shift):
-    campaign, gia_lam, bat_trang, student = town
-    neighbour = make_point(name="Điểm Kiêu Kỵ", branch=gia_lam.branch)
-    make_shift(campaign, gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
-    auth.as_(student)
-    body = client.get(f"/shifts/?branch={gia_lam.branch_id}").get_data(as_text=True)
+    neighbour = make_point(name="Điểm Kiêu Kỵ", branch=town.gia_lam.branch)
+    make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
+    auth.as_(town.student)
+    body = client.get(f"/shifts/?branch={town.gia_lam.branch_id}").get_data(as_text=True)
     form = body.split('action="/shifts/preferred-points"')[1].split("</form>")[0]
     chosen = re.findall(r'name="points" value="(\d+)"', form)
-    assert sorted(map(int, chosen)) == sorted([gia_lam.id, neighbour.id])
+    assert sorted(map(int, chosen)) == sorted([town.gia_lam.id, neighbour.id])
     assert client.post("/shifts/preferred-points", data={"points": chosen}).status_code == 303
-    saved = db.session.scalars(select(UserPreferredPoint.point_id).where(UserPreferredPoint.user_id == student.id)).all()
-    assert sorted(saved) == sorted([gia_lam.id, neighbour.id])
+    saved = db.session.scalars(select(UserPreferredPoint.point_id)
+                               .where(UserPreferredPoint.user_id == town.student.id)).all()
+    assert sorted(saved) == sorted([town.gia_lam.id, neighbour.id])
 
 
 def test_unknown_or_too_many_preferred_points_are_refused_and_nothing_changes(client, auth, town, make_point):
-    campaign, gia_lam, bat_trang, student = town
-    auth.as_(student)
-    assert client.post("/shifts/preferred-points", data={"points": [str(gia_lam.id)]}).status_code == 303
+    auth.as_(town.student)
+    assert client.post("/shifts/preferred-points", data={"points": [str(town.gia_lam.id)]}).status_code == 303
     inactive = make_point(name="Điểm tạm nghỉ", is_active=False)
     many = [str(make_point().id) for _ in range(13)]
     for points in ([str(inactive.id)], ["999999"], ["abc"], many):
         response = client.post("/shifts/preferred-points", data={"points": points})
         assert response.status_code == 422 and 'id="points-error"' in response.get_data(as_text=True)
-    saved = db.session.scalars(select(UserPreferredPoint.point_id).where(UserPreferredPoint.user_id == student.id)).all()
-    assert saved == [gia_lam.id]
+    saved = db.session.scalars(select(UserPreferredPoint.point_id)
+                               .where(UserPreferredPoint.user_id == town.student.id)).all()
+    assert saved == [town.gia_lam.id]

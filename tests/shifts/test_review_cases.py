@@ -1,6 +1,7 @@
 """Edge cases: local days and weeks, expiry at the shift, staff edits and cancellations, odd input."""
 import io
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from threading import Barrier
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.campaigns.models import Campaign
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
@@ -17,15 +19,24 @@ from portal.shifts.models import Booking, Shift
 from portal.shifts.rules import BookingRefused
 from portal.training import signoff
 from portal.training.models import Completion
+from tests.conftest import DAY_BOUNDARIES
 from tests.factories import assign, enrol
 
 
+@dataclass
+class World:
+    """A campaign capped at 6 hours a day and 2 shifts a week, and an enrolled student."""
+
+    campaign: Campaign
+    student: User
+
+
 @pytest.fixture
-def world(make_user, make_campaign, make_point, make_shift):
+def world(make_user, make_campaign):
     campaign = make_campaign(max_hours_per_day=6, max_shifts_per_week=2)
     student = make_user()
     enrol(campaign, student)
-    return campaign, student, make_point, make_shift
+    return World(campaign=campaign, student=student)
 
 
 def next_hanoi_midnight_utc(days=3):
@@ -34,73 +45,71 @@ def next_hanoi_midnight_utc(days=3):
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(hours=7)
 
 
-def test_daily_cap_counts_the_hanoi_day_not_the_utc_day(world):
-    campaign, student, make_point, make_shift = world
+@pytest.mark.parametrize("hanoi_time", DAY_BOUNDARIES)
+def test_daily_cap_counts_the_hanoi_day_not_the_utc_day(hanoi_time, world, make_point, make_shift):
     start = next_hanoi_midnight_utc() + timedelta(hours=6)   # 06:00 Hanoi = 23:00 UTC the day before
-    service.book(student, make_shift(campaign, make_point(), starts_at=start, hours=4).id)
+    service.book(world.student, make_shift(world.campaign, make_point(), starts_at=start, hours=4).id)
     later = start + timedelta(hours=5)                       # 11:00 Hanoi, 04:00 UTC: another UTC day
     with pytest.raises(BookingRefused) as caught:
-        service.book(student, make_shift(campaign, make_point(), starts_at=later, hours=3).id)
+        service.book(world.student, make_shift(world.campaign, make_point(), starts_at=later, hours=3).id)
     assert caught.value.code == "day_cap"
 
 
-def test_weekly_cap_counts_the_hanoi_week(world):
-    campaign, student, make_point, make_shift = world
+@pytest.mark.parametrize("hanoi_time", DAY_BOUNDARIES)
+def test_weekly_cap_counts_the_hanoi_week(hanoi_time, world, make_point, make_shift):
     # Monday 06:00 Hanoi is Sunday 23:00 UTC: in Hanoi it belongs to the new week.
     today = utcnow().date()
     monday = today + timedelta(days=7 - today.weekday())
     sunday_utc = datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc) - timedelta(hours=1)
-    campaign.booking_window_days = 20
+    world.campaign.booking_window_days = 20
     db.session.commit()
-    service.book(student, make_shift(campaign, make_point(), starts_at=sunday_utc, hours=2).id)
-    service.book(student, make_shift(campaign, make_point(), starts_at=sunday_utc + timedelta(days=1), hours=2).id)
+    service.book(world.student, make_shift(world.campaign, make_point(), starts_at=sunday_utc, hours=2).id)
+    monday_shift = make_shift(world.campaign, make_point(), starts_at=sunday_utc + timedelta(days=1), hours=2)
+    service.book(world.student, monday_shift.id)
     with pytest.raises(BookingRefused) as caught:
-        service.book(student, make_shift(campaign, make_point(), starts_at=sunday_utc + timedelta(days=2), hours=2).id)
+        tuesday_shift = make_shift(world.campaign, make_point(), starts_at=sunday_utc + timedelta(days=2), hours=2)
+        service.book(world.student, tuesday_shift.id)
     assert caught.value.code == "week_cap"
 
 
-def test_gate_checks_expiry_at_the_end_of_the_shift(world, make_module, make_user):
-    campaign, student, make_point, make_shift = world
-    module = make_module(campaign, validity_days=30)
-    signoff.complete(make_user(role="admin"), module, [student.id])
+def test_gate_checks_expiry_at_the_end_of_the_shift(world, make_module, make_user, make_point, make_shift):
+    module = make_module(world.campaign, validity_days=30)
+    signoff.complete(make_user(role="admin"), module, [world.student.id])
     completion = db.session.scalar(select(Completion))
     completion.completed_at = utcnow() - timedelta(days=29)  # expires tomorrow
     db.session.commit()
-    service.book(student, make_shift(campaign, make_point(), starts_in=timedelta(hours=13)).id)
+    service.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(hours=13)).id)
     with pytest.raises(BookingRefused) as caught:
-        service.book(student, make_shift(campaign, make_point(), starts_in=timedelta(days=3)).id)
+        service.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(days=3)).id)
     assert caught.value.code == "training"
 
 
-def test_deactivated_or_non_student_accounts_cannot_be_booked_even_by_staff(world, make_user):
-    campaign, student, make_point, make_shift = world
-    shift = make_shift(campaign, make_point())
+def test_deactivated_or_non_student_accounts_cannot_be_booked_even_by_staff(world, make_user, make_point, make_shift):
+    shift = make_shift(world.campaign, make_point())
     gone = make_user(active=False)
-    enrol(campaign, gone)
+    enrol(world.campaign, gone)
     with pytest.raises(BookingRefused) as caught:
         service.book(gone, shift.id, actor=make_user(role="leader"))
     assert caught.value.code == "account"
 
 
-def test_shifts_at_a_closed_point_cannot_be_booked(world):
-    campaign, student, make_point, make_shift = world
-    shift = make_shift(campaign, make_point(is_active=False))
+def test_shifts_at_a_closed_point_cannot_be_booked(world, make_point, make_shift):
+    shift = make_shift(world.campaign, make_point(is_active=False))
     with pytest.raises(BookingRefused) as caught:
-        service.book(student, shift.id)
+        service.book(world.student, shift.id)
     assert caught.value.code == "point"
 
 
-def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_user, outbox):
-    campaign, student, make_point, make_shift = world
+def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_user, outbox, make_point, make_shift):
     from datetime import datetime, time
 
     # Fixed morning hours, so moving a shift never crosses midnight whatever the time the suite runs.
     morning = datetime.combine((utcnow() + timedelta(days=2)).astimezone(planning.LOCAL_TZ).date(), time(8),
                                planning.LOCAL_TZ)
-    a = make_shift(campaign, make_point(), starts_at=morning, hours=3)
-    b = make_shift(campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
-    service.book(student, a.id)
-    service.book(student, b.id)
+    a = make_shift(world.campaign, make_point(), starts_at=morning, hours=3)
+    b = make_shift(world.campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
+    service.book(world.student, a.id)
+    service.book(world.student, b.id)
     admin = make_user(role="admin")
     local = a.starts_at.astimezone(planning.LOCAL_TZ)
     with pytest.raises(Exception) as caught:
@@ -110,14 +119,14 @@ def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_us
     assert b.starts_at != a.starts_at
     later = b.starts_at.astimezone(planning.LOCAL_TZ) + timedelta(hours=4)
     planning.edit_shift(admin, b, later.date(), later.time(), (later + timedelta(hours=1)).time(), 5)
-    assert [m.kind for m in outbox(student.email)] == ["shift-booked", "shift-booked", "shift-changed"]
+    assert [m.kind for m in outbox(world.student.email)] == ["shift-booked", "shift-booked", "shift-changed"]
 
 
-def test_editing_onto_another_shift_slot_at_the_same_point_is_a_field_error(client, auth, world, make_user):
-    campaign, student, make_point, make_shift = world
+def test_editing_onto_another_shift_slot_at_the_same_point_is_a_field_error(client, auth, world, make_user, make_point,
+                                                                             make_shift):
     point = make_point()
-    a = make_shift(campaign, point, hours=3)  # 08:00 in Hanoi, the day after tomorrow
-    b = make_shift(campaign, point, starts_at=a.starts_at + timedelta(days=1), hours=3)
+    a = make_shift(world.campaign, point, hours=3)  # 08:00 in Hanoi, the day after tomorrow
+    b = make_shift(world.campaign, point, starts_at=a.starts_at + timedelta(days=1), hours=3)
     auth.as_(make_user(role="admin"))
     local = a.starts_at.astimezone(planning.LOCAL_TZ)
     response = client.post(f"/shifts/{b.id}/edit", data={
@@ -126,12 +135,11 @@ def test_editing_onto_another_shift_slot_at_the_same_point_is_a_field_error(clie
     assert response.status_code == 422 and 'id="start_time-error"' in response.get_data(as_text=True)
 
 
-def test_lowering_seats_below_the_bookings_is_refused(client, auth, world, make_user):
-    campaign, student, make_point, make_shift = world
-    shift = make_shift(campaign, make_point(), capacity=3)
+def test_lowering_seats_below_the_bookings_is_refused(client, auth, world, make_user, make_point, make_shift):
+    shift = make_shift(world.campaign, make_point(), capacity=3)
     other = make_user()
-    enrol(campaign, other)
-    service.book(student, shift.id)
+    enrol(world.campaign, other)
+    service.book(world.student, shift.id)
     service.book(other, shift.id)
     auth.as_(make_user(role="admin"))
     local = shift.starts_at.astimezone(planning.LOCAL_TZ)
@@ -143,7 +151,8 @@ def test_lowering_seats_below_the_bookings_is_refused(client, auth, world, make_
     assert shift.capacity == 3
 
 
-def test_cancelling_a_shift_during_a_rush_leaves_no_booking_behind(app, make_user, make_campaign, make_point, make_shift):
+def test_cancelling_a_shift_during_a_rush_leaves_no_booking_behind(app, make_user, make_campaign, make_point,
+                                                                    make_shift):
     campaign = make_campaign()
     shift = make_shift(campaign, make_point(), capacity=20)
     students = [make_user() for _ in range(15)]
@@ -166,7 +175,8 @@ def test_cancelling_a_shift_during_a_rush_leaves_no_booking_behind(app, make_use
         with app.app_context():
             barrier.wait()
             try:
-                planning.cancel_shift(db.session.get(User, admin_id), db.session.get(Shift, shift_id), "Mất điện toàn khu vực")
+                planning.cancel_shift(db.session.get(User, admin_id), db.session.get(Shift, shift_id),
+                                      "Mất điện toàn khu vực")
             finally:
                 db.session.remove()
 
@@ -178,7 +188,8 @@ def test_cancelling_a_shift_during_a_rush_leaves_no_booking_behind(app, make_use
     assert db.session.get(Shift, shift_id).status == "cancelled"
     assert db.session.scalar(select(func.count()).select_from(Booking).where(Booking.status == "booked")) == 0
     cancelled = db.session.scalar(select(func.count()).select_from(Booking).where(Booking.status == "shift_cancelled"))
-    notified = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "shift-cancelled"))
+    notified = db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                 .where(OutboxMessage.kind == "shift-cancelled"))
     assert cancelled == notified
 
 

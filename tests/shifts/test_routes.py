@@ -1,16 +1,28 @@
 """Shift pages: the booking widget's htmx contract, My shifts, calendars, planning, schedules, access."""
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from portal.campaigns.models import PointLeader
+from portal.accounts.models import User
+from portal.campaigns.models import Campaign, PointLeader, ServicePoint
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.shifts import booking as service
 from portal.shifts.models import Booking, Shift, ShiftTemplate
 from tests.factories import enrol
+
+
+@dataclass
+class World:
+    """A December campaign with a peak week, the Gia Lâm point, an enrolled student and a shift."""
+
+    campaign: Campaign
+    point: ServicePoint
+    student: User
+    shift: Shift
 
 
 @pytest.fixture
@@ -21,90 +33,84 @@ def world(make_user, make_campaign, make_point, make_shift):
     student = make_user(full_name="Nguyễn Văn An")
     enrol(campaign, student)
     shift = make_shift(campaign, point, capacity=2, task_focus="Hướng dẫn kích hoạt VNeID")
-    return campaign, point, student, shift
+    return World(campaign=campaign, point=point, student=student, shift=shift)
 
 
 def test_booking_widget_htmx_contract(client, auth, world):
-    campaign, point, student, shift = world
-    auth.as_(student)
-    response = client.post(f"/shifts/{shift.id}/book", headers={"HX-Request": "true"})
+    auth.as_(world.student)
+    response = client.post(f"/shifts/{world.shift.id}/book", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
-    assert f'id="shift-{shift.id}-booking"' in body and "HX-Request" in response.headers["Vary"]
+    assert f'id="shift-{world.shift.id}-booking"' in body and "HX-Request" in response.headers["Vary"]
     assert "booking-changed" in response.headers["HX-Trigger"]
     assert "Còn 1 chỗ" in body
-    page = client.get(f"/shifts/{shift.id}").get_data(as_text=True)
-    assert "<html" in page and 'id="shift-page"' in page and f'id="shift-{shift.id}-status"' in page  # now my shift's page
+    page = client.get(f"/shifts/{world.shift.id}").get_data(as_text=True)
+    # now my shift's page
+    assert "<html" in page and 'id="shift-page"' in page and f'id="shift-{world.shift.id}-status"' in page
 
 
 def test_refusal_comes_back_in_the_widget_with_422(client, auth, world, make_module):
-    campaign, point, student, shift = world
-    make_module(campaign, title="Bảo mật thông tin công dân")
-    auth.as_(student)
-    response = client.post(f"/shifts/{shift.id}/book", headers={"HX-Request": "true"})
+    make_module(world.campaign, title="Bảo mật thông tin công dân")
+    auth.as_(world.student)
+    response = client.post(f"/shifts/{world.shift.id}/book", headers={"HX-Request": "true"})
     assert response.status_code == 422 and "HX-Trigger" not in response.headers
     assert "Bảo mật thông tin công dân" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
 def test_find_lists_shifts_by_day_and_says_why_some_are_not_for_me(client, auth, world, make_shift, make_point):
-    campaign, point, student, shift = world
-    clash = make_shift(campaign, make_point(name="Điểm Bát Tràng"), starts_at=shift.starts_at)
-    service.book(student, shift.id)
-    auth.as_(student)
+    clash = make_shift(world.campaign, make_point(name="Điểm Bát Tràng"), starts_at=world.shift.starts_at)
+    service.book(world.student, world.shift.id)
+    auth.as_(world.student)
     body = client.get("/shifts/").get_data(as_text=True)
-    assert f'id="shift-{shift.id}-booking"' in body and f'id="shift-{clash.id}-booking"' in body
+    assert f'id="shift-{world.shift.id}-booking"' in body and f'id="shift-{clash.id}-booking"' in body
     assert "Gia Lâm" in body  # the clash says which booking it overlaps
-    fragment = client.get(f"/shifts/?point={point.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = client.get(f"/shifts/?point={world.point.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'id="shift-list"' in fragment and "<html" not in fragment and f"shift-{clash.id}-booking" not in fragment
 
 
 def test_my_shifts_panel_is_a_fragment_for_the_event_refresh(client, auth, world):
-    campaign, point, student, shift = world
-    service.book(student, shift.id)
-    auth.as_(student)
+    service.book(world.student, world.shift.id)
+    auth.as_(world.student)
     fragment = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert 'id="my-shifts"' in fragment and "<html" not in fragment and point.name in fragment
+    assert 'id="my-shifts"' in fragment and "<html" not in fragment and world.point.name in fragment
 
 
 def test_cancel_and_waitlist_through_the_widget(client, auth, world, make_user):
-    campaign, point, student, shift = world
     others = [make_user(), make_user()]
-    enrol(campaign, *others)
+    enrol(world.campaign, *others)
     for other in others:
-        service.book(other, shift.id)
-    auth.as_(student)
-    joined = client.post(f"/shifts/{shift.id}/waitlist", headers={"HX-Request": "true"}).get_data(as_text=True)
+        service.book(other, world.shift.id)
+    auth.as_(world.student)
+    joined = client.post(f"/shifts/{world.shift.id}/waitlist", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Danh sách chờ: vị trí số 1" in joined
     panel = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "Đang trong danh sách chờ" in panel and "Vị trí số 1" in panel and point.name in panel
+    assert "Đang trong danh sách chờ" in panel and "Vị trí số 1" in panel and world.point.name in panel
     holder = db.session.scalar(select(Booking).where(Booking.user_id == others[0].id))
     service.cancel(holder.id, others[0])
-    mine = db.session.scalar(select(Booking).where(Booking.user_id == student.id, Booking.status == "booked"))
+    mine = db.session.scalar(select(Booking).where(Booking.user_id == world.student.id, Booking.status == "booked"))
     assert mine is not None and mine.source == "waitlist"
     panel = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Đang trong danh sách chờ" not in panel and "Đã nhận chỗ từ danh sách chờ" in panel
-    response = client.post(f"/shifts/{shift.id}/cancel", headers={"HX-Request": "true"})
+    response = client.post(f"/shifts/{world.shift.id}/cancel", headers={"HX-Request": "true"})
     assert response.status_code == 200
     db.session.refresh(mine)
     assert mine.status == "cancelled"
 
 
 def test_shift_ics_parses_back_in_hanoi_time(client, auth, world):
-    campaign, point, student, shift = world
-    auth.as_(student)
-    response = client.get(f"/shifts/{shift.id}.ics")
+    auth.as_(world.student)
+    response = client.get(f"/shifts/{world.shift.id}.ics")
     assert response.mimetype == "text/calendar"
     (event,) = Calendar.from_ical(response.data).walk("VEVENT")
     start = event.decoded("dtstart")
-    assert start == shift.starts_at and str(start.tzinfo) == "Asia/Ho_Chi_Minh"
-    assert point.name in str(event.get("summary"))
+    assert start == world.shift.starts_at and str(start.tzinfo) == "Asia/Ho_Chi_Minh"
+    assert world.point.name in str(event.get("summary"))
 
 
 def test_calendar_feed_lists_bookings_and_dies_when_regenerated(client, auth, world, make_app):
-    campaign, point, student, shift = world
-    service.book(student, shift.id)
-    auth.as_(student)
+    service.book(world.student, world.shift.id)
+    auth.as_(world.student)
     page = client.get("/shifts/mine").get_data(as_text=True)
     import re
 
@@ -112,16 +118,15 @@ def test_calendar_feed_lists_bookings_and_dies_when_regenerated(client, auth, wo
     anonymous = client.application.test_client()
     feed = anonymous.get(url)
     assert feed.status_code == 200
-    assert [e.decoded("dtstart") for e in Calendar.from_ical(feed.data).walk("VEVENT")] == [shift.starts_at]
+    assert [e.decoded("dtstart") for e in Calendar.from_ical(feed.data).walk("VEVENT")] == [world.shift.starts_at]
     client.post("/shifts/calendar/regenerate")
     assert anonymous.get(url).status_code == 404
 
 
 def test_generation_preview_then_create_with_peak_seats_and_skipped_dates(client, auth, world, make_user):
-    campaign, point, student, shift = world
     auth.as_(make_user(role="admin"))
     response = client.post("/shifts/campaigns/mua-xuan/templates", data={
-        "point": str(point.id), "weekdays": ["1", "3"], "start_time": "07:30", "end_time": "11:30",
+        "point": str(world.point.id), "weekdays": ["1", "3"], "start_time": "07:30", "end_time": "11:30",
         "capacity": "4", "task_focus": "Phân luồng giờ cao điểm"})
     assert response.status_code == 303
     template = db.session.scalar(select(ShiftTemplate))
@@ -143,41 +148,40 @@ def test_generation_preview_then_create_with_peak_seats_and_skipped_dates(client
 
 
 def test_cancelling_a_shift_notifies_every_booked_student(client, auth, world, make_user):
-    campaign, point, student, shift = world
     other = make_user()
-    enrol(campaign, other)
-    service.book(student, shift.id)
-    service.book(other, shift.id)
+    enrol(world.campaign, other)
+    service.book(world.student, world.shift.id)
+    service.book(other, world.shift.id)
     auth.as_(make_user(role="admin"))
-    assert client.post(f"/shifts/{shift.id}/cancel-shift", data={"cancel-reason": ""}).status_code == 422
-    assert client.post(f"/shifts/{shift.id}/cancel-shift", data={"cancel-reason": "Điểm đóng cửa để sửa chữa"}).status_code == 303
+    assert client.post(f"/shifts/{world.shift.id}/cancel-shift", data={"cancel-reason": ""}).status_code == 422
+    cancelled = client.post(f"/shifts/{world.shift.id}/cancel-shift",
+                            data={"cancel-reason": "Điểm đóng cửa để sửa chữa"})
+    assert cancelled.status_code == 303
     kinds = db.session.scalars(select(OutboxMessage.to_email).where(OutboxMessage.kind == "shift-cancelled")).all()
-    assert sorted(kinds) == sorted([student.email, other.email])
-    db.session.refresh(shift)
-    assert shift.status == "cancelled" and shift.booked_count == 0
+    assert sorted(kinds) == sorted([world.student.email, other.email])
+    db.session.refresh(world.shift)
+    assert world.shift.status == "cancelled" and world.shift.booked_count == 0
 
 
 def test_edit_refuses_fewer_seats_than_bookings(client, auth, world, make_user):
-    campaign, point, student, shift = world
-    service.book(student, shift.id)
+    service.book(world.student, world.shift.id)
     auth.as_(make_user(role="admin"))
-    response = client.post(f"/shifts/{shift.id}/edit", data={"date": "01/12/2026", "start_time": "08:00",
+    response = client.post(f"/shifts/{world.shift.id}/edit", data={"date": "01/12/2026", "start_time": "08:00",
                                                              "end_time": "12:00", "capacity": "0"})
     assert response.status_code == 422 and 'id="capacity-error"' in response.get_data(as_text=True)
 
 
 def test_leaders_run_only_their_own_points(client, auth, world, make_user):
-    campaign, point, student, shift = world
     leader = make_user(role="leader")
     auth.as_(leader)
-    assert client.get(f"/shifts/points/{point.id}/schedule").status_code == 403
-    db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
+    assert client.get(f"/shifts/points/{world.point.id}/schedule").status_code == 403
+    db.session.add(PointLeader(point_id=world.point.id, user_id=leader.id))
     db.session.commit()
-    page = client.get(f"/shifts/points/{point.id}/schedule").get_data(as_text=True)
-    assert f'id="schedule-shift-{shift.id}"' in page and "understaffed" in page
-    added = client.post(f"/shifts/{shift.id}/add", data={"who": student.email})
+    page = client.get(f"/shifts/points/{world.point.id}/schedule").get_data(as_text=True)
+    assert f'id="schedule-shift-{world.shift.id}"' in page and "understaffed" in page
+    added = client.post(f"/shifts/{world.shift.id}/add", data={"who": world.student.email})
     assert added.status_code == 303
-    booking = db.session.scalar(select(Booking).where(Booking.user_id == student.id))
+    booking = db.session.scalar(select(Booking).where(Booking.user_id == world.student.id))
     assert booking.source == "staff" and booking.created_by_id == leader.id
     client.post(f"/shifts/bookings/{booking.id}/release")
     db.session.refresh(booking)
@@ -185,17 +189,15 @@ def test_leaders_run_only_their_own_points(client, auth, world, make_user):
 
 
 def test_students_cannot_reach_staff_pages_and_staff_cannot_book(client, auth, world, make_user):
-    campaign, point, student, shift = world
-    auth.as_(student)
-    assert client.get(f"/shifts/points/{point.id}/schedule").status_code == 403
-    assert client.post(f"/shifts/{shift.id}/cancel-shift", data={"cancel-reason": "xxxxxxx"}).status_code == 403
+    auth.as_(world.student)
+    assert client.get(f"/shifts/points/{world.point.id}/schedule").status_code == 403
+    assert client.post(f"/shifts/{world.shift.id}/cancel-shift", data={"cancel-reason": "xxxxxxx"}).status_code == 403
     client.post("/logout")
     auth.as_(make_user(role="leader"))
-    assert client.post(f"/shifts/{shift.id}/book").status_code == 403
+    assert client.post(f"/shifts/{world.shift.id}/book").status_code == 403
 
 
 def test_admin_manages_points_and_their_leaders(client, auth, world, make_user):
-    campaign, point, student, shift = world
     leader = make_user(role="leader", full_name="Phạm Thu Hà")
     auth.as_(make_user(role="admin"))
     response = client.post("/campaigns/points/new", data={
@@ -212,33 +214,30 @@ def test_admin_manages_points_and_their_leaders(client, auth, world, make_user):
 
 
 def test_a_leader_cannot_act_at_another_point(client, auth, world, make_user, make_point, make_shift):
-    campaign, point, student, shift = world
     leader = make_user(role="leader")
     mine = make_point()
     db.session.add(PointLeader(point_id=mine.id, user_id=leader.id))
     db.session.commit()
-    booking = service.book(student, shift.id)
+    booking = service.book(world.student, world.shift.id)
     auth.as_(leader)
-    assert client.post(f"/shifts/{shift.id}/add", data={"who": student.email}).status_code == 403
+    assert client.post(f"/shifts/{world.shift.id}/add", data={"who": world.student.email}).status_code == 403
     assert client.post(f"/shifts/bookings/{booking.id}/release").status_code == 403
     db.session.refresh(booking)
     assert booking.status == "booked"
 
 
 def test_a_student_cannot_cancel_someone_elses_booking(client, auth, world, make_user):
-    campaign, point, student, shift = world
     other = make_user()
-    enrol(campaign, other)
-    theirs = service.book(other, shift.id)
-    auth.as_(student)
-    assert client.post(f"/shifts/{shift.id}/cancel").status_code == 404
+    enrol(world.campaign, other)
+    theirs = service.book(other, world.shift.id)
+    auth.as_(world.student)
+    assert client.post(f"/shifts/{world.shift.id}/cancel").status_code == 404
     db.session.refresh(theirs)
     assert theirs.status == "booked"
 
 
 def test_without_javascript_booking_answers_with_a_redirect(client, auth, world):
-    campaign, point, student, shift = world
-    auth.as_(student)
-    response = client.post(f"/shifts/{shift.id}/book")
-    assert response.status_code == 303 and response.headers["Location"] == f"/shifts/{shift.id}"
+    auth.as_(world.student)
+    response = client.post(f"/shifts/{world.shift.id}/book")
+    assert response.status_code == 303 and response.headers["Location"] == f"/shifts/{world.shift.id}"
     assert "Đã đăng ký ca trực." in client.get(response.headers["Location"]).get_data(as_text=True)
