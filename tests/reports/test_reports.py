@@ -20,8 +20,8 @@ WEEK = (date(2026, 11, 2), date(2026, 11, 8))  # Monday to Sunday
 BEFORE = (date(2026, 10, 26), date(2026, 11, 1))
 
 
-def _shift(campaign, point, day, capacity):
-    start = datetime.combine(day, time(8), LOCAL_TZ)
+def _shift(campaign, point, day, capacity, at=time(8)):
+    start = datetime.combine(day, at, LOCAL_TZ)
     shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start, ends_at=start + timedelta(hours=4),
                   capacity=capacity, booked_count=0)
     db.session.add(shift)
@@ -42,12 +42,13 @@ def _book(shift, user, status="present", adjusted=None):
 
 @dataclass
 class Town:
-    """An open campaign at three points in two branches, their leader and three students."""
+    """An open campaign at three points in two branches, their leader, three students and two activity categories."""
 
     campaign: Campaign
     places: dict[str, ServicePoint | Branch]
     leader: User
     people: tuple[User, User, User]
+    categories: dict[str, ActivityCategory]
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def town(app, make_user, make_campaign, make_point):
                                        created_at=datetime.combine(day, time(10), LOCAL_TZ)))
     db.session.commit()
     return Town(campaign=campaign, places={"p1": p1, "p2": p2, "p3": p3, "north": north, "south": south},
-                leader=leader, people=(a, b, c))
+                leader=leader, people=(a, b, c), categories={"vneid": vneid, "online": online})
 
 
 def test_the_week_matches_the_totals_computed_by_hand(town):
@@ -104,6 +105,25 @@ def test_the_week_matches_the_totals_computed_by_hand(town):
         ("Trường Đại học Luật Hà Nội", 660, 2)]
     assert {p["point"]: (p["booked"], p["seats"]) for p in f.per_point} == {
         "Điểm Hoàn Kiếm": (2, 2), "Điểm Cửa Nam": (1, 3), "Điểm Gia Lâm": (1, 2)}
+
+
+def test_a_shift_counts_on_its_hanoi_day_and_week(town):
+    """23:30 on Sunday 08/11 is 16:30 UTC and 00:30 on Monday 09/11 is 17:30 UTC, the same UTC Sunday:
+    the first is the week's last day, the second the next week's first."""
+    student = town.people[0]
+    sunday_night = _shift(town.campaign, town.places["p3"], date(2026, 11, 8), 1, at=time(23, 30))
+    monday_small_hours = _shift(town.campaign, town.places["p3"], date(2026, 11, 9), 1, at=time(0, 30))
+    for shift, helped in ((sunday_night, 7), (monday_small_hours, 9)):
+        _book(shift, student)
+        log = ActivityLog(shift_id=shift.id)
+        log.counts = [ActivityCount(category_id=town.categories["vneid"].id, count=helped)]
+        db.session.add(log)
+    db.session.commit()
+    week = figures(Filters(*WEEK, campaign_id=town.campaign.id))
+    assert (week.shifts, week.minutes, week.citizens_helped) == (4, 660 + 240, 19 + 7)
+    assert [(d["day"], d["helped"], d["minutes"]) for d in week.per_day][-1] == (date(2026, 11, 8), 7, 240)
+    following = figures(Filters(date(2026, 11, 9), date(2026, 11, 15), campaign_id=town.campaign.id))
+    assert [(d["day"], d["helped"]) for d in following.per_day if d["helped"]] == [(date(2026, 11, 9), 9)]
 
 
 def test_filters_by_branch_point_and_school(town):

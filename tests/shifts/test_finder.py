@@ -10,16 +10,18 @@ from sqlalchemy import select
 
 from portal.accounts.models import User, UserPreferredPoint
 from portal.campaigns.models import Campaign, ServicePoint
+from portal.core import clock
 from portal.extensions import db
 from portal.i18n import LOCAL_TZ
 from portal.shifts import booking as bookings
 from portal.shifts import finder
 from portal.shifts.models import WaitlistEntry
+from tests.conftest import AFTER_MIDNIGHT, BEFORE_MIDNIGHT, DAY_BOUNDARIES, MONDAY_MORNING, SUNDAY_NIGHT
 from tests.factories import enrol
 
 
 def hanoi_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return clock.local_today()
 
 
 def at(day: date, hour: int = 8) -> datetime:
@@ -106,7 +108,8 @@ def test_date_chips_cover_their_days(today, when, expected):
     assert finder.chip_range(when, today) == expected
 
 
-def test_the_tomorrow_chip_lists_tomorrow_only_and_is_marked_current(client, auth, town, make_shift):
+@pytest.mark.parametrize("hanoi_time", ["2026-03-10 09:00", *DAY_BOUNDARIES])
+def test_the_tomorrow_chip_lists_tomorrow_only_and_is_marked_current(hanoi_time, client, auth, town, make_shift):
     tomorrow = make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=1)))
     later = make_shift(town.campaign, town.gia_lam, starts_at=at(hanoi_today() + timedelta(days=2)))
     auth.as_(town.student)
@@ -115,6 +118,32 @@ def test_the_tomorrow_chip_lists_tomorrow_only_and_is_marked_current(client, aut
     current = re.findall(r'<a class="chip" href="([^"]*)" aria-current="true"', body)
     assert current == ["/shifts/?when=tomorrow"]
     assert set(cards(client.get("/shifts/").get_data(as_text=True))) == {tomorrow.id, later.id}
+
+
+def chip(client, when: str) -> list[int]:
+    """The shift cards under a date chip."""
+    return cards(client.get(f"/shifts/?when={when}").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("hanoi_time", [BEFORE_MIDNIGHT, SUNDAY_NIGHT])
+def test_at_half_past_eleven_tomorrow_begins_at_midnight(hanoi_time, client, auth, town, make_shift):
+    today = hanoi_today()
+    late = make_shift(town.campaign, town.gia_lam, starts_at=at(today, 23) + timedelta(minutes=45), hours=2)
+    small_hours = make_shift(town.campaign, town.bat_trang, starts_at=at(today + timedelta(days=1), 0)
+                             + timedelta(minutes=15), hours=2)
+    auth.as_(town.student)
+    assert chip(client, "today") == [late.id]
+    assert chip(client, "tomorrow") == [small_hours.id]
+
+
+@pytest.mark.parametrize("hanoi_time", [AFTER_MIDNIGHT, MONDAY_MORNING])
+def test_just_after_midnight_today_is_the_new_day(hanoi_time, client, auth, town, make_shift):
+    today = hanoi_today()
+    dawn = make_shift(town.campaign, town.gia_lam, starts_at=at(today, 6))
+    next_dawn = make_shift(town.campaign, town.gia_lam, starts_at=at(today + timedelta(days=1), 6))
+    auth.as_(town.student)
+    assert chip(client, "today") == [dawn.id]
+    assert chip(client, "tomorrow") == [next_dawn.id]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
