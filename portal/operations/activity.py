@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.audit import services as audit
+from portal.campaigns import points as points_service
 from portal.campaigns.services import campaign_created
 from portal.core import identifiers
 from portal.core.types import nfc
@@ -12,7 +13,8 @@ from portal.extensions import db
 from portal.i18n import current_locale
 from portal.i18n import lazy_text as _l
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
-from portal.shifts.models import Shift
+from portal.operations.transaction import refusal_rolls_back
+from portal.shifts.models import Booking, Shift
 
 
 def max_per_category() -> int:
@@ -60,11 +62,22 @@ def _campaign_starts_with_defaults(campaign, **_extra) -> None:
     add_default_categories(campaign.id)
 
 
+def may_write_log(user, shift: Shift) -> tuple[bool, bool]:
+    """(may write, may confirm) the shift's log: its point's leaders and organisers confirm; its booked
+    volunteers draft."""
+    if points_service.runs_point(user, shift.point_id):
+        return True, True
+    booked = db.session.scalar(select(Booking.id).where(
+        Booking.shift_id == shift.id, Booking.user_id == user.id, Booking.status == "booked"))
+    return booked is not None, False
+
+
 def log_for(shift: Shift) -> ActivityLog | None:
     """The shift's log, if anyone has written it."""
     return db.session.scalar(select(ActivityLog).where(ActivityLog.shift_id == shift.id))
 
 
+@refusal_rolls_back
 def save(actor, shift: Shift, counts: dict[int, str], elderly: str, notes: str, incidents: str,
          confirm: bool) -> ActivityLog:
     """Validate and store the log in one transaction; a confirmed log only the leader may change."""
@@ -78,11 +91,13 @@ def save(actor, shift: Shift, counts: dict[int, str], elderly: str, notes: str, 
         raw = (counts.get(category.id) or "0").strip() or "0"
         if not (raw.isascii() and raw.isdigit()) or int(raw) > max_per_category():
             raise InvalidInput(_l("“%(category)s”: enter a whole number from 0 to %(max)d.",
-                                  category=category.label(current_locale()), max=max_per_category()), f"count-{category.id}")
+                                  category=category.label(current_locale()), max=max_per_category()),
+                               f"count-{category.id}")
         wanted[category.id] = int(raw)
     raw_elderly = (elderly or "0").strip() or "0"
     if not (raw_elderly.isascii() and raw_elderly.isdigit()) or int(raw_elderly) > sum(wanted.values()):
-        raise InvalidInput(_l("The elderly or vulnerable people helped cannot be more than everyone helped."), "elderly")
+        raise InvalidInput(_l("The elderly or vulnerable people helped cannot be more than everyone helped."),
+                           "elderly")
     notes, incidents = nfc(notes or "").strip(), nfc(incidents or "").strip()
     if len(notes) > TEXT_MAX or len(incidents) > TEXT_MAX:
         raise InvalidInput(_l("Keep notes and incidents under %(n)d characters each.", n=TEXT_MAX), "notes")
@@ -115,6 +130,7 @@ def _snapshot(log: ActivityLog) -> dict:
             "counts": {str(c.category_id): c.count for c in log.counts}}
 
 
+@refusal_rolls_back
 def save_categories(actor, campaign_id: int, rows: list[dict], new: dict) -> None:
     """Rename, reorder, switch on or off the campaign's categories, and add one; audited, one transaction."""
     existing = {c.id: c for c in categories(campaign_id, include_inactive=True)}
@@ -124,7 +140,8 @@ def save_categories(actor, campaign_id: int, rows: list[dict], new: dict) -> Non
             continue
         label_vi, label_en = " ".join(nfc(row["label_vi"]).split()), " ".join(nfc(row["label_en"]).split())
         if not label_vi or len(label_vi) > 160 or len(label_en) > 160:
-            raise InvalidInput(_l("Each category needs a Vietnamese name of at most 160 characters."), f"label-{category.id}")
+            raise InvalidInput(_l("Each category needs a Vietnamese name of at most 160 characters."),
+                               f"label-{category.id}")
         category.label_vi, category.label_en, category.is_active = label_vi, label_en, row["active"]
     label_vi = " ".join(nfc(new.get("label_vi", "")).split())
     if label_vi:
@@ -139,6 +156,7 @@ def save_categories(actor, campaign_id: int, rows: list[dict], new: dict) -> Non
     db.session.commit()
 
 
+@refusal_rolls_back
 def tally(actor, shift: Shift, key: str, delta: int) -> int:
     """One tap on the shift's tally: +1 or −1 in one category, its own transaction, never below 0 nor above
     the most a shift can serve; answers the count the database now holds."""
@@ -170,7 +188,8 @@ def tally(actor, shift: Shift, key: str, delta: int) -> int:
         db.session.rollback()
         return _count_of(shift.id, category.id)
     log.updated_by_id = actor.id
-    audit.record(actor, "activity_log.tally", "activity_log", log.id, after={"category_id": category.id, "delta": delta})
+    audit.record(actor, "activity_log.tally", "activity_log", log.id,
+                 after={"category_id": category.id, "delta": delta})
     db.session.commit()
     return _count_of(shift.id, category.id)
 

@@ -7,12 +7,13 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.operations.models import Attendance, AttendanceChange, VolunteerRating
+from portal.operations.transaction import refusal_rolls_back
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 
 UNDO_WINDOW = timedelta(minutes=2)
@@ -56,6 +57,7 @@ def _refuse(message) -> None:
     raise InvalidInput(message, "undo")
 
 
+@refusal_rolls_back
 def undo(actor, booking: Booking, change_id: int | None, now: datetime | None = None) -> str:
     """Put the row back as it was before `change_id`: only the latest change, within the window, and only
     if nothing changed since; audited like the action itself. Answers the action undone."""
@@ -79,7 +81,8 @@ def undo(actor, booking: Booking, change_id: int | None, now: datetime | None = 
     if later is not None or snapshot(record) != change.after or (change.action == "walk_in" and rated):
         _refuse(_l("Something changed on this row since: it cannot be undone. Correct it instead."))
     audit.record(actor, "attendance.undo", "booking", booking.id,
-                 before={"action": change.action, **change.after}, after={"action": change.action, **(change.before or {})})
+                 before={"action": change.action, **change.after},
+                 after={"action": change.action, **(change.before or {})})
     if change.action == "walk_in":
         _remove_walk_in(booking, change.before or {})
     elif not change.before:

@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.core import qr as core_qr
 from portal.core.types import utcnow
 from portal.core.urls import external_url
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.operations import services
 from portal.operations.services import CHECK_IN_OPENS
+from portal.operations.transaction import refusal_rolls_back
 from portal.shifts.models import Booking, Shift
 
 
@@ -60,6 +61,7 @@ def qr_svg(data: str) -> str:
     return core_qr.qr_svg(data)
 
 
+@refusal_rolls_back
 def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> services.Result:
     """Check a student in by the code of the point they stand at; refuse any other day's or point's code.
     A second scan changes nothing (the result's change is None) and the page says they already are."""
@@ -74,5 +76,6 @@ def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -
         .order_by(Shift.starts_at).limit(1)
     )
     if booking is None:
-        raise InvalidInput(_l("You have no shift here right now. Check-in opens an hour before your shift starts."), "code")
+        raise InvalidInput(_l("You have no shift here right now. Check-in opens an hour before your shift starts."),
+                           "code")
     return services.check_in(user, booking, at=now, method="self")

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core import identifiers
 from portal.core.types import nfc, utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.operations.models import FEEDBACK_CATEGORIES, FEEDBACK_STATUSES, CitizenFeedback
+from portal.operations.transaction import refusal_rolls_back
 
 TEXT_MAX = 2000
 # One detector for every free text (portal/core/identifiers.py); the old name stays for callers.
 personal_data_problem = identifiers.problem
 
 
+@refusal_rolls_back
 def record(actor, point_id: int, category: str, text: str) -> CitizenFeedback:
     """Record one piece of feedback at a point, refusing anything that looks like personal data."""
     text = nfc(text or "").strip()
@@ -31,11 +33,13 @@ def record(actor, point_id: int, category: str, text: str) -> CitizenFeedback:
     item = CitizenFeedback(point_id=point_id, category=category, text=text, created_by_id=actor.id)
     db.session.add(item)
     db.session.flush()
-    audit.record(actor, "feedback.create", "citizen_feedback", item.id, after={"point_id": point_id, "category": category})
+    audit.record(actor, "feedback.create", "citizen_feedback", item.id,
+                 after={"point_id": point_id, "category": category})
     db.session.commit()
     return item
 
 
+@refusal_rolls_back
 def set_status(actor, item: CitizenFeedback, status: str) -> None:
     """Move feedback to forwarded or resolved, recording who handled it and when."""
     if status not in FEEDBACK_STATUSES:

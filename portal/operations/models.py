@@ -164,7 +164,8 @@ class CitizenFeedback(db.Model):
     handled_by = relationship("User", foreign_keys=[handled_by_id])
 
     __table_args__ = (
-        CheckConstraint("category IN ('procedure', 'waiting', 'conduct', 'online', 'facilities', 'other')", name="category"),
+        CheckConstraint("category IN ('procedure', 'waiting', 'conduct', 'online', 'facilities', 'other')",
+                        name="category"),
         CheckConstraint("status IN ('new', 'forwarded', 'resolved')", name="status"),
     )
 

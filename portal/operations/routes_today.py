@@ -1,68 +1,41 @@
-"""The leader's 'today' console: check volunteers in and out, no-shows, tasks, walk-ins, undo."""
+"""The leader's 'today' console: check volunteers in and out, no-shows, tasks, walk-ins, undo, hours, ratings."""
 from __future__ import annotations
-
-from datetime import datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from portal import access, htmx
 from portal.accounts.services import find_student
-from portal.accounts.validation import InvalidInput
-from portal.campaigns import points as points_service
-from portal.campaigns.models import ServicePoint
 from portal.core.converters import small_int
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.forms import EmptyForm, one_person
-from portal.i18n import LOCAL_TZ, format_time_local
-from portal.operations import bp, changes, services, walkin
+from portal.forms import EmptyForm, one_person, show_error
+from portal.i18n import format_time_local
+from portal.operations import board, bp, changes, forms, services, walkin
 from portal.operations.forms import TaskForm, UndoForm, WalkInForm, walk_in_form
+from portal.operations.loaders import booking_at_my_point, shift_at_my_point
 from portal.operations.models import Attendance
-from portal.shifts.models import Booking, Shift
-
-
-def _my_points() -> list[ServicePoint]:
-    """The points the current user runs today: led ones, or every active point for admins."""
-    if current_user.has_role("admin"):
-        return list(db.session.scalars(select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)))
-    return points_service.points_led_by(current_user)
-
-
-def _rows(shift_ids: list[int]) -> dict[int, list[tuple[Booking, Attendance | None]]]:
-    """Each shift's active bookings with their attendance, in two queries."""
-    bookings = db.session.scalars(select(Booking).options(joinedload(Booking.user)).where(
-        Booking.shift_id.in_(shift_ids), Booking.status == "booked")).all()
-    records = {a.booking_id: a for a in db.session.scalars(
-        select(Attendance).where(Attendance.booking_id.in_([b.id for b in bookings])))}
-    rows: dict[int, list] = {}
-    for booking in sorted(bookings, key=lambda b: b.user.sort_name):
-        rows.setdefault(booking.shift_id, []).append((booking, records.get(booking.id)))
-    return rows
+from portal.shifts.models import Booking
 
 
 def _today_page(point_id: int | None, failed: tuple[int, WalkInForm] | None = None, status: int = 200):
-    """Today's shifts at my points, each with its roster, undo notices and walk-in form: every shift that
-    runs during the Hanoi day, including one that began last night, and one whose check-in is already
-    open although it starts after midnight. `failed` is a walk-in form to show with its errors."""
-    points = _my_points()
-    shown = ([p for p in points if p.id == point_id] or points[:1]) if current_user.has_role("admin") else points
-    now = datetime.now(LOCAL_TZ)
-    start = datetime.combine(now.date(), time.min, tzinfo=LOCAL_TZ)
-    until = max(start + timedelta(days=1), now + services.CHECK_IN_OPENS)
-    shifts = db.session.scalars(select(Shift).options(joinedload(Shift.point)).where(
-        Shift.point_id.in_([p.id for p in shown]), Shift.status == "open",
-        Shift.ends_at > start, Shift.starts_at < until).order_by(Shift.starts_at)).all()
-    rows = _rows([s.id for s in shifts])
-    forms = {s.id: walk_in_form(s.id, formdata=None) for s in shifts}
+    """Today's board with a blank walk-in form per shift; `failed` is a walk-in form to show with its errors."""
+    shown = board.for_user(current_user, point_id)
+    walk_ins = {s.id: walk_in_form(s.id, formdata=None) for s in shown.shifts}
     if failed:
-        forms[failed[0]] = failed[1]
-    return render_template("operations/today.html", points=points, shown=shown, shifts=shifts, rows=rows,
-                           day=now.date(), now=utcnow(), services=services, walk_in_forms=forms,
-                           undo=changes.undoable([b.id for r in rows.values() for b, _ in r])), status
+        walk_ins[failed[0]] = failed[1]
+    return render_template("operations/today.html", points=shown.points, shown=shown.shown, shifts=shown.shifts,
+                           rows=shown.rows, day=shown.day, now=utcnow(), services=services, row_forms=forms,
+                           walk_in_forms=walk_ins, undo=shown.undo), status
+
+
+def _back_to_today(point_id: int, message, category: str = "success"):
+    """Say what happened and go back to Today at the point (303)."""
+    flash(str(message), category)
+    return redirect(url_for("operations.today", point=point_id), 303)
 
 
 @bp.route("/today")
@@ -72,18 +45,11 @@ def today():
     return _today_page(small_int(request.args.get("point")))
 
 
-def _run_shift_point(point_id: int) -> None:
-    """403 unless the current user leads the point (organisers run every point)."""
-    if not points_service.runs_point(current_user, point_id):
-        abort(403)
-
-
 @bp.route("/shifts/<int:shift_id>/walk-in", methods=["POST"])
 @access.roles_required("leader", "admin")
 def walk_in(shift_id):
     """Add a volunteer who turned up without a booking, during the shift too, and check them in at once."""
-    shift = db.get_or_404(Shift, shift_id)
-    _run_shift_point(shift.point_id)
+    shift = shift_at_my_point(shift_id)
     form = walk_in_form(shift.id)
     if not form.validate_on_submit():
         return _today_page(shift.point_id, (shift.id, form), 422)
@@ -98,15 +64,18 @@ def walk_in(shift_id):
             raise InvalidInput(_("No account has this email or student ID."), "who")
         result = walkin.walk_in(current_user, student, shift.id, override=form.override.data)
     except InvalidInput as error:
-        getattr(form, error.field, form.who).errors.append(error.message)
+        show_error(form, error)
         return _today_page(shift.point_id, (shift.id, form), 422)
+    return _back_to_today(shift.point_id, _walked_in(student, shift, result))
+
+
+def _walked_in(student, shift, result) -> str:
+    """What the leader is told after a walk-in: checked in now, or when check-in opens."""
     if result.record is not None:
-        flash(_("%(name)s added to the shift and checked in at %(time)s.", name=student.full_name,
-                time=format_time_local(result.record.checked_in_at)), "success")
-    else:
-        flash(_("%(name)s added to the shift. Check them in when check-in opens at %(time)s.", name=student.full_name,
-                time=format_time_local(shift.starts_at - services.CHECK_IN_OPENS)), "success")
-    return redirect(url_for("operations.today", point=shift.point_id), 303)
+        return _("%(name)s added to the shift and checked in at %(time)s.", name=student.full_name,
+                 time=format_time_local(result.record.checked_in_at))
+    return _("%(name)s added to the shift. Check them in when check-in opens at %(time)s.", name=student.full_name,
+             time=format_time_local(shift.starts_at - services.CHECK_IN_OPENS))
 
 
 ACTIONS = {
@@ -129,14 +98,14 @@ def _row(booking: Booking, status: int = 200, **context):
     """The volunteer's row re-rendered (htmx), or back to Today with the message (plain HTML)."""
     if not htmx.is_htmx():
         message = context.get("message") or context.get("notice")
-        if message:
-            flash(str(message), "error" if context.get("message") else "success")
-        return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
+        if not message:
+            return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
+        return _back_to_today(booking.shift.point_id, message, "error" if context.get("message") else "success")
     record = db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id))
     context.setdefault("change", changes.undoable([booking.id]).get(booking.id))
     response = htmx.render("operations/today.html", "operations/partials/attendance_row.html", status,
                            booking=booking, record=record, shift=booking.shift, services=services, now=utcnow(),
-                           **context)
+                           row_forms=forms, **context)
     return htmx.trigger(response, "attendance-changed") if status == 200 else response
 
 
@@ -144,17 +113,15 @@ def _row(booking: Booking, status: int = 200, **context):
 @access.roles_required("leader", "admin")
 def act(booking_id, action):
     """One tap on a volunteer's row; answers with the row re-rendered (htmx) or back to today."""
-    booking = db.get_or_404(Booking, booking_id)
     if action not in ACTIONS:
         abort(404)
-    _run_shift_point(booking.shift.point_id)
+    booking = booking_at_my_point(booking_id)
     form = TaskForm() if action == "task" else EmptyForm()
     if not form.validate_on_submit():
         return _row(booking, 422, message=next(iter(form.errors.values()), [_("Try again.")])[0])
     try:
         result = ACTIONS[action](booking, form)
     except InvalidInput as error:
-        db.session.rollback()
         return _row(booking, 422, message=error.message)
     if result.change is None:
         return _row(booking, notice=ALREADY[action](booking.user.full_name, result.record))
@@ -165,8 +132,7 @@ def act(booking_id, action):
 @access.roles_required("leader", "admin")
 def undo(booking_id):
     """Undo the latest change of a volunteer's row, within the short window, if nothing changed since."""
-    booking = db.get_or_404(Booking, booking_id)
-    _run_shift_point(booking.shift.point_id)
+    booking = booking_at_my_point(booking_id)
     form = UndoForm()
     name, point_id = booking.user.full_name, booking.shift.point_id
     try:
@@ -174,52 +140,41 @@ def undo(booking_id):
             raise InvalidInput(form.change.errors[0] if form.change.errors else _("Try again."), "undo")
         action = changes.undo(current_user, booking, small_int(form.change.data))
     except InvalidInput as error:
-        db.session.rollback()
         return _row(booking, 422, message=error.message)
-    if action == "walk_in":
-        notice = _("Undone: %(name)s is no longer on this shift.", name=name)
-        if not htmx.is_htmx():
-            flash(notice, "success")
-            return redirect(url_for("operations.today", point=point_id), 303)
-        return htmx.trigger(htmx.render("operations/today.html", "operations/partials/attendance_removed.html",
-                                        booking_id=booking_id, notice=notice), "attendance-changed")
-    return _row(booking, notice=_("Undone: %(name)s's row is back as it was.", name=name), change=None)
+    if action != "walk_in":
+        return _row(booking, notice=_("Undone: %(name)s's row is back as it was.", name=name), change=None)
+    notice = _("Undone: %(name)s is no longer on this shift.", name=name)
+    if not htmx.is_htmx():
+        return _back_to_today(point_id, notice)
+    return htmx.trigger(htmx.render("operations/today.html", "operations/partials/attendance_removed.html",
+                                    booking_id=booking_id, notice=notice), "attendance-changed")
 
 
 @bp.route("/bookings/<int:booking_id>/hours", methods=["POST"])
 @access.roles_required("leader", "admin")
 def adjust_hours(booking_id):
     """Correct the minutes a volunteer served, with a reason (kept in the audit trail)."""
-    booking = db.get_or_404(Booking, booking_id)
-    _run_shift_point(booking.shift.point_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    value = small_int(request.form.get("minutes", ""), maximum=1440)
+    booking = booking_at_my_point(booking_id)
+    form = forms.hours_form(booking.id)
     try:
-        if value is None and request.form.get("minutes", "").strip() != "0":
-            raise InvalidInput(_("Enter the minutes served as a whole number."), "minutes")
-        services.adjust(current_user, booking, value or 0, request.form.get("reason", "")[:500])
+        if not form.validate_on_submit():
+            raise InvalidInput(next(iter(form.errors.values()))[0], "minutes")
+        services.adjust(current_user, booking, int(form.minutes.data), form.reason.data or "")
     except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(_("Hours corrected."), "success")
-    return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
+        return _back_to_today(booking.shift.point_id, error.message, "error")
+    return _back_to_today(booking.shift.point_id, _("Hours corrected."))
 
 
 @bp.route("/bookings/<int:booking_id>/rating", methods=["POST"])
 @access.roles_required("leader", "admin")
 def rate(booking_id):
     """Rate a volunteer's shift (1–5) with a short comment they will see."""
-    booking = db.get_or_404(Booking, booking_id)
-    _run_shift_point(booking.shift.point_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    booking = booking_at_my_point(booking_id)
+    form = forms.rating_form(booking.id)
     try:
-        services.rate(current_user, booking, request.form.get("rating", ""), request.form.get("comment", "")[:1000])
+        if not form.validate_on_submit():
+            raise InvalidInput(next(iter(form.errors.values()))[0], "rating")
+        services.rate(current_user, booking, form.rating.data, form.comment.data or "")
     except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        flash(_("Rating saved."), "success")
-    return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
+        return _back_to_today(booking.shift.point_id, error.message, "error")
+    return _back_to_today(booking.shift.point_id, _("Rating saved."))

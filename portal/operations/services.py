@@ -5,16 +5,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core import identifiers
 from portal.core.locks import lock_row
 from portal.core.types import nfc, utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.operations import changes
 from portal.operations.changes import Result
 from portal.operations.models import Attendance
+from portal.operations.transaction import refusal_rolls_back
 from portal.shifts.models import Booking, Shift
 
 CHECK_IN_OPENS = timedelta(minutes=60)   # before the start
@@ -46,6 +47,7 @@ def editable(booking: Booking) -> Shift:
     return shift
 
 
+@refusal_rolls_back
 def check_in(actor, booking: Booking, at: datetime | None = None, method: str = "leader") -> Result:
     """Check a volunteer in, from an hour before the start until the end of the shift. Checking in someone
     already checked in changes nothing (a second tap): the result's change is then None."""
@@ -61,12 +63,14 @@ def check_in(actor, booking: Booking, at: datetime | None = None, method: str = 
     record.status, record.checked_in_at, record.check_in_method = "present", at, method
     record.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record(actor, "attendance.check_in", "attendance", record.id, after={"booking_id": booking.id, "method": method})
+    audit.record(actor, "attendance.check_in", "attendance", record.id,
+                 after={"booking_id": booking.id, "method": method})
     change = changes.remember(actor, booking, "check_in", before, record)
     db.session.commit()
     return Result(record, change)
 
 
+@refusal_rolls_back
 def check_out(actor, booking: Booking, at: datetime | None = None) -> Result:
     """Check a volunteer out: only after a check-in, and not in the first minute (a second tap on the
     check-in button is not a check-out); checking out again changes nothing."""
@@ -90,6 +94,7 @@ def check_out(actor, booking: Booking, at: datetime | None = None) -> Result:
     return Result(record, change)
 
 
+@refusal_rolls_back
 def mark_no_show(actor, booking: Booking) -> Result:
     """Record that a booked volunteer did not come (only once the shift has started, and not after a check-in)."""
     shift = editable(booking)
@@ -110,6 +115,7 @@ def mark_no_show(actor, booking: Booking) -> Result:
     return Result(record, change)
 
 
+@refusal_rolls_back
 def assign_task(actor, booking: Booking, task: str) -> Result:
     """Give a volunteer their task for the shift (the same task again changes nothing)."""
     editable(booking)
@@ -160,6 +166,7 @@ def minutes(record: Attendance | None, shift: Shift) -> int:
     return computed_minutes(record, shift)
 
 
+@refusal_rolls_back
 def adjust(actor, booking: Booking, new_minutes: int, reason: str) -> Attendance:
     """Correct the minutes served, with a reason; the audit trail keeps before and after."""
     shift = editable(booking)
@@ -204,6 +211,7 @@ def ledger(user) -> dict:
     }
 
 
+@refusal_rolls_back
 def rate(actor, booking: Booking, rating: str, comment: str):
     """Rate a volunteer's shift from 1 to 5 once it has started; rating again replaces it (audited)."""
     from portal.operations.models import VolunteerRating
@@ -224,7 +232,8 @@ def rate(actor, booking: Booking, rating: str, comment: str):
     item.rating, item.comment, item.rated_by_id = int(raw), comment, actor.id
     db.session.add(item)
     db.session.flush()
-    audit.record(actor, "volunteer.rate", "volunteer_rating", item.id, before, {"rating": item.rating, "comment": comment})
+    audit.record(actor, "volunteer.rate", "volunteer_rating", item.id, before,
+                 {"rating": item.rating, "comment": comment})
     db.session.commit()
     return item
 
@@ -239,7 +248,7 @@ def team_totals(point_id: int) -> list[dict]:
         .where(Shift.point_id == point_id, Booking.status == "booked", Shift.starts_at <= utcnow())
     ).all()
     totals: dict[int, dict] = {}
-    for user, booking, shift, record in rows:
+    for user, _booking, shift, record in rows:
         entry = totals.setdefault(user.id, {"user": user, "attended": 0, "minutes": 0, "no_shows": 0})
         entry["minutes"] += minutes(record, shift)
         entry["attended"] += 1 if record and record.status == "present" else 0

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import services as audit
 from portal.core.locks import lock_row
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_time_local
 from portal.i18n import lazy_text as _l
@@ -56,7 +56,8 @@ def walk_in(actor, student, shift_id: int, override: bool = False, now: datetime
         db.session.add(booking)
         db.session.flush()
         waiting = list(db.session.scalars(select(WaitlistEntry).where(
-            WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == student.id, WaitlistEntry.status == "waiting")))
+            WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == student.id,
+            WaitlistEntry.status == "waiting")))
         for entry in waiting:
             entry.status, entry.resolved_at = "promoted", now
         audit.record(actor, "booking.add", "booking", booking.id,

@@ -1,4 +1,5 @@
 """The shift's activity log: categories as data, validated counts, drafts and the leader's confirmation."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -59,12 +60,14 @@ def test_a_volunteer_drafts_and_the_leader_confirms(client, auth, world):
     vneid = next(c for c in cats if c.key == "vneid_activated")
     auth.as_(student)
     assert client.post(f"/operations/shifts/{shift.id}/log",
-                       data=form(cats, **{f"count-{vneid.id}": "12", "elderly": "5", "notes": "Đông người buổi sáng"})).status_code == 303
+                       data=form(cats, **{f"count-{vneid.id}": "12", "elderly": "5",
+                                          "notes": "Đông người buổi sáng"})).status_code == 303
     log = db.session.scalar(select(ActivityLog))
     assert log.status == "draft" and log.elderly_helped == 5
     client.post("/logout")
     auth.as_(leader)
-    client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{vneid.id}": "14", "elderly": "5", "confirm": "1"}))
+    client.post(f"/operations/shifts/{shift.id}/log",
+                data=form(cats, **{f"count-{vneid.id}": "14", "elderly": "5", "confirm": "1"}))
     db.session.refresh(log)
     assert log.status == "confirmed" and log.confirmed_by_id == leader.id
     assert db.session.scalar(select(ActivityCount.count).where(ActivityCount.category_id == vneid.id)) == 14
@@ -97,7 +100,8 @@ def test_the_error_names_the_category_in_the_readers_language(client, auth, worl
     vneid = next(c for c in cats if c.key == "vneid_activated")
     auth.as_(leader)
     for lang, label in (("vi", vneid.label_vi), ("en", vneid.label_en)):
-        page = client.post(f"/operations/shifts/{shift.id}/log?lang={lang}", data=form(cats, **{f"count-{vneid.id}": "x"}))
+        page = client.post(f"/operations/shifts/{shift.id}/log?lang={lang}",
+                           data=form(cats, **{f"count-{vneid.id}": "x"}))
         assert page.status_code == 422 and f"“{label}”" in page.get_data(as_text=True)
 
 
@@ -144,5 +148,18 @@ def test_the_count_limit_is_configurable(make_app, world):
     with app.app_context():
         client = app.test_client()
         client.post("/login", data={"email": leader.email, "password": "correct horse battery"})
-        assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{cats[0].id}": "6"})).status_code == 422
-        assert client.post(f"/operations/shifts/{shift.id}/log", data=form(cats, **{f"count-{cats[0].id}": "5"})).status_code == 303
+        url = f"/operations/shifts/{shift.id}/log"
+        assert client.post(url, data=form(cats, **{f"count-{cats[0].id}": "6"})).status_code == 422
+        assert client.post(url, data=form(cats, **{f"count-{cats[0].id}": "5"})).status_code == 303
+
+
+def test_a_refused_log_keeps_every_number_typed(client, auth, world):
+    campaign, point, leader, student, shift, cats = world
+    auth.as_(leader)
+    data = form(cats, **{f"count-{cats[0].id}": "7", f"count-{cats[1].id}": "nhiều", "elderly": "2",
+                         "notes": "Máy in hỏng"})
+    page = client.post(f"/operations/shifts/{shift.id}/log", data=data).get_data(as_text=True)
+    first = re.search(rf'<input[^>]*name="count-{cats[0].id}"[^>]*>', page).group(0)
+    second = re.search(rf'<input[^>]*name="count-{cats[1].id}"[^>]*>', page).group(0)
+    assert 'value="7"' in first and 'value="nhiều"' in second and 'aria-invalid="true"' in second
+    assert "Máy in hỏng</textarea>" in page and activity.log_for(shift) is None

@@ -49,7 +49,8 @@ def test_check_in_window_double_check_in_and_check_out_order(world):
 def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
     campaign, point, leader, student, shift, booking = world
     services.check_in(leader, booking, at=shift.starts_at - timedelta(minutes=45))  # early: counts from the start
-    record = services.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1)).record  # late: counts to the end
+    # checked out late: the minutes count to the end of the shift
+    record = services.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1)).record
     assert services.minutes(record, shift) == 240
     with pytest.raises(InvalidInput):
         services.adjust(leader, booking, 300, "Ở lại muộn")  # longer than the shift
@@ -58,7 +59,8 @@ def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
     services.adjust(leader, booking, 200, "Về sớm để thi")
     assert services.minutes(db.session.get(Attendance, record.id), shift) == 200
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attendance.adjust"))
-    assert (event.actor_id, event.before, event.after) == (leader.id, {"minutes": 240}, {"minutes": 200, "reason": "Về sớm để thi"})
+    assert (event.actor_id, event.before, event.after) == (leader.id, {"minutes": 240},
+                                                           {"minutes": 200, "reason": "Về sớm để thi"})
 
 
 def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(world, make_shift):

@@ -40,7 +40,8 @@ def test_leader_records_and_resolves_feedback(client, auth, leader_point):
                           data={"category": "waiting", "text": "Anh ấy để lại số 0987654321"})
     assert refused.status_code == 422 and 'href="#text"' in refused.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(CitizenFeedback)) == 0
-    ok = client.post(f"/operations/points/{point.id}/feedback", data={"category": "waiting", "text": "Chờ quá lâu giờ cao điểm"})
+    ok = client.post(f"/operations/points/{point.id}/feedback",
+                     data={"category": "waiting", "text": "Chờ quá lâu giờ cao điểm"})
     assert ok.status_code == 303
     item = db.session.scalar(select(CitizenFeedback))
     client.post(f"/operations/feedback/{item.id}/status", data={"status": "forwarded"})
@@ -52,6 +53,27 @@ def test_leader_records_and_resolves_feedback(client, auth, leader_point):
 def test_bad_category_and_other_points_are_refused(client, auth, leader_point, make_user, make_point):
     leader, point = leader_point
     auth.as_(leader)
-    assert client.post(f"/operations/points/{point.id}/feedback", data={"category": "x", "text": "abc"}).status_code == 422
+    unknown = client.post(f"/operations/points/{point.id}/feedback", data={"category": "x", "text": "abc"})
+    assert unknown.status_code == 422
     other = make_point()
     assert client.get(f"/operations/points/{other.id}/feedback").status_code == 403
+
+
+def test_refused_feedback_keeps_what_was_typed_beside_its_error(client, auth, leader_point):
+    leader, point = leader_point
+    auth.as_(leader)
+    text = "Chị ấy gọi 0987654321 để hỏi hồ sơ"
+    page = client.post(f"/operations/points/{point.id}/feedback", data={"category": "conduct", "text": text})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422 and 'id="text-error"' in html and 'aria-invalid="true"' in html
+    assert f"{text}</textarea>" in html and '<option selected value="conduct">' in html
+
+
+def test_an_unknown_status_changes_nothing(client, auth, leader_point):
+    leader, point = leader_point
+    auth.as_(leader)
+    client.post(f"/operations/points/{point.id}/feedback", data={"category": "waiting", "text": "Chờ lâu"})
+    item = db.session.scalar(select(CitizenFeedback))
+    client.post(f"/operations/feedback/{item.id}/status", data={"status": "deleted"})
+    db.session.refresh(item)
+    assert (item.status, item.handled_by_id) == ("new", None)

@@ -100,9 +100,8 @@ def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user, mo
     assert client.get(f"/operations/points/{elsewhere.id}/qr").status_code == 403
 
 
-def test_ledger_counts_minutes_attended_shifts_and_no_shows(client, auth, world, make_shift, make_user):
+def test_ledger_counts_minutes_attended_shifts_and_no_shows(client, auth, world, make_shift):
     campaign, point, elsewhere, student, shift, booking = world
-    leader = make_user(role="leader")
     past = make_shift(campaign, point, starts_in=timedelta(days=-2), hours=4)
     missed = make_shift(campaign, point, starts_in=timedelta(days=-1), hours=4)
     for s in (past, missed):

@@ -1,6 +1,7 @@
 """The leader's day at a busy counter: a second tap changes nothing, check-out is its own later action,
 every change on Today can be undone for a short while, walk-ins during the shift, the tally, and
 self check-in that speaks to the student."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -154,7 +155,8 @@ def test_an_undone_change_cannot_be_undone_twice(client, auth, world):
     campaign, point, leader, student, shift, booking = world
     change = services.mark_no_show(leader, booking).change
     auth.as_(leader)
-    assert client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX).status_code == 200
+    undone = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
+    assert undone.status_code == 200
     again = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
     assert again.status_code == 422 and _record(booking) is None
 
@@ -258,7 +260,8 @@ def test_tally_taps_through_htmx_show_the_servers_total_and_the_form_shows_them(
     auth.as_(leader)
     assert client.get(f"/operations/shifts/{shift.id}/tally").status_code == 200
     for _ in range(3):
-        response = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": key, "delta": "1"}, headers=HTMX)
+        response = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": key, "delta": "1"},
+                               headers=HTMX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and f'id="tally-{shift.id}-total" hx-swap-oob' in body
     assert f'id="tally-{key}-count">3<' in body
@@ -268,7 +271,8 @@ def test_tally_taps_through_htmx_show_the_servers_total_and_the_form_shows_them(
     assert unknown.status_code == 422 and unknown.headers["HX-Retarget"] == f"#tally-{shift.id}-total"
     form = client.get(f"/operations/shifts/{shift.id}/log").get_data(as_text=True)
     category = activity.categories(campaign.id)[0]
-    assert f'name="count-{category.id}" inputmode="numeric" maxlength="4"\n               value="3"' in form
+    field = re.search(rf'<input[^>]*name="count-{category.id}"[^>]*>', form).group(0)
+    assert 'value="3"' in field
 
 
 def test_a_confirmed_log_is_not_changed_by_taps(world):
