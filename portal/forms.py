@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateField, FileField, PasswordField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from portal.core.text import nfc
 from portal.i18n import lazy_text as _l
@@ -97,6 +97,13 @@ def one_person(people: list, chosen: str | None):
 def choices(pairs) -> list[SelectChoice]:
     """Build select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class LocalDateField(DateField):

@@ -5,18 +5,16 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TelField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts import consent as consents
 from portal.accounts import models as m
 from portal.accounts import validation
 from portal.accounts.validation import PASSWORD_MAX
-from portal.forms import BaseForm, choices
+from portal.forms import BaseForm, MultiCheckboxField, choices  # MultiCheckboxField re-exported for training/forms.py
 from portal.i18n import lazy_text as _l
 
 REQUIRED = _l("This field is required.")
@@ -166,13 +164,6 @@ class ProfileForm(BaseForm):
     student_code = StringField(_l("Student ID"), [Optional(), _max(m.STUDENT_ID_MAX)])
     chapter = StringField(_l("Youth Union chapter"), [Optional(), _max(m.CHAPTER_MAX)])
     locale = SelectField(_l("Language for emails"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def role_choices():

@@ -2,10 +2,9 @@
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.accounts.forms import MultiCheckboxField
 from portal.campaigns import models as m
 from portal.campaigns.labels import STATUS_LABELS
-from portal.forms import BaseForm, LocalDateField, choices
+from portal.forms import BaseForm, LocalDateField, MultiCheckboxField, choices
 from portal.i18n import lazy_text as _l
 
 

@@ -12,13 +12,11 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import access, htmx
 from portal.accounts import services as accounts
@@ -29,7 +27,7 @@ from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.forms import BaseForm, EmptyForm, LocalDateField, choices, one_person, show_error
+from portal.forms import BaseForm, EmptyForm, LocalDateField, MultiCheckboxField, choices, one_person, show_error
 from portal.i18n import lazy_text as _l
 from portal.pagination import page_number
 from portal.privacy import bp
@@ -95,8 +93,7 @@ class BreachForm(BaseForm):
     detected_time = TimeField(_l("At (HH:MM)"), [DataRequired(_l("Enter a time as HH:MM."))])
     summary = TextAreaField(_l("What happened"), [Optional(), Length(max=breach_rules.SUMMARY_MAX)],
                             description=_l("What is known so far. Do not copy personal data here."))
-    kinds = SelectMultipleField(_l("Kinds of data that may be touched"), choices=[], validate_choice=False,
-                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    kinds = MultiCheckboxField(_l("Kinds of data that may be touched"), choices=[], validate_choice=False)
     affected_from = LocalDateField(_l("Window from (dd/mm/yyyy)"), [Optional()],
                                    description=_l("The audit log of this window names the people who may be affected."))
     affected_to = LocalDateField(_l("Window to (dd/mm/yyyy)"), [Optional()])

@@ -5,9 +5,8 @@ from wtforms import BooleanField, Field, IntegerField, SelectField, StringField,
 from wtforms.utils import unset_value
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.accounts.forms import MultiCheckboxField
 from portal.accounts.models import PREFERRED_POINTS_MAX
-from portal.forms import BaseForm, LocalDateField, choices
+from portal.forms import BaseForm, LocalDateField, MultiCheckboxField, choices
 from portal.i18n import lazy_text as _l
 
 WEEKDAYS = [(1, _l("Monday")), (2, _l("Tuesday")), (3, _l("Wednesday")), (4, _l("Thursday")),
