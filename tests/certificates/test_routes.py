@@ -1,4 +1,6 @@
 """Organisers' screens and commands: the rule, the preview, issuing with progress, revoke, correct."""
+import functools
+
 from sqlalchemy import func, select
 
 from portal.certificates import codes, services
@@ -36,8 +38,8 @@ def test_saving_the_rule_changes_the_preview_and_bad_input_changes_nothing(seaso
 
 def test_issuing_with_htmx_runs_in_steps_with_progress(season, auth, client, monkeypatch):
     services.set_rule(season.people["admin"], season.campaign, False, 0, None)
-    monkeypatch.setattr(services, "BATCH", 3)
-    monkeypatch.setattr(services.issue_step, "__defaults__", (None, 3))
+    # Steps of 3 students instead of services.BATCH: the route calls the public service with its default batch.
+    monkeypatch.setattr(services, "issue_step", functools.partial(services.issue_step, limit=3))
     auth.as_(season.people["admin"])
     url = f"/admin/campaigns/{season.campaign.slug}/certificates/issue"
     first = client.post(url, data={"done": "0"}, headers=HX).get_data(as_text=True)
@@ -181,11 +183,13 @@ def test_an_organiser_downloading_someones_certificate_is_in_the_security_log(se
     from portal.audit.models import AuditEvent
     (credential,) = services.issue_all(season.people["admin"], season.campaign)
     auth.as_(season.people["eligible"])
-    assert client.get(f"/certificates/{credential.code}.pdf").status_code == 200
+    pdf = client.get(f"/certificates/{credential.code}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.certificate")) is None
     client.post("/logout")
     auth.as_(season.people["admin"])
-    assert client.get(f"/certificates/{credential.code}.json").status_code == 200
+    as_json = client.get(f"/certificates/{credential.code}.json")
+    assert as_json.status_code == 200 and credential.code in as_json.get_data(as_text=True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.certificate"))
     assert (event.actor_id, event.target_id) == (season.people["admin"].id, credential.id)
     assert event.after == {"format": "json"}

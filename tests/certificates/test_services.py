@@ -5,11 +5,11 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
 from portal.certificates import services, signing
 from portal.certificates.eligibility import standings
 from portal.certificates.models import Credential
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from tests import factories

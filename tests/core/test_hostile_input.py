@@ -1,9 +1,12 @@
 """Hostile or odd input gets a clear answer, never a 500, and changes nothing."""
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import event, func, insert, select
+from sqlalchemy.orm import Session
 
 from portal.accounts import services as accounts
 from portal.accounts.models import User
-from portal.campaigns import services as campaigns
+from portal.campaigns.models import Campaign
 from portal.extensions import db
 from tests.accounts.test_signup import GOOD
 
@@ -73,27 +76,25 @@ def test_a_concurrent_duplicate_email_gets_the_friendly_message(client, make_use
     assert users() == 1
 
 
-def test_a_concurrent_duplicate_slug_gets_the_friendly_message(client, auth, make_user, make_campaign, monkeypatch):
-    make_campaign(slug="trung-slug")
+def test_a_concurrent_duplicate_slug_gets_the_friendly_message(client, auth, make_user):
+    """The pre-check finds the address free; another request takes it before our insert reaches the database."""
     auth.as_(make_user(role="admin"))
-    monkeypatch.setattr(campaigns, "by_slug", lambda slug: None)
-    original = campaigns._check
 
-    def lenient(data, campaign):
-        with db.session.no_autoflush:
-            real = db.session.scalar
-            db.session.scalar = lambda *a, **k: None  # the uniqueness pre-check sees nothing
-            try:
-                return original(data, campaign)
-            finally:
-                db.session.scalar = real
+    def another_request_takes_the_slug(session, flush_context, instances):
+        if any(isinstance(new, Campaign) and new.slug == "trung-slug" for new in session.new):
+            session.connection().execute(insert(Campaign).values(
+                name="Chiến dịch khác", slug="trung-slug", start_date=date(2026, 1, 1), end_date=date(2026, 1, 2)))
 
-    monkeypatch.setattr(campaigns, "_check", lenient)
-    response = client.post("/campaigns/new", data={
-        "name": "Trùng", "slug": "trung-slug", "start_date": "01/01/2026", "end_date": "02/01/2026", "status": "draft",
-        "booking_window_days": "14", "cancel_cutoff_hours": "12", "max_shifts_per_week": "5",
-        "max_hours_per_day": "8", "peak_extra_seats": "2"})
+    event.listen(Session, "before_flush", another_request_takes_the_slug)
+    try:
+        response = client.post("/campaigns/new", data={
+            "name": "Trùng", "slug": "trung-slug", "start_date": "01/01/2026", "end_date": "02/01/2026",
+            "status": "draft", "booking_window_days": "14", "cancel_cutoff_hours": "12", "max_shifts_per_week": "5",
+            "max_hours_per_day": "8", "peak_extra_seats": "2"})
+    finally:
+        event.remove(Session, "before_flush", another_request_takes_the_slug)
     assert response.status_code == 422 and 'id="slug-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Campaign).where(Campaign.name == "Trùng")) == 0
 
 
 def test_password_reset_ends_other_sessions(client, make_user, make_app, outbox):

@@ -1,8 +1,8 @@
 """The one detector of citizens' identifiers in free text (portal/core/identifiers.py)."""
 import pytest
 
-from portal.accounts.validation import InvalidInput
 from portal.core import identifiers
+from portal.core.validation import InvalidInput
 
 
 @pytest.mark.parametrize("text", [

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit import labels
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import breach
 from portal.privacy.models import BreachRecord

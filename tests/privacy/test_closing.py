@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import User, UserSession
-from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import closing
 from portal.shifts import booking as service

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import requests as reqs
 from portal.privacy.models import DataRequest

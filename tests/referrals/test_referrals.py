@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.validation import InvalidInput
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.referrals import services
 from portal.referrals.evidence import evidence_for, shortlist
@@ -229,8 +229,11 @@ def test_the_case_page_walks_an_admin_through_the_steps(league, auth, client):
     assert client.post(f"/referrals/cases/{case.id}/send").status_code == 422  # no consent yet
     db.session.refresh(case)
     assert case.status == "approved"
-    assert client.get(f"/referrals/{league.campaign.slug}").status_code == 200
-    assert client.get(f"/referrals/{league.campaign.slug}/shortlist?school=luật").status_code == 200
+    overview = client.get(f"/referrals/{league.campaign.slug}")
+    assert overview.status_code == 200 and "Nguyễn Thị Lan" in overview.get_data(as_text=True)
+    law = client.get(f"/referrals/{league.campaign.slug}/shortlist?school=luật")
+    assert law.status_code == 200
+    assert "Nguyễn Thị Lan" in law.get_data(as_text=True) and "Trần Đức Minh" not in law.get_data(as_text=True)
 
 
 def test_hosts_are_managed_by_admins_and_keep_their_held_places(league, auth, client):

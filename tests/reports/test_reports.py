@@ -234,7 +234,7 @@ def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_stu
     assert call_volunteers(admin, short) == 1
     calls = [[m.kind for m in outbox(u.email) if m.kind == "staffing"] for u in (free, busy)]
     assert calls == [["staffing"], []]  # other emails (training confirmed, shift booked) are not calls
-    from portal.accounts.validation import InvalidInput
+    from portal.core.validation import InvalidInput
 
     with pytest.raises(InvalidInput):  # not twice within six hours
         call_volunteers(admin, short)

@@ -86,7 +86,8 @@ def test_training_gate_names_the_missing_modules(world, make_module, make_user, 
 def test_trained_student_passes_the_gate(world, make_module, make_user, make_shift):
     module = make_module(world.campaign)
     signoff.complete(make_user(role="admin"), module, [world.student.id])
-    service.book(world.student, make_shift(world.campaign, world.point).id)
+    booking = service.book(world.student, make_shift(world.campaign, world.point).id)
+    assert booking.status == "booked" and booking.user_id == world.student.id
 
 
 def test_booking_window_and_started_shifts(world, make_shift):

@@ -107,8 +107,8 @@ def test_moving_a_shift_and_booking_a_clashing_one_at_once_never_leaves_an_overl
     onto A's hours" and "the same volunteer books A", at most one wins, however they interleave."""
     from datetime import datetime, time, timedelta
 
-    from portal.accounts.validation import InvalidInput
     from portal.core.types import utcnow
+    from portal.core.validation import InvalidInput
     from portal.shifts import planning
 
     campaign = make_campaign()
