@@ -1,12 +1,14 @@
 """The activity log of a shift: counts per category, validated, drafted by volunteers, kept by the leader."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
 
 from portal.audit import services as audit
 from portal.campaigns import points as points_service
 from portal.campaigns.services import campaign_created
 from portal.core import identifiers
+from portal.core.locks import lock_row
 from portal.core.types import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -19,8 +21,6 @@ from portal.shifts.models import Booking, Shift
 
 def max_per_category() -> int:
     """More people than a point can serve in one shift is a typing mistake (ACTIVITY_MAX_PER_CATEGORY)."""
-    from flask import current_app
-
     return current_app.config["ACTIVITY_MAX_PER_CATEGORY"]
 TEXT_MAX = 4000
 
@@ -160,10 +160,6 @@ def save_categories(actor, campaign_id: int, rows: list[dict], new: dict) -> Non
 def tally(actor, shift: Shift, key: str, delta: int) -> int:
     """One tap on the shift's tally: +1 or −1 in one category, its own transaction, never below 0 nor above
     the most a shift can serve; answers the count the database now holds."""
-    from sqlalchemy import update
-
-    from portal.core.locks import lock_row
-
     if delta not in (1, -1):
         raise InvalidInput(_l("Tap +1 or −1."), "tally")
     if shift.campaign.status == "closed":

@@ -61,7 +61,7 @@ def _refuse(message) -> None:
 def undo(actor, booking: Booking, change_id: int | None, now: datetime | None = None) -> str:
     """Put the row back as it was before `change_id`: only the latest change, within the window, and only
     if nothing changed since; audited like the action itself. Answers the action undone."""
-    from portal.operations.services import editable
+    from portal.operations.services import editable  # lazy: services imports this module
 
     now = now or utcnow()
     editable(booking)  # locks the volunteer's row: no other change slips in between the check and the undo

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.core import identifiers
 from portal.core.locks import lock_row
@@ -14,7 +16,7 @@ from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.operations import changes
 from portal.operations.changes import Result
-from portal.operations.models import Attendance
+from portal.operations.models import Attendance, VolunteerRating
 from portal.operations.transaction import refusal_rolls_back
 from portal.shifts.models import Booking, Shift
 
@@ -188,8 +190,6 @@ def adjust(actor, booking: Booking, new_minutes: int, reason: str) -> Attendance
 
 def ledger(user) -> dict:
     """A student's served shifts (ended, booked) with minutes and status, and the totals."""
-    from sqlalchemy.orm import joinedload
-
     rows = db.session.execute(
         select(Booking, Attendance).join(Shift, Shift.id == Booking.shift_id)
         .outerjoin(Attendance, Attendance.booking_id == Booking.id)
@@ -197,8 +197,6 @@ def ledger(user) -> dict:
         .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at <= utcnow())
         .order_by(Shift.starts_at.desc())
     ).all()
-    from portal.operations.models import VolunteerRating
-
     ratings = {r.booking_id: r for r in db.session.scalars(
         select(VolunteerRating).where(VolunteerRating.booking_id.in_([b.id for b, _ in rows])))}
     items = [{"booking": b, "record": a, "minutes": minutes(a, b.shift), "rating": ratings.get(b.id),
@@ -214,8 +212,6 @@ def ledger(user) -> dict:
 @refusal_rolls_back
 def rate(actor, booking: Booking, rating: str, comment: str):
     """Rate a volunteer's shift from 1 to 5 once it has started; rating again replaces it (audited)."""
-    from portal.operations.models import VolunteerRating
-
     shift = editable(booking)
     if utcnow() < shift.starts_at:
         raise InvalidInput(_l("Rate a volunteer once the shift has started."), "rating")
@@ -240,8 +236,6 @@ def rate(actor, booking: Booking, rating: str, comment: str):
 
 def team_totals(point_id: int) -> list[dict]:
     """Per volunteer at a point: shifts attended, minutes served and no-shows (ended shifts)."""
-    from portal.accounts.models import User
-
     rows = db.session.execute(
         select(User, Booking, Shift, Attendance).join(Booking, Booking.user_id == User.id)
         .join(Shift, Shift.id == Booking.shift_id).outerjoin(Attendance, Attendance.booking_id == Booking.id)

@@ -17,6 +17,7 @@ from portal.campaigns.models import Campaign
 from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
+from portal.mail import services as mail
 from portal.mail.models import OutboxMessage
 from portal.training.models import Completion, TrainingModule
 
@@ -38,8 +39,6 @@ def _current(completion_at, module: TrainingModule, now) -> bool:
 def queue_emails(pending: dict[int, list[int]]) -> int:
     """Queue one email per student naming the confirmed modules and, when nothing required is
     missing any more, that they can book. A fixed number of queries whatever the number of students."""
-    from portal.mail import services as mail
-
     module_ids = {m for ids in pending.values() for m in ids}
     modules = {m.id: m for m in db.session.scalars(
         select(TrainingModule).options(joinedload(TrainingModule.campaign)).where(TrainingModule.id.in_(module_ids)))}

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.audit import services as audit
@@ -34,8 +35,6 @@ class SessionData:
 
 def sessions_of(campaign: Campaign) -> list[TrainingSession]:
     """A campaign's sessions, soonest first, with their modules."""
-    from sqlalchemy.orm import selectinload
-
     return list(db.session.scalars(
         select(TrainingSession).options(selectinload(TrainingSession.modules))
         .where(TrainingSession.campaign_id == campaign.id).order_by(TrainingSession.starts_at)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
+from portal.accounts.services import person_filter
 from portal.audit import services as audit
 from portal.campaigns.models import CampaignEnrolment
 from portal.core.types import UTCDateTime, nfc, utcnow
@@ -43,8 +44,6 @@ def roster_query(module: TrainingModule, search: str = "", status: str = ""):
     )
     if search:
         like = f"%{nfc(search.strip()).lower()}%"
-        from portal.accounts.services import person_filter
-
         stmt = stmt.where(or_(person_filter(search), *(func.lower(col).like(like) for col in
                                                         (User.full_name, User.school, User.chapter))))
     if status in STATUSES:
