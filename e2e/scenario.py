@@ -22,9 +22,9 @@ from sqlalchemy import select
 from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.shifts.models import Booking, Shift
 
 NEW_ORGANISER = "nhung.do@example.org"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from e2e.conftest import check_no_sideways_scroll, check_page, log_in, settle
-from portal.i18n import LOCAL_TZ
+from portal.core.clock import LOCAL_TZ
 
 
 @pytest.mark.phone_only

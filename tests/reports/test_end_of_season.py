@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from portal.campaigns.models import Campaign, CampaignOrganiser, ServicePoint
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations.models import ActivityLog, Attendance, CitizenFeedback
 from portal.shifts.models import Booking, Shift
 
@@ -44,7 +45,7 @@ def seasons(app, make_campaign, make_point, make_user):
                          end_date=date(2026, 2, 15))
     past.organisers.extend([CampaignOrganiser(name="Thành đoàn Hà Nội", position=0),
                             CampaignOrganiser(name="Trung tâm Phục vụ hành chính công thành phố Hà Nội", position=1)])
-    today = datetime.now(LOCAL_TZ).date()
+    today = clock.local_today()
     make_campaign(name="Mùa hiện tại", status="open", start_date=today - timedelta(days=10),
                   end_date=today + timedelta(days=60))
     point = make_point(name="Điểm xã Gia Lâm")

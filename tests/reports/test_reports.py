@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from portal.accounts.models import User
 from portal.campaigns.models import Branch, Campaign, PointLeader, ServicePoint
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog, Attendance, CitizenFeedback
 from portal.reports.figures import Filters, compare, figures, last_full, period
 from portal.shifts.models import Booking, Shift

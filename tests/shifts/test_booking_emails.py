@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from portal.campaigns.models import PointLeader
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.shifts import booking as service
 from portal.shifts import planning
@@ -28,7 +29,7 @@ def world(make_user, make_campaign, make_point, make_shift):
 
 
 def _when(shift):
-    local = shift.starts_at.astimezone(planning.LOCAL_TZ)
+    local = shift.starts_at.astimezone(LOCAL_TZ)
     return local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
 
 
@@ -131,7 +132,7 @@ def test_shift_changed_and_shift_cancelled_emails_carry_the_link(world, outbox, 
     shift, student = world["shift"], world["en"]
     service.book(student, shift.id)
     admin = make_user(role="admin")
-    later = shift.starts_at.astimezone(planning.LOCAL_TZ) + timedelta(days=1)
+    later = shift.starts_at.astimezone(LOCAL_TZ) + timedelta(days=1)
     planning.edit_shift(admin, shift, later.date(), later.time(), (later + timedelta(hours=4)).time(), 2)
     planning.cancel_shift(admin, shift, "Điểm tạm đóng cửa để sửa chữa")
     kinds = {m.kind: m for m in outbox(student.email)}

@@ -6,6 +6,7 @@ from threading import Barrier
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.shifts import booking as service
 from portal.shifts.models import Booking, Shift, WaitlistEntry
@@ -113,11 +114,11 @@ def test_moving_a_shift_and_booking_a_clashing_one_at_once_never_leaves_an_overl
 
     campaign = make_campaign()
     admin = make_user(role="admin")
-    day = (utcnow() + timedelta(days=2)).astimezone(planning.LOCAL_TZ).date()
+    day = (utcnow() + timedelta(days=2)).astimezone(LOCAL_TZ).date()
     for round_ in range(6):
         student = make_user()
         enrol(campaign, student)
-        morning = datetime.combine(day + timedelta(days=2 * round_), time(8), planning.LOCAL_TZ)
+        morning = datetime.combine(day + timedelta(days=2 * round_), time(8), LOCAL_TZ)
         a = make_shift(campaign, make_point(), starts_at=morning, hours=3)
         b = make_shift(campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
         service.book(student, b.id)

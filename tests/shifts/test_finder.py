@@ -11,8 +11,8 @@ from sqlalchemy import select
 from portal.accounts.models import User, UserPreferredPoint
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.i18n import LOCAL_TZ
 from portal.shifts import booking as bookings
 from portal.shifts import finder
 from portal.shifts.models import WaitlistEntry

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
+from portal.core.clock import LOCAL_TZ
 from portal.core.types import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
@@ -104,20 +105,20 @@ def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_us
     from datetime import datetime, time
 
     # Fixed morning hours, so moving a shift never crosses midnight whatever the time the suite runs.
-    morning = datetime.combine((utcnow() + timedelta(days=2)).astimezone(planning.LOCAL_TZ).date(), time(8),
-                               planning.LOCAL_TZ)
+    morning = datetime.combine((utcnow() + timedelta(days=2)).astimezone(LOCAL_TZ).date(), time(8),
+                               LOCAL_TZ)
     a = make_shift(world.campaign, make_point(), starts_at=morning, hours=3)
     b = make_shift(world.campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
     service.book(world.student, a.id)
     service.book(world.student, b.id)
     admin = make_user(role="admin")
-    local = a.starts_at.astimezone(planning.LOCAL_TZ)
+    local = a.starts_at.astimezone(LOCAL_TZ)
     with pytest.raises(Exception) as caught:
         planning.edit_shift(admin, b, local.date(), local.time(), (local + timedelta(hours=3)).time(), 5)
     assert "không thể tham gia vào giờ mới" in str(caught.value.message) and "trùng giờ" in str(caught.value.message)
     db.session.refresh(b)
     assert b.starts_at != a.starts_at
-    later = b.starts_at.astimezone(planning.LOCAL_TZ) + timedelta(hours=4)
+    later = b.starts_at.astimezone(LOCAL_TZ) + timedelta(hours=4)
     planning.edit_shift(admin, b, later.date(), later.time(), (later + timedelta(hours=1)).time(), 5)
     assert [m.kind for m in outbox(world.student.email)] == ["shift-booked", "shift-booked", "shift-changed"]
 
@@ -128,7 +129,7 @@ def test_editing_onto_another_shift_slot_at_the_same_point_is_a_field_error(clie
     a = make_shift(world.campaign, point, hours=3)  # 08:00 in Hanoi, the day after tomorrow
     b = make_shift(world.campaign, point, starts_at=a.starts_at + timedelta(days=1), hours=3)
     auth.as_(make_user(role="admin"))
-    local = a.starts_at.astimezone(planning.LOCAL_TZ)
+    local = a.starts_at.astimezone(LOCAL_TZ)
     response = client.post(f"/shifts/{b.id}/edit", data={
         "date": local.strftime("%d/%m/%Y"), "start_time": local.strftime("%H:%M"),
         "end_time": (local + timedelta(hours=3)).strftime("%H:%M"), "capacity": "5"})
@@ -142,10 +143,10 @@ def test_lowering_seats_below_the_bookings_is_refused(client, auth, world, make_
     service.book(world.student, shift.id)
     service.book(other, shift.id)
     auth.as_(make_user(role="admin"))
-    local = shift.starts_at.astimezone(planning.LOCAL_TZ)
+    local = shift.starts_at.astimezone(LOCAL_TZ)
     response = client.post(f"/shifts/{shift.id}/edit", data={
         "date": local.strftime("%d/%m/%Y"), "start_time": local.strftime("%H:%M"),
-        "end_time": shift.ends_at.astimezone(planning.LOCAL_TZ).strftime("%H:%M"), "capacity": "1"})
+        "end_time": shift.ends_at.astimezone(LOCAL_TZ).strftime("%H:%M"), "capacity": "1"})
     assert response.status_code == 422 and 'id="capacity-error"' in response.get_data(as_text=True)
     db.session.refresh(shift)
     assert shift.capacity == 3

@@ -6,6 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from portal.campaigns.models import PointLeader
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.shifts import booking as service
 from portal.shifts import planning
@@ -41,7 +42,7 @@ def test_booked_student_sees_where_when_who_leads_and_can_cancel_or_add_to_calen
     service.book(world["student"], shift.id)
     auth.as_(world["student"])
     page = _page(client, shift)
-    local = shift.starts_at.astimezone(planning.LOCAL_TZ)
+    local = shift.starts_at.astimezone(LOCAL_TZ)
     assert "You are booked on this shift" in page
     assert f"{ADDRESS}, {point.ward}" in page and point.branch.name in page
     assert "https://www.google.com/maps/search/?api=1&amp;query=" + quote_plus(f"{ADDRESS}, {point.ward}") in page
