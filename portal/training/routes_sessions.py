@@ -9,10 +9,10 @@ from flask_login import current_user
 
 from portal import access, htmx
 from portal.campaigns import services as campaigns
+from portal.core.clock import LOCAL_TZ
 from portal.core.converters import small_int
 from portal.core.validation import InvalidInput
 from portal.forms import EmptyForm, choices, show_error
-from portal.i18n import LOCAL_TZ
 from portal.pagination import paginate_rows
 from portal.training import bp, services, sessions
 from portal.training.forms import SessionForm
