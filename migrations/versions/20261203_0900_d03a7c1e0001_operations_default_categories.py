@@ -7,9 +7,8 @@ Create Date: 2026-12-03 09:00:00
 A data migration: campaigns created before the defaults came with the campaign get the article's list
 now, so no page has to create them when it is opened. Campaigns that have categories keep them.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd03a7c1e0001'
