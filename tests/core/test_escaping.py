@@ -5,6 +5,7 @@ Under our CSP a <script> is blocked, but htmx would still act on injected attrib
 viewer's CSRF token. Every message that carries data must therefore escape it.
 """
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,8 +15,9 @@ from flask import flash, render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from portal.accounts.validation import InvalidInput
-from portal.campaigns.models import PointLeader
+from portal.accounts.models import User
+from portal.campaigns.models import Campaign, PointLeader, ServicePoint
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import BaseForm, show_error
 from portal.i18n import lazy_ntext, lazy_text
@@ -102,6 +104,17 @@ def test_markup_is_only_built_from_our_own_renderings():
     assert safe_filters == ["templates/training/module.html"]  # nh3-sanitised on save
 
 
+@dataclass
+class Hostile:
+    """A campaign, a point whose name carries the payload (its leader too), a calm point and an enrolled student."""
+
+    campaign: Campaign
+    point: ServicePoint
+    calm: ServicePoint
+    leader: User
+    student: User
+
+
 @pytest.fixture
 def hostile(make_user, make_campaign, make_point, make_shift, make_module):
     """A campaign whose stored names all carry the payload: a point, a module, a category."""
@@ -112,15 +125,14 @@ def hostile(make_user, make_campaign, make_point, make_shift, make_module):
     db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
     student = make_user()
     enrol(campaign, student)
-    return campaign, point, calm, leader, student
+    return Hostile(campaign=campaign, point=point, calm=calm, leader=leader, student=student)
 
 
 def test_a_booking_refusal_names_a_hostile_point_as_text(client, auth, hostile, make_shift):
-    campaign, point, calm, leader, student = hostile
-    mine = make_shift(campaign, point)
-    clash = make_shift(campaign, calm, starts_at=mine.starts_at)
-    bookings.book(student, mine.id)
-    auth.as_(student)
+    mine = make_shift(hostile.campaign, hostile.point)
+    clash = make_shift(hostile.campaign, hostile.calm, starts_at=mine.starts_at)
+    bookings.book(hostile.student, mine.id)
+    auth.as_(hostile.student)
     refused = client.post(f"/shifts/{clash.id}/book", headers={"HX-Request": "true"})
     assert refused.status_code == 422
     assert_escaped(refused.get_data(as_text=True))
@@ -128,22 +140,20 @@ def test_a_booking_refusal_names_a_hostile_point_as_text(client, auth, hostile, 
 
 
 def test_a_missing_module_with_a_hostile_title_is_named_as_text(client, auth, hostile, make_shift, make_module):
-    campaign, point, calm, leader, student = hostile
-    make_module(campaign, title=f"Học phần {PAYLOAD}")
-    shift = make_shift(campaign, calm)
-    auth.as_(student)
+    make_module(hostile.campaign, title=f"Học phần {PAYLOAD}")
+    shift = make_shift(hostile.campaign, hostile.calm)
+    auth.as_(hostile.student)
     refused = client.post(f"/shifts/{shift.id}/book", headers={"HX-Request": "true"})
     assert refused.status_code == 422
     assert_escaped(refused.get_data(as_text=True))
 
 
 def test_a_form_error_names_a_hostile_category_as_text(client, auth, hostile, make_shift):
-    campaign, point, calm, leader, student = hostile
-    shift = make_shift(campaign, point, starts_in=timedelta(hours=-2), hours=3)
-    cats = activity.add_default_categories(campaign.id)  # what creating the campaign through the service adds
+    shift = make_shift(hostile.campaign, hostile.point, starts_in=timedelta(hours=-2), hours=3)
+    cats = activity.add_default_categories(hostile.campaign.id)  # what creating the campaign through the service adds
     cats[0].label_vi = f"Hướng dẫn {PAYLOAD}"
     db.session.commit()
-    auth.as_(leader)
+    auth.as_(hostile.leader)
     data = {f"count-{c.id}": "0" for c in cats}
     data[f"count-{cats[0].id}"] = "nhiều"
     refused = client.post(f"/operations/shifts/{shift.id}/log", data=data)
@@ -152,12 +162,11 @@ def test_a_form_error_names_a_hostile_category_as_text(client, auth, hostile, ma
 
 
 def test_a_flash_names_a_hostile_point_as_text(client, auth, hostile, make_shift):
-    campaign, point, calm, leader, student = hostile
-    shift = make_shift(campaign, point, starts_in=timedelta(minutes=20), hours=3)
-    db.session.add(Booking(shift_id=shift.id, user_id=student.id))
+    shift = make_shift(hostile.campaign, hostile.point, starts_in=timedelta(minutes=20), hours=3)
+    db.session.add(Booking(shift_id=shift.id, user_id=hostile.student.id))
     shift.booked_count = 1
     db.session.commit()
-    auth.as_(student)
-    done = client.post(f"/operations/checkin/{point.id}/{checkin.current_code(point.id)}")
+    auth.as_(hostile.student)
+    done = client.post(f"/operations/checkin/{hostile.point.id}/{checkin.current_code(hostile.point.id)}")
     assert done.status_code == 303
     assert_escaped(client.get(done.headers["Location"]).get_data(as_text=True))
