@@ -76,7 +76,6 @@ def prepare(url: str) -> list[int]:
     from portal.accounts.models import User, UserRole
     from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, ServicePoint
     from portal.core import clock
-    from portal.core.types import utcnow
     from portal.extensions import db
     from portal.shifts.models import Shift
 
@@ -94,13 +93,13 @@ def prepare(url: str) -> list[int]:
         students = []
         for i in range(STUDENTS):
             user = User(email=f"s{i}@example.org", full_name=f"Sinh Viên {i}", password_hash=password_hash,
-                        email_verified_at=utcnow())
+                        email_verified_at=clock.now())
             user.roles.append(UserRole(role="student"))
             students.append(user)
         db.session.add_all([campaign, point, *students])
         db.session.flush()
         db.session.add_all(CampaignEnrolment(campaign_id=campaign.id, user_id=u.id) for u in students)
-        start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+        start = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
         shifts = [Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start + timedelta(hours=5 * i),
                         ends_at=start + timedelta(hours=5 * i + 4), capacity=SEATS) for i in range(SHIFTS)]
         db.session.add_all(shifts)

@@ -84,7 +84,7 @@ def populate(app, count: int) -> None:
 
     from portal.accounts.models import User, UserRole
     from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, CampaignOrganiser, ServicePoint
-    from portal.core.types import utcnow
+    from portal.core import clock
     from portal.extensions import db
     from portal.operations.models import Attendance
     from portal.shifts.models import Booking, Shift
@@ -106,7 +106,7 @@ def populate(app, count: int) -> None:
                                 body_html="", estimated_minutes=30, position=1, is_required=True)
         db.session.add(module)
         db.session.flush()
-        now = utcnow()
+        now = clock.now()
         db.session.execute(insert(User), [
             {"id": i + 1000, "email": f"s{i}@example.org", "full_name": f"Nguyễn Văn Sinh Viên {i}",
              "sort_name": f"sinh vien {i}", "school": "Trường Đại học Bách khoa Hà Nội", "locale": "vi",

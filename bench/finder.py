@@ -39,13 +39,13 @@ def typical_student():
 
     from portal.accounts.models import User
     from portal.campaigns.models import ServicePoint
-    from portal.core.types import utcnow
+    from portal.core import clock
     from portal.extensions import db
     from portal.shifts import preferences
     from portal.shifts.models import Booking, Shift
 
     user_id = db.session.scalar(
-        select(Booking.user_id).join(Shift, Shift.id == Booking.shift_id).where(Shift.starts_at > utcnow())
+        select(Booking.user_id).join(Shift, Shift.id == Booking.shift_id).where(Shift.starts_at > clock.now())
         .group_by(Booking.user_id).order_by(func.count().desc(), Booking.user_id).limit(1))
     user = db.session.get(User, user_id)
     user.phone = "0912345678"

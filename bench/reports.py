@@ -49,9 +49,9 @@ def run(kind: str) -> dict:
             seeding = time.perf_counter() - started
             from werkzeug.security import generate_password_hash
 
-            from portal.core.types import utcnow
+            from portal.core import clock
 
-            admin = User(email="bench-admin@example.org", full_name="Quản Trị Viên", email_verified_at=utcnow(),
+            admin = User(email="bench-admin@example.org", full_name="Quản Trị Viên", email_verified_at=clock.now(),
                          password_hash=generate_password_hash("bench password", method="pbkdf2:sha256:1000"))
             admin.roles.append(UserRole(role="admin"))
             db.session.add(admin)

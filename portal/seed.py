@@ -15,7 +15,6 @@ from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignOrganiser, ServicePoint
 from portal.campaigns.services import campaign_created
 from portal.core import clock
-from portal.core.types import utcnow
 from portal.extensions import db
 
 DEMO_PASSWORD = "donghanh-demo-2025"
@@ -108,8 +107,8 @@ def seed_demo() -> list[str]:
             {
                 "full_name": full_name,
                 "password_hash": password_hash,
-                "password_changed_at": utcnow(),
-                "email_verified_at": utcnow(),
+                "password_changed_at": clock.now(),
+                "email_verified_at": clock.now(),
                 **profile,
             },
             email=email,
@@ -120,7 +119,7 @@ def seed_demo() -> list[str]:
                 from portal.accounts.two_factor import encrypt_secret
 
                 user.totp_secret = encrypt_secret(DEMO_TOTP_SECRET)
-                user.totp_enabled_at = utcnow()
+                user.totp_enabled_at = clock.now()
             if role == "student":
                 user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
                                              purpose=CONSENT_PURPOSE))
@@ -266,8 +265,8 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
     people = [(student, 5, 0, True)]
     for email, name, school, attended, no_shows, trained in PAST_VOLUNTEERS:
         user, created = _get_or_create(User, {
-            "full_name": name, "school": school, "password_hash": password_hash, "password_changed_at": utcnow(),
-            "email_verified_at": utcnow()}, email=email)
+            "full_name": name, "school": school, "password_hash": password_hash, "password_changed_at": clock.now(),
+            "email_verified_at": clock.now()}, email=email)
         if created:
             user.roles.append(UserRole(role="student"))
             user.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],

@@ -18,7 +18,6 @@ from portal.accounts.services import hash_password
 from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, CampaignOrganiser, ServicePoint
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.operations import activity
 from portal.operations.models import ActivityCount, ActivityLog, Attendance
@@ -65,7 +64,7 @@ def seed_scale(password: str = "donghanh-scale-2025") -> list[str]:
     db.session.add(module)
     db.session.flush()
     categories = activity.add_default_categories(campaign.id)
-    now = utcnow()
+    now = clock.now()
 
     # Students, with their role, consent, enrolment and training.
     first_id = (db.session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0) + 1

@@ -80,7 +80,7 @@ def prepare(env: dict) -> None:
     from portal.accounts.models import User
     from portal.campaigns import services as campaigns
     from portal.campaigns.models import ServicePoint
-    from portal.core.types import utcnow
+    from portal.core import clock
     from portal.extensions import db
     from portal.privacy import requests as privacy_requests
     from portal.referrals import services as referrals
@@ -97,7 +97,7 @@ def prepare(env: dict) -> None:
                   ("Đỗ Thu Hà", "ha.do@example.org")]
         for n, (name, email) in enumerate(people):
             user = accounts.create_user(email, name, ["student"], NEW_PASSWORD)
-            user.email_verified_at = utcnow()
+            user.email_verified_at = clock.now()
             db.session.commit()
             campaigns.join(user, campaign)
             for module in modules[: 1 if n == 0 else 2]:
@@ -105,7 +105,7 @@ def prepare(env: dict) -> None:
                     training.mark_read(user, module)
         student = db.session.scalar(select(User).where(User.email == "student@example.org"))
         ahead = (select(Shift).join(ServicePoint, ServicePoint.id == Shift.point_id)
-                 .where(Shift.campaign_id == campaign.id, Shift.starts_at > utcnow() + timedelta(hours=20))
+                 .where(Shift.campaign_id == campaign.id, Shift.starts_at > clock.now() + timedelta(hours=20))
                  .order_by(Shift.starts_at))
         # The next shift at Gia Lâm, the point with a leader and notes for volunteers, then one more.
         first = db.session.scalars(ahead.where(ServicePoint.name.contains("Gia Lâm"))).first()
@@ -117,7 +117,7 @@ def prepare(env: dict) -> None:
         referrals.nominate(trainer, campaign, huy, "commendation",
                            "Hỗ trợ người cao tuổi kích hoạt VNeID rất tận tình trong tuần đầu.")
         request = privacy_requests.open_request(huy, "access", "Tôi muốn xem dữ liệu của mình.")
-        request.acknowledge_by = utcnow() + timedelta(hours=20)
+        request.acknowledge_by = clock.now() + timedelta(hours=20)
         db.session.commit()
 
 

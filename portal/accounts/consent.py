@@ -18,7 +18,7 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from portal.accounts.models import Consent, User
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 
@@ -75,7 +75,7 @@ def grant(user: User, purpose: str, notice_version: str) -> Consent:
     """Record consent to `purpose` under `notice_version` as a new row; the caller commits."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown consent purpose {purpose!r}")
-    row = Consent(user_id=user.id, purpose=purpose, notice_version=notice_version, accepted_at=utcnow())
+    row = Consent(user_id=user.id, purpose=purpose, notice_version=notice_version, accepted_at=clock.now())
     if user.id is None:  # a new account: ride along with the user
         user.consents.append(row)
     else:
@@ -90,7 +90,7 @@ def withdraw(user: User, purpose: str) -> int:
             Consent.user_id == user.id, Consent.purpose == purpose, Consent.withdrawn_at.is_(None)
         )
     ).all()
-    now = utcnow()
+    now = clock.now()
     for row in rows:
         row.withdrawn_at = now
     return len(rows)

@@ -27,8 +27,8 @@ from portal.accounts.validation import (
 )
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
+from portal.core import clock
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -188,7 +188,7 @@ def register_student(data: StudentSignup) -> User:
         chapter=nfc(data.chapter.strip()),
         locale=data.locale if data.locale in ("vi", "en") else "vi",
         password_hash=hash_password(data.password),
-        password_changed_at=utcnow(),
+        password_changed_at=clock.now(),
     )
     user.roles.append(UserRole(role="student"))
     version = current_app.config["PRIVACY_NOTICE_VERSION"]
@@ -277,7 +277,7 @@ def verify_email(token: str) -> User:
     """Mark the address of the token's user as confirmed (idempotent)."""
     user = load_token("verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
     if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
+        user.email_verified_at = clock.now()
         db.session.commit()
     return user
 
@@ -336,7 +336,7 @@ def authenticate(email: str, password: str) -> User:
 def complete_login(user: User, method: str = "password") -> None:
     """Record a successful sign-in (password, or password and "totp"/"recovery") and commit it
     with whatever the second factor changed (the code's time step, a spent recovery code)."""
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     audit.record(user, "auth.login", "user", user.id, after={"method": method})
     db.session.commit()
 
@@ -347,7 +347,7 @@ def record_lockout(email: str, limit: str) -> None:
     target = user.id if user else None
     recent = db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "auth.lockout", AuditEvent.target_id.is_(target) if target is None
-        else AuditEvent.target_id == target, AuditEvent.created_at >= utcnow() - timedelta(minutes=1)).limit(1))
+        else AuditEvent.target_id == target, AuditEvent.created_at >= clock.now() - timedelta(minutes=1)).limit(1))
     if recent is None:
         audit.record(None, "auth.lockout", "user", target, after={"limit": limit})
         db.session.commit()
@@ -374,7 +374,7 @@ def _set_password(user: User, password: str) -> None:
     """Hash and store a new password after checking its strength."""
     check_password(password, user.email, user.full_name)
     user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = clock.now()
 
 
 def reset_password(token: str, password: str) -> User:
@@ -382,7 +382,7 @@ def reset_password(token: str, password: str) -> User:
     user = load_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     _set_password(user, password)
     # Following the emailed link proves the address too.
-    user.email_verified_at = user.email_verified_at or utcnow()
+    user.email_verified_at = user.email_verified_at or clock.now()
     audit.record(None, "auth.password_reset", "user", user.id)
     db.session.commit()
     return user
@@ -453,7 +453,7 @@ def accept_invite(token: str, password: str) -> User:
     """Set the first password of an invited account; the link confirms the email as well."""
     user = load_token("invite", token, current_app.config["INVITE_MAX_AGE"])
     _set_password(user, password)
-    user.email_verified_at = user.email_verified_at or utcnow()
+    user.email_verified_at = user.email_verified_at or clock.now()
     db.session.commit()
     return user
 
@@ -501,8 +501,8 @@ def create_user(email: str, full_name: str, roles, password: str) -> User:
         email=email,
         full_name=full_name,
         password_hash=hash_password(password),
-        password_changed_at=utcnow(),
-        email_verified_at=utcnow(),
+        password_changed_at=clock.now(),
+        email_verified_at=clock.now(),
     )
     user.roles.extend(UserRole(role=r) for r in sorted(roles))
     _save_new_account(

@@ -20,7 +20,7 @@ from sqlalchemy import delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User, UserRole, UserSession
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 
 # last_seen_at is written at most this often: a write per request would cost every page a statement.
@@ -82,7 +82,7 @@ def start(user: User, remember: bool = False, device: str = "", replacing: UserS
     keeps its remember-me and absolute end, and the old one ends. The person's finished sessions
     are purged on the way, which keeps the table small without a job runner.
     """
-    now = utcnow()
+    now = clock.now()
     config = current_app.config
     if replacing is not None:
         remember, expires_at = replacing.is_remember, replacing.expires_at
@@ -110,7 +110,7 @@ def load(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
-    now = utcnow()
+    now = clock.now()
     if row is None or not is_alive(row, now):
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
@@ -132,7 +132,7 @@ def _touch(row: UserSession, now: datetime) -> None:
 def end(row: UserSession, reason: str, commit: bool = True) -> None:
     """End one session (log out); its cookies stop working at once."""
     if row.ended_at is None:
-        row.ended_at, row.end_reason = utcnow(), reason
+        row.ended_at, row.end_reason = clock.now(), reason
     if commit:
         db.session.commit()
 
@@ -141,7 +141,7 @@ def end_all(user: User, reason: str) -> int:
     """End every open session of `user` (the caller commits); returns how many there were."""
     result = db.session.execute(
         update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason=reason).execution_options(synchronize_session=False))
+        .values(ended_at=clock.now(), end_reason=reason).execution_options(synchronize_session=False))
     return result.rowcount
 
 
@@ -163,7 +163,7 @@ def sign_out(user: User, everywhere: bool = False) -> None:
 
 def active(user: User) -> list[UserSession]:
     """The person's sessions that still work, most recently used first."""
-    now = utcnow()
+    now = clock.now()
     rows = db.session.scalars(select(UserSession).where(
         UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.expires_at > now)
         .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())).all()
@@ -172,7 +172,7 @@ def active(user: User) -> list[UserSession]:
 
 def purge() -> int:
     """Delete every session that ended or expired; returns how many (see `flask sessions purge`)."""
-    now = utcnow()
+    now = clock.now()
     result = db.session.execute(delete(UserSession).where(
         or_(UserSession.ended_at.is_not(None), UserSession.expires_at <= now)))
     db.session.commit()
@@ -214,7 +214,7 @@ def _end_after_security_change(session: Session, flush_context) -> None:
     if not reasons:
         return
     table = UserSession.__table__
-    now = utcnow()
+    now = clock.now()
     for reason in set(reasons.values()):
         ids = [user_id for user_id, why in reasons.items() if why == reason]
         session.connection().execute(update(table).where(table.c.user_id.in_(ids), table.c.ended_at.is_(None))

@@ -25,8 +25,8 @@ from werkzeug.security import check_password_hash
 
 from portal.accounts.models import RecoveryCode, User
 from portal.audit import services as audit
+from portal.core import clock
 from portal.core import qr as core_qr
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -133,7 +133,7 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     if step is None:
         raise InvalidInput(_l("This code is not correct. Enter the 6 digits your app shows now."), "code")
     user.totp_last_step = step
-    user.totp_enabled_at = utcnow()
+    user.totp_enabled_at = clock.now()
     codes = _new_recovery_codes(user)
     audit.record(user, "auth.2fa_enabled", "user", user.id)
     db.session.commit()
@@ -145,7 +145,7 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
 
 def _now_step() -> int:
     """The current TOTP time step."""
-    return int(utcnow().timestamp()) // STEP_SECONDS
+    return int(clock.now().timestamp()) // STEP_SECONDS
 
 
 def _matching_step(user: User, secret: str, code: str) -> int | None:
@@ -204,7 +204,7 @@ def use_code(user: User, code: str) -> str | None:
         RecoveryCode.code_hash == _hash_recovery(user.id, normalised)).with_for_update())
     if row is None:
         return None
-    row.used_at = utcnow()
+    row.used_at = clock.now()
     audit.record(user, "auth.recovery_code_used", "user", user.id,
                  after={"recovery_codes_left": recovery_codes_left(user)})
     return "recovery"

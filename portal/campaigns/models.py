@@ -7,7 +7,8 @@ from urllib.parse import quote_plus
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 STATUSES = ("draft", "open", "closed")
@@ -38,8 +39,8 @@ class Campaign(db.Model):
     max_shifts_per_week: Mapped[int] = mapped_column(default=5, server_default="5")
     max_hours_per_day: Mapped[int] = mapped_column(default=8, server_default="8")
     peak_extra_seats: Mapped[int] = mapped_column(default=2, server_default="2")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     organisers: Mapped[list[CampaignOrganiser]] = relationship(
         back_populates="campaign",
@@ -147,7 +148,7 @@ class CampaignEnrolment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     campaign: Mapped[Campaign] = relationship()
     user = relationship("User")
@@ -167,7 +168,7 @@ class CampaignStaff(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     campaign: Mapped[Campaign] = relationship()
     user = relationship("User")

@@ -10,7 +10,6 @@ from portal.accounts.models import User
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
 from portal.certificates.models import CertificateRule, Credential
 from portal.core import clock
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.i18n import format_hours
 from portal.i18n import lazy_text as _l
@@ -77,7 +76,7 @@ def standings(campaign: Campaign, user_ids: list[int] | None = None) -> list[Sta
         .join(Shift, Shift.id == Booking.shift_id).join(ServicePoint, ServicePoint.id == Shift.point_id)
         .join(Attendance, Attendance.booking_id == Booking.id)
         .where(Shift.campaign_id == campaign.id, Booking.status == "booked", Shift.status == "open",
-               Shift.starts_at <= utcnow(), *only(Booking.user_id)))
+               Shift.starts_at <= clock.now(), *only(Booking.user_id)))
     for user_id, status, adjusted, checked_in, checked_out, starts, ends, point in rows:
         standing = found.get(user_id)
         if standing is None:

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 KINDS = ("participation", "referral", "commendation")
@@ -26,7 +27,7 @@ class CertificateRule(db.Model):
     require_training: Mapped[bool] = mapped_column(default=True)
     min_minutes: Mapped[int] = mapped_column(default=0)
     max_no_shows: Mapped[int | None]  # None: no limit
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     __table_args__ = (
@@ -56,7 +57,7 @@ class Credential(db.Model):
     claims_json: Mapped[str] = mapped_column(Text)
     signature: Mapped[str] = mapped_column(String(400))
     kid: Mapped[str] = mapped_column(String(100))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     early_reason: Mapped[str | None] = mapped_column(String(500))
     is_current: Mapped[bool] = mapped_column(default=True)

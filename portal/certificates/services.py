@@ -13,10 +13,10 @@ from portal.campaigns.models import Campaign
 from portal.certificates import codes, signing
 from portal.certificates.eligibility import Standing, has_ended, standings
 from portal.certificates.models import REVOKE_CATEGORIES, CertificateRule, Credential
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -113,7 +113,7 @@ def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, reco
     if record:
         standing.minutes, standing.attended = record["minutes"], record["shifts"]
         standing.points = set(record["points"])
-    credential = _new_credential(actor, standing, campaign, utcnow(), kind, extra)
+    credential = _new_credential(actor, standing, campaign, clock.now(), kind, extra)
     db.session.add(credential)
     db.session.flush()
     audit.record(actor, "credential.issue", "credential", credential.id, after={"code": credential.code,
@@ -165,7 +165,7 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
         pending = [s for s in everyone if s.newly_eligible]
         eligible_total = sum(1 for s in everyone if s.eligible)
         chosen = pending if limit is None else pending[:limit]
-        now = utcnow()
+        now = clock.now()
         issued = []
         for standing in chosen:
             credential = _new_credential(actor, standing, campaign, now, early_reason=reason)
@@ -251,7 +251,7 @@ def revoke(actor, credential: Credential, reason: str, category: str = "other") 
     if category not in REVOKE_CATEGORIES:
         raise InvalidInput(_l("Choose what the public page says."), "category")
     _locked_valid(credential, _l("Only a valid certificate can be revoked."))
-    credential.revoked_at, credential.revoked_by_id, credential.revoke_reason = utcnow(), actor.id, reason
+    credential.revoked_at, credential.revoked_by_id, credential.revoke_reason = clock.now(), actor.id, reason
     credential.revoke_category = category
     audit.record(actor, "certificate.revoke", "credential", credential.id, after={"code": credential.code,
                                                                                   "category": category,
@@ -274,7 +274,7 @@ def reissue(actor, credential: Credential, reason: str) -> Credential:
     if credential.kind == "participation" and standing.reasons:
         raise InvalidInput(_l("With today's records the student no longer qualifies (%(why)s) Revoke the "
                               "certificate instead.", why=" ".join(str(r) for r in standing.reasons)), "reason")
-    now = utcnow()
+    now = clock.now()
     credential.is_current, credential.superseded_at = False, now
     db.session.flush()  # frees the "one current certificate" slot
     extra = {key: credential.claims[key] for key in ("host",) if key in credential.claims}

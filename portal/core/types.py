@@ -11,7 +11,7 @@ from portal.core.text import nfc as nfc  # re-export: the one normaliser lives i
 
 
 def utcnow() -> datetime:
-    """The current time as an aware UTC datetime: the one clock's `now()` (portal.core.clock)."""
+    """The one clock's `now()` (portal.core.clock) under its older name, for modules not yet switched."""
     return clock.now()
 
 

@@ -13,7 +13,6 @@ from portal.campaigns.models import Campaign, CampaignEnrolment, PointLeader
 from portal.certificates import eligibility
 from portal.certificates.models import CertificateRule, Credential
 from portal.core import clock
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
@@ -119,7 +118,7 @@ def _training(user, joined: dict[int, Campaign]):
 
 def _steps(home: StudentHome, campaign: Campaign, modules, quizzed, progress, completions, booked: bool) -> None:
     """The four steps of the focus campaign, from the rows already read."""
-    now = utcnow()
+    now = clock.now()
     mine = [m for m in modules if m.campaign_id == campaign.id]
 
     def confirmed(m):
@@ -152,7 +151,7 @@ def _shifts(user, joined: dict[int, Campaign]):
 
 def _standings(user, joined, rows, modules, completions) -> dict[int, eligibility.Standing]:
     """The student's record per campaign, as the certificate rule reads it (eligibility.standings, for one)."""
-    now = utcnow()
+    now = clock.now()
     found = {cid: eligibility.Standing(user=user) for cid in joined}
     for shift, status, adjusted, checked_in, checked_out in rows:
         if shift.starts_at > now or status is None:
@@ -200,7 +199,7 @@ def student_home(user) -> StudentHome:
     home.campaign = campaign
     modules, quizzed, progress, completions = _training(user, joined)
     rows = _shifts(user, joined)
-    now = utcnow()
+    now = clock.now()
     if campaign is None:
         home.steps = [Step("join", "todo"), Step("read", "blocked"), Step("confirm", "blocked"),
                       Step("book", "blocked")]
@@ -237,5 +236,5 @@ def sections(user) -> dict:
         "trainer": staff.trainer_work(user) if user.has_role("trainer") else None,
         "leader": staff.leader_work(user) if user.has_role("leader") else None,
         "organiser": staff.organiser_work() if user.has_role("admin") else None,
-        "request_kinds": KIND_LABELS, "next_deadline": staff.next_deadline, "now": utcnow(),
+        "request_kinds": KIND_LABELS, "next_deadline": staff.next_deadline, "now": clock.now(),
     }

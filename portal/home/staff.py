@@ -13,7 +13,6 @@ from portal.certificates import eligibility
 from portal.certificates.models import Credential
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.operations.models import Attendance
 from portal.privacy import requests as privacy_requests
@@ -90,7 +89,7 @@ def trainer_work(user) -> TrainerWork:
                or_(ModuleProgress.module_id.not_in(quizzed or [-1]), ModuleProgress.quiz_passed_at.is_not(None)))
         .group_by(ModuleProgress.module_id)).all())
     work.waiting = [(m, counts[m.id]) for m in modules if counts.get(m.id)]
-    now = utcnow()
+    now = clock.now()
     sessions = list(db.session.scalars(
         select(TrainingSession).options(joinedload(TrainingSession.campaign))
         .where(TrainingSession.campaign_id.in_(ids),
@@ -128,7 +127,7 @@ def leader_work(user) -> LeaderWork:
     start = _today_start()
     shifts = db.session.scalars(
         select(Shift).options(joinedload(Shift.point))
-        .where(Shift.point_id.in_([p.id for p in points]), Shift.status == "open", Shift.ends_at > utcnow(),
+        .where(Shift.point_id.in_([p.id for p in points]), Shift.status == "open", Shift.ends_at > clock.now(),
                Shift.starts_at < start + timedelta(days=LEADER_DAYS))
         .order_by(Shift.starts_at, Shift.point_id).limit(12)).all()
     tomorrow = start + timedelta(days=1)
@@ -189,7 +188,7 @@ def organiser_work() -> OrganiserWork:
         select(Campaign, func.count(Recommendation.id)).options(lazyload(Campaign.organisers))
         .join(Recommendation, Recommendation.campaign_id == Campaign.id)
         .where(Recommendation.status == "proposed").group_by(Campaign.id).order_by(Campaign.start_date.desc())).all()]
-    now = utcnow()
+    now = clock.now()
     short = (select(Shift).join(Campaign, Campaign.id == Shift.campaign_id)
              .where(Shift.status == "open", Campaign.status == "open", Shift.booked_count < Shift.capacity,
                     Shift.starts_at > now, Shift.starts_at < now + timedelta(days=UNDERSTAFFED_DAYS)))

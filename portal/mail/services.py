@@ -12,7 +12,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 
@@ -127,7 +127,7 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
                 _mark_failure([message], str(exc))
                 failed += 1
             else:
-                message.status, message.sent_at = "sent", utcnow()
+                message.status, message.sent_at = "sent", clock.now()
                 message.attempts += 1
                 sent += 1
         db.session.commit()

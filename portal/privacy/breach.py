@@ -15,9 +15,9 @@ from portal.accounts.models import User
 from portal.audit import labels as audit_labels
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
+from portal.core import clock
 from portal.core.locks import lock_row
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -72,7 +72,7 @@ def deadline(breach: BreachRecord, now: datetime | None = None) -> Deadline:
     due = notify_by(breach)
     if breach.notified_at is not None:
         return Deadline(due, "late" if breach.notified_at > due else "met", 0, 0)
-    now = now or utcnow()
+    now = now or clock.now()
     left = due - now
     if left <= timedelta(0):
         return Deadline(due, "overdue", 0, 0)
@@ -93,7 +93,7 @@ def _text(value, high: int, field: str, message=None) -> str | None:
 def record(actor, detected_at: datetime, summary: str, kinds: list[str], affected_from: datetime | None,
            affected_to: datetime | None, actions: str | None = None) -> BreachRecord:
     """Record a suspected breach; commits, audited (without the typed text)."""
-    now = utcnow()
+    now = clock.now()
     summary = _text(summary, SUMMARY_MAX, "summary", _l("Say what happened, as far as you know."))
     actions = _text(actions, ACTIONS_MAX, "actions")
     if detected_at > now + timedelta(minutes=5):
@@ -136,7 +136,7 @@ def set_status(breach: BreachRecord, actor, status: str, actions: str | None = N
     if breach.status == "closed" or breach.status == status:
         raise InvalidInput(_l("This breach record is already %(status)s.", status=STATUS_LABELS[breach.status]),
                            "status")
-    now = utcnow()
+    now = clock.now()
     before = {"status": breach.status}
     breach.status = status
     if status == "notified":

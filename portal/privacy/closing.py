@@ -26,7 +26,7 @@ from werkzeug.security import check_password_hash
 
 from portal.accounts.models import User
 from portal.audit import services as audit
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -59,7 +59,7 @@ def _future_bookings(user_id: int, now: datetime):
 
 def preview(user: User) -> ClosingPreview:
     """Count what closing would cancel, and say when the data would be erased."""
-    now = utcnow()
+    now = clock.now()
     bookings = len(db.session.scalars(_future_bookings(user.id, now)).all())
     waiting = len(db.session.scalars(select(WaitlistEntry.id).where(
         WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting")).all())
@@ -82,7 +82,7 @@ def close(user: User, actor: User | None = None, password: str | None = None) ->
     if actor is None and not (user.password_hash and check_password_hash(user.password_hash, password or "")):
         raise InvalidInput(_l("Your password is not correct."), "password")
     actor = actor or user
-    now = utcnow()
+    now = clock.now()
     cancelled, waiting_closed = release_future([user.id], actor, now)
     user.is_active_account = False  # ends every session in this transaction (accounts/sessions.py)
     user.closed_at = now
@@ -193,7 +193,7 @@ def user_for_token(token: str) -> User:
     if (user is None or user.closed_at is None or user.erased_at is not None
             or not hmac.compare_digest(str(payload.get("cl", "")), _closing_fingerprint(user))):
         raise ReopenRefused(_l("This link no longer works: the account was reopened or erased."))
-    if user.erase_after is not None and user.erase_after <= utcnow():
+    if user.erase_after is not None and user.erase_after <= clock.now():
         raise ReopenRefused(_l("This link has expired: the account has been or is being erased."))
     return user
 

@@ -30,8 +30,8 @@ from sqlalchemy import JSON, CheckConstraint, LargeBinary, String, Text, and_, b
 from portal.accounts.models import User, sort_key
 from portal.audit import services as audit
 from portal.certificates.models import Credential
+from portal.core import clock
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.privacy import register
 from portal.privacy.register import BLANK, DELETE_ROWS, KEEP, NULL, PSEUDONYM, REDACT
@@ -356,7 +356,7 @@ def erase_many(user_ids, actor: User | None = None, reason: str = "request", bat
 
 
 def _erase_batch(user_ids: list[int], actor, reason: str) -> int:
-    now = utcnow()
+    now = clock.now()
     users = db.session.scalars(select(User).where(User.id.in_(user_ids), User.erased_at.is_(None))).all()
     if not users:
         return 0

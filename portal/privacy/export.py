@@ -20,7 +20,7 @@ from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
 
 from portal.audit import services as audit
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.mail.services import _SECRET_LINK_RE
 from portal.privacy import register
@@ -158,7 +158,7 @@ def build_zip(user) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         with force_locale(user.locale or "vi"):
             summary = render_template("privacy/export_summary.html", user=user, data=data,
-                                      groups=register.GROUPS, files=[f for f, _ in pdfs], now=utcnow())
+                                      groups=register.GROUPS, files=[f for f, _ in pdfs], now=clock.now())
         archive.writestr("summary.html", summary)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=1, default=str))
         for group, tables in data.items():
@@ -176,7 +176,7 @@ def build_zip(user) -> bytes:
 def build(user, requested_by=None, request=None) -> DataExport:
     """Build and store the person's export (valid 24 hours), audited as an export; commits."""
     content = build_zip(user)
-    now = utcnow()
+    now = clock.now()
     record = DataExport(
         user_id=user.id, requested_by_id=getattr(requested_by, "id", None) or user.id,
         request_id=getattr(request, "id", None), status="ready", created_at=now, ready_at=now,
@@ -195,14 +195,14 @@ def latest(user) -> DataExport | None:
     """The person's newest unexpired, ready export, if any."""
     return db.session.scalar(
         select(DataExport).where(DataExport.user_id == user.id, DataExport.status == "ready",
-                                 DataExport.expires_at > utcnow())
+                                 DataExport.expires_at > clock.now())
         .order_by(DataExport.created_at.desc(), DataExport.id.desc()).limit(1))
 
 
 def download(export_id: int, user) -> DataExport | None:
     """The export if it is this person's own and has not expired; else None (a 404)."""
     record = db.session.get(DataExport, export_id)
-    if record is None or record.user_id != user.id or record.status != "ready" or record.expires_at <= utcnow():
+    if record is None or record.user_id != user.id or record.status != "ready" or record.expires_at <= clock.now():
         return None
     return record
 

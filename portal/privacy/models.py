@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 REQUEST_KINDS = ("access", "correction", "erasure", "restriction", "objection", "withdrawal", "other")
@@ -29,7 +30,7 @@ class DataRequest(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     channel: Mapped[str] = mapped_column(String(20), default="portal")
     details: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     acknowledge_by: Mapped[datetime] = mapped_column(UTCDateTime())  # an answer within 2 working days
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the legal deadline to complete
     is_extended: Mapped[bool] = mapped_column(default=False)  # extended once, by at most 15 days
@@ -64,7 +65,7 @@ class DataExport(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("data_requests.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     size_bytes: Mapped[int | None]
@@ -84,7 +85,7 @@ class BreachRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     summary: Mapped[str] = mapped_column(Text)
     data_kinds: Mapped[str | None] = mapped_column(Text)

@@ -22,10 +22,10 @@ from datetime import datetime, time, timedelta
 from flask import current_app, has_app_context
 
 from portal.audit import services as audit
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -135,7 +135,7 @@ def open_request(user, kind: str, details: str | None, channel: str = "portal", 
     if user is None and not subject:
         raise InvalidInput(_l("Choose the person's account, or say who is asking when they have none."), "subject")
     details = _text(details, DETAILS_MAX, "details", _l("Say what the person asks for."))
-    received = received_at or utcnow()
+    received = received_at or clock.now()
     req = DataRequest(
         user_id=getattr(user, "id", None), subject=subject if user is None else None, kind=kind, status="new",
         channel=channel, details=details, received_at=received,
@@ -170,7 +170,7 @@ def acknowledge(req: DataRequest, actor) -> DataRequest:
     _must_be_open(req)
     if req.acknowledged_at is not None:
         raise InvalidInput(_l("This request has already been acknowledged."), None)
-    req.acknowledged_at = utcnow()
+    req.acknowledged_at = clock.now()
     req.status = "in_progress"
     if req.handled_by_id is None:
         req.handled_by_id = actor.id
@@ -242,7 +242,7 @@ def close_in_transaction(req: DataRequest, actor, status: str, outcome: str) -> 
                     required=True)
     req = _locked(req)
     _must_be_open(req)
-    now = utcnow()
+    now = clock.now()
     req.status = status
     req.outcome = outcome
     req.closed_at = now
@@ -261,7 +261,7 @@ def deadline_state(deadline: datetime | None, done_at: datetime | None = None, n
         return "ok"
     if done_at is not None:
         return "late" if done_at > deadline else "met"
-    now = now or utcnow()
+    now = now or clock.now()
     if now > deadline:
         return "overdue"
     if deadline - now <= timedelta(hours=setting("PRIVACY_DUE_SOON_HOURS")):
@@ -280,7 +280,7 @@ def queue_query(status: str = "open", kind: str = "", deadline: str = "", handle
     """The requests matching the queue's filters, soonest legal deadline first (closed ones last)."""
     from sqlalchemy import case, or_, select
 
-    now = now or utcnow()
+    now = now or clock.now()
     stmt = select(DataRequest)
     if status == "open" or status not in FILTER_STATUSES:
         stmt = stmt.where(DataRequest.status.in_(OPEN_STATUSES))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from portal.accounts.models import User, UserRole, UserSession
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import Campaign, CampaignEnrolment
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail.models import OutboxMessage
@@ -192,7 +192,7 @@ def _ended_sessions(now: datetime):
 
 def plan(now: datetime | None = None) -> list[tuple[Rule, int]]:
     """What a run would do now, rule by rule (reads only)."""
-    now = now or utcnow()
+    now = now or clock.now()
     return [(rule, rule.count(now)) for rule in rules()]
 
 
@@ -201,7 +201,7 @@ def apply(now: datetime | None = None, dry_run: bool = False) -> list[tuple[Rule
     with `dry_run`. Returns what each rule did (or would do)."""
     if dry_run:
         return plan(now)
-    now = now or utcnow()
+    now = now or clock.now()
     done = []
     for rule in rules():
         count = rule.run(now)

@@ -24,7 +24,6 @@ from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm, LocalDateField, MultiCheckboxField, choices, one_person, show_error
@@ -143,7 +142,7 @@ def _page(req: DataRequest, status: int = 200, **given):
     exports = list(db.session.scalars(db.select(DataExport).where(DataExport.request_id == req.id)
                                       .order_by(DataExport.created_at.desc())))
     return htmx.render("privacy/requests_item.html", "privacy/partials/request_actions.html", status, req=req,
-                       history=reqs.history(req), exports=exports, now=utcnow(), labels=reqs,
+                       history=reqs.history(req), exports=exports, now=clock.now(), labels=reqs,
                        outcome_text=reqs.outcome_text,
                        **_step_forms(req, **given))
 
@@ -175,7 +174,7 @@ def requests():
     stmt = reqs.queue_query(viewer=current_user, **args)
     page = db.paginate(stmt, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return htmx.render("privacy/requests.html", "privacy/partials/request_list.html", page=page, args=args,
-                       now=utcnow(), labels=reqs)
+                       now=clock.now(), labels=reqs)
 
 
 @bp.route("/admin/privacy/requests/new", methods=["GET", "POST"])
@@ -292,7 +291,7 @@ def request_export_download(request_id, export_id):
     """Download an export made for this request while it lasts; recorded as an export."""
     req = _request_or_404(request_id)
     record = db.session.get(DataExport, export_id)
-    if record is None or record.request_id != req.id or record.status != "ready" or record.expires_at <= utcnow():
+    if record is None or record.request_id != req.id or record.status != "ready" or record.expires_at <= clock.now():
         abort(404)
     audit.record_access(current_user, reqs.EXPORTED, reqs.TARGET, req.id, export_id=record.id,
                         user_id=record.user_id)

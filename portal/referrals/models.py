@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 KINDS = ("referral", "commendation")
@@ -29,7 +30,7 @@ class HostOrganisation(db.Model):
     places: Mapped[int] = mapped_column(default=1)
     fields: Mapped[str] = mapped_column(String(500), default="")  # areas of work, e.g. "Hành chính, CNTT"
     is_active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     __table_args__ = (CheckConstraint("places BETWEEN 0 AND 1000", name="places"),)
 
@@ -57,8 +58,8 @@ class Recommendation(db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     shared_json: Mapped[str | None] = mapped_column(Text)
     credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     campaign = relationship("Campaign")
     user = relationship("User", foreign_keys=[user_id])
@@ -98,7 +99,7 @@ class Nomination(db.Model):
     nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     role: Mapped[str] = mapped_column(String(20))  # the nominator's capacity: leader, trainer or admin
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     case: Mapped[Recommendation] = relationship(back_populates="nominations")
     nominated_by = relationship("User")
@@ -123,7 +124,7 @@ class RecommendationEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(12))
     to_status: Mapped[str] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(String(1000), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     case: Mapped[Recommendation] = relationship(back_populates="events")
     actor = relationship("User")

@@ -11,9 +11,9 @@ from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment, CampaignStaff, PointLeader
 from portal.certificates import codes
 from portal.certificates import services as credentials
+from portal.core import clock
 from portal.core.locks import lock_row
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -208,7 +208,7 @@ def decide(actor, case: Recommendation, approve: bool, note: str = "", host_id: 
         case.host_id = host.id
     before = case.status
     case.status = "approved" if approve else "rejected"
-    case.decided_by_id, case.decided_at, case.decision_note = actor.id, utcnow(), note
+    case.decided_by_id, case.decided_at, case.decision_note = actor.id, clock.now(), note
     _event(actor, case, before, note)
     audit.record(actor, f"recommendation.{case.status}", "recommendation", case.id,
                  before={"status": before}, after={"status": case.status, "host_id": case.host_id, "note": note})
@@ -257,7 +257,7 @@ def answer_consent(student, case: Recommendation, agree: bool, seen: str | None 
     if agree and seen is not None and seen != fingerprint(shared_fields(case)):
         raise InvalidInput(_l("Your details changed since you opened the page. Check them again, then answer."),
                            "consent")
-    case.consent, case.consent_at = ("given" if agree else "refused"), utcnow()
+    case.consent, case.consent_at = ("given" if agree else "refused"), clock.now()
     case.shared_json = json.dumps(shared_fields(case), ensure_ascii=False, sort_keys=True) if agree else None
     _event(student, case, case.status, "consent given" if agree else "consent refused")
     audit.record(student, "referral.consent", "recommendation", case.id, after={"consent": case.consent})

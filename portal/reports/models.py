@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 
@@ -18,7 +19,7 @@ class StaffingCall(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     recipients: Mapped[int] = mapped_column(default=0)
 
     def __repr__(self) -> str:

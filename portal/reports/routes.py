@@ -198,13 +198,13 @@ def export(kind, fmt):
 
 def _paper(kind, form, filters):
     """What the printed report says besides its table: whose paper, the period, when made, the narrative."""
-    from portal.core.types import utcnow
+    from portal.core import clock
     from portal.reports.narrative import narrative, organisers_for
     from portal.reports.pdf import Paper
 
     return Paper(title=str(PERIOD_LABELS[kind]),
                  period=_("%(start)s – %(end)s", start=format_date(filters.start), end=format_date(filters.end)),
-                 scope=_scope_line(form), organisers=organisers_for(filters, form.chosen_campaign), made_at=utcnow(),
+                 scope=_scope_line(form), organisers=organisers_for(filters, form.chosen_campaign), made_at=clock.now(),
                  narrative=narrative(filters), feedback_labels=FEEDBACK_LABELS)
 
 

@@ -13,9 +13,9 @@ from portal.accounts import consent
 from portal.accounts.models import Consent, User
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
-from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -43,7 +43,7 @@ class Need:
 
 def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = None) -> list[Need]:
     """Open shifts of the next 14 days, the shortest-staffed and busiest first (four queries)."""
-    now = utcnow()
+    now = clock.now()
     query = (select(Shift).options(joinedload(Shift.point), joinedload(Shift.campaign))
              .join(Campaign, Campaign.id == Shift.campaign_id).join(ServicePoint, ServicePoint.id == Shift.point_id)
              .where(Shift.status == "open", Shift.starts_at > now, Shift.starts_at < now + HORIZON,
@@ -119,16 +119,16 @@ def call_volunteers(actor, shift: Shift) -> int:
     or one called in the last 6 hours."""
     lock_row("shifts", shift.id)  # two clicks at once call once
     db.session.refresh(shift)
-    if shift.status != "open" or shift.starts_at <= utcnow():
+    if shift.status != "open" or shift.starts_at <= clock.now():
         raise InvalidInput(_l("This shift is past or cancelled."), None)
     if shift.campaign.status != "open" or not shift.point.is_active:
         raise InvalidInput(_l("This campaign or point is not taking bookings."), None)
-    if shift.starts_at - timedelta(days=shift.campaign.booking_window_days) > utcnow():
+    if shift.starts_at - timedelta(days=shift.campaign.booking_window_days) > clock.now():
         raise InvalidInput(_l("Bookings for this shift are not open yet."), None)
     if shift.booked_count >= shift.capacity:
         raise InvalidInput(_l("This shift is already full."), None)
     recent = db.session.scalar(select(StaffingCall).where(StaffingCall.shift_id == shift.id,
-                                                          StaffingCall.sent_at > utcnow() - CALL_AGAIN_AFTER))
+                                                          StaffingCall.sent_at > clock.now() - CALL_AGAIN_AFTER))
     if recent is not None:
         raise InvalidInput(_l("Volunteers were called for this shift less than 6 hours ago."), None)
     people = candidates(shift)

@@ -13,9 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from portal.audit import services as audit
-from portal.core import identifiers
+from portal.core import clock, identifiers
 from portal.core.locks import lock_row
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
@@ -88,11 +87,11 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
         db.session.flush()
         db.session.execute(update(WaitlistEntry).where(
             WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting"
-        ).values(status="promoted", resolved_at=utcnow()))
+        ).values(status="promoted", resolved_at=clock.now()))
         if actor:
             audit.record(actor, "booking.add", "booking", booking.id, after={"user_id": user.id, "shift_id": shift.id,
                                                                           "override": override_capacity})
-        if shift.starts_at > utcnow():  # a walk-in added at the point on the day needs no email
+        if shift.starts_at > clock.now():  # a walk-in added at the point on the day needs no email
             _tell(user, "shift_booked", "shift-booked", shift, by_staff=bool(actor))
         db.session.commit()
         return booking
@@ -120,7 +119,7 @@ def cancel(booking_id: int, actor, note: str = "") -> Booking:
         if refused:
             raise refused
         booking.status = "released" if by_staff else "cancelled"
-        booking.cancelled_at, booking.cancelled_by_id = utcnow(), actor.id
+        booking.cancelled_at, booking.cancelled_by_id = clock.now(), actor.id
         reason = identifiers.problem(note or "")
         if reason is not None:
             raise BookingRefused("note", reason)
@@ -158,7 +157,7 @@ def promote_waitlist(shift_id: int) -> Booking | None:
             return None
         booking = Booking(shift_id=shift_id, user_id=entry.user_id, source="waitlist", created_by_id=entry.user_id)
         db.session.add(booking)
-        entry.status, entry.resolved_at = "promoted", utcnow()
+        entry.status, entry.resolved_at = "promoted", clock.now()
         db.session.flush()
         _tell(entry.user, "waitlist_promoted", "waitlist-promoted", shift)
         return booking
@@ -191,7 +190,7 @@ def leave_waitlist(user, shift_id: int) -> None:
     """Leave a shift's waitlist."""
     db.session.execute(update(WaitlistEntry).where(
         WaitlistEntry.shift_id == shift_id, WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting"
-    ).values(status="left", resolved_at=utcnow()))
+    ).values(status="left", resolved_at=clock.now()))
     db.session.commit()
 
 

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.shifts.models import Booking, CalendarFeed, Shift
@@ -24,7 +24,7 @@ def feed_token(user, regenerate: bool = False) -> str:
         db.session.add(feed)
         db.session.commit()
     elif regenerate:
-        feed.token, feed.created_at = secrets.token_urlsafe(32), utcnow()
+        feed.token, feed.created_at = secrets.token_urlsafe(32), clock.now()
         db.session.commit()
     return feed.token
 
@@ -52,7 +52,7 @@ def _event(shift: Shift) -> Event:
     point = shift.point
     event = Event()
     event.add("uid", f"shift-{shift.id}@donghanh")
-    event.add("dtstamp", utcnow())
+    event.add("dtstamp", clock.now())
     event.add("dtstart", shift.starts_at.astimezone(LOCAL_TZ))
     event.add("dtend", shift.ends_at.astimezone(LOCAL_TZ))
     event.add("summary", _("Shift: %(point)s", point=point.name))
@@ -79,7 +79,8 @@ def feed_ics(user) -> bytes:
     """The student's booked shifts (from 30 days ago on) as a subscribable calendar."""
     shifts = db.session.scalars(
         select(Shift).join(Booking, Booking.shift_id == Shift.id)
-        .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at >= utcnow() - timedelta(days=30))
+        .where(Booking.user_id == user.id, Booking.status == "booked",
+               Shift.starts_at >= clock.now() - timedelta(days=30))
         .order_by(Shift.starts_at)
     ).all()
     with force_locale(user.locale):  # the feed is read by a calendar app, in the student's language

@@ -12,7 +12,6 @@ from sqlalchemy.orm import contains_eager, joinedload
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.shifts import preferences, rules
 from portal.shifts.booking import waitlist_positions
@@ -167,7 +166,7 @@ def _instant(day: date) -> datetime:
 def _where(filters: Filters, win: Window) -> list:
     """The conditions of the shifts a student may look at on this page."""
     conditions = [Shift.status == "open", Campaign.status == "open", ServicePoint.is_active,
-                  Shift.starts_at >= max(_instant(win.page_start), utcnow()),
+                  Shift.starts_at >= max(_instant(win.page_start), clock.now()),
                   Shift.starts_at < _instant(win.page_end + timedelta(days=1))]
     if filters.point_id:
         conditions.append(Shift.point_id == filters.point_id)
@@ -243,7 +242,7 @@ def my_bookings(user) -> tuple[list[Booking], list[Booking]]:
     """The student's bookings: upcoming (soonest first) and past (latest first, 50 at most)."""
     base = (select(Booking).join(Shift, Shift.id == Booking.shift_id)
             .options(joinedload(Booking.shift).joinedload(Shift.point)).where(Booking.user_id == user.id))
-    now = utcnow()
+    now = clock.now()
     upcoming = db.session.scalars(base.where(Shift.ends_at >= now, Booking.status.in_(("booked", "shift_cancelled")))
                                   .order_by(Shift.starts_at)).unique().all()
     past = db.session.scalars(base.where(Shift.ends_at < now).order_by(Shift.starts_at.desc()).limit(50)).unique().all()
@@ -255,6 +254,6 @@ def my_waitlist(user) -> list[tuple[Shift, int]]:
     shifts = db.session.scalars(
         select(Shift).join(WaitlistEntry, WaitlistEntry.shift_id == Shift.id).options(joinedload(Shift.point))
         .where(WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting", Shift.status == "open",
-               Shift.starts_at > utcnow()).order_by(Shift.starts_at)).unique().all()
+               Shift.starts_at > clock.now()).order_by(Shift.starts_at)).unique().all()
     places = waitlist_positions(user.id, [s.id for s in shifts])
     return [(shift, places[shift.id]) for shift in shifts if shift.id in places]

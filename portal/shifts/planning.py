@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, ServicePoint
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
 from portal.core.text import nfc
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -189,12 +189,12 @@ def cancel_shift(actor, shift: Shift, reason: str) -> int:
         raise InvalidInput(_l("This shift is already cancelled."), "reason")
     booked = _booked(shift)
     for booking in booked:
-        booking.status, booking.cancelled_at, booking.cancelled_by_id = "shift_cancelled", utcnow(), actor.id
+        booking.status, booking.cancelled_at, booking.cancelled_by_id = "shift_cancelled", clock.now(), actor.id
         mail.queue(booking.user.email, "shift_cancelled", kind="shift-cancelled", locale=booking.user.locale,
                    user=booking.user, shift=shift, reason=reason)
     db.session.execute(update(WaitlistEntry)
                        .where(WaitlistEntry.shift_id == shift.id, WaitlistEntry.status == "waiting")
-                       .values(status="closed", resolved_at=utcnow()))
+                       .values(status="closed", resolved_at=clock.now()))
     shift.status, shift.cancel_reason, shift.booked_count = "cancelled", reason, 0
     audit.record(actor, "shift.cancel", "shift", shift.id, after={"reason": reason, "notified": len(booked)})
     db.session.commit()

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from portal.campaigns import services as campaigns
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_date, format_datetime_local, format_number
@@ -95,7 +95,7 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
     whose shift changes). `check_phone=False` when a leader or organiser adds the volunteer (at the
     point, or a walk-in): they have the person in front of them or chose them, and the booking
     is theirs; the rule is for students booking themselves and for waitlists they joined."""
-    now = now or utcnow()
+    now = now or clock.now()
     context = context or context_for(user, [shift])
     campaign = shift.campaign
     if shift.status != "open":
@@ -128,7 +128,7 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
 
 def cancellation_refusal(booking: Booking, by_staff: bool, now: datetime | None = None) -> BookingRefused | None:
     """Students cancel only until the campaign's cut-off; leaders and admins release seats any time."""
-    now = now or utcnow()
+    now = now or clock.now()
     if booking.status != "booked":
         return BookingRefused("not_booked", _l("This booking is no longer active."))
     if by_staff:

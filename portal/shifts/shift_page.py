@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.shifts import rules
 from portal.shifts.booking import waitlist_positions
@@ -35,7 +35,7 @@ class MyShift:
             return "waiting" if self.waitlist_position else None
         if self.booking.status != "booked":
             return self.booking.status
-        over = self.shift.ends_at < utcnow()
+        over = self.shift.ends_at < clock.now()
         if self.checked_in_at:
             return "served" if over else "checked_in"
         return "over" if over else "booked"
@@ -87,5 +87,5 @@ def for_student(user, shift: Shift) -> MyShift:
 
 def cancel_states(bookings: list[Booking]) -> dict[int, tuple[BookingRefused | None, datetime]]:
     """For each active booking of a list (My shifts), whether the student may still cancel it, and until when."""
-    now = utcnow()
+    now = clock.now()
     return {b.id: cancel_state(b, now) for b in bookings if b.status == "booked"}
