@@ -16,16 +16,20 @@ from portal.extensions import db
 from portal.shifts.models import Booking, CalendarFeed, Shift
 
 
-def feed_token(user, regenerate: bool = False) -> str:
-    """The student's feed token; regenerating replaces it, so the old URL stops working."""
+def feed_token(user) -> str | None:
+    """The student's feed token, or None until they ask for a calendar address (reading never creates one)."""
+    return db.session.scalar(select(CalendarFeed.token).where(CalendarFeed.user_id == user.id))
+
+
+def new_feed_token(user) -> str:
+    """Give the student a (new) secret feed token; an older one stops working at once."""
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is None:
         feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
         db.session.add(feed)
-        db.session.commit()
-    elif regenerate:
+    else:
         feed.token, feed.created_at = secrets.token_urlsafe(32), clock.now()
-        db.session.commit()
+    db.session.commit()
     return feed.token
 
 

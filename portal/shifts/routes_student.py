@@ -108,7 +108,13 @@ def _my_shifts(page: bool, message=None, error=None, status=200):
     return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", status, upcoming=upcoming, past=past,
                        waiting=finder.my_waitlist(current_user), message=message, error=error, action_form=EmptyForm(),
                        cancel=shift_page.cancel_states(upcoming) if page else {},
-                       feed_url=external_url("shifts.feed", token=calendar.feed_token(current_user)))
+                       feed_url=_feed_url())
+
+
+def _feed_url() -> str | None:
+    """The address of my calendar feed, once I have asked for one."""
+    token = calendar.feed_token(current_user)
+    return external_url("shifts.feed", token=token) if token else None
 
 
 @bp.route("/mine")
@@ -145,10 +151,10 @@ def cancel_mine(booking_id):
 @bp.route("/calendar/regenerate", methods=["POST"])
 @access.roles_required("student")
 def regenerate_feed():
-    """Make a new secret calendar address; the old one stops working."""
+    """Make my secret calendar address, or a new one (the old one stops working)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    calendar.feed_token(current_user, regenerate=True)
+    calendar.new_feed_token(current_user)
     return htmx.redirect(url_for("shifts.mine"))
 
 

@@ -1,4 +1,5 @@
 """Shift pages: the booking widget's htmx contract, My shifts, calendars, planning, schedules, access."""
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from portal.campaigns.models import Campaign, PointLeader, ServicePoint
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.shifts import booking as service
-from portal.shifts.models import Booking, Shift, ShiftTemplate
+from portal.shifts.models import Booking, CalendarFeed, Shift, ShiftTemplate
 from tests.factories import enrol
 
 
@@ -112,8 +113,10 @@ def test_calendar_feed_lists_bookings_and_dies_when_regenerated(client, auth, wo
     service.book(world.student, world.shift.id)
     auth.as_(world.student)
     page = client.get("/shifts/mine").get_data(as_text=True)
-    import re
-
+    assert "http://portal.test/shifts/calendar/" not in page  # opening the page makes no address
+    assert db.session.scalar(select(func.count()).select_from(CalendarFeed)) == 0
+    assert client.post("/shifts/calendar/regenerate").status_code in (200, 303)  # "Make my calendar address"
+    page = client.get("/shifts/mine").get_data(as_text=True)
     url = re.search(r'value="http://portal\.test(/shifts/calendar/[^"]+\.ics)"', page).group(1)
     anonymous = client.application.test_client()
     feed = anonymous.get(url)
