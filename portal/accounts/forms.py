@@ -14,7 +14,7 @@ from portal.accounts import consent as consents
 from portal.accounts import models as m
 from portal.accounts import validation
 from portal.accounts.validation import PASSWORD_MAX
-from portal.forms import BaseForm, MultiCheckboxField, choices  # MultiCheckboxField re-exported for training/forms.py
+from portal.forms import BaseForm, MultiCheckboxField, choices
 from portal.i18n import lazy_text as _l
 
 REQUIRED = _l("This field is required.")

@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from portal.accounts import passwords
 from portal.core.text import nfc
-from portal.core.validation import InvalidInput  # re-exported for modules not yet switched to core
+from portal.core.validation import InvalidInput
 from portal.i18n import lazy_text as _l
 
 PASSWORD_MIN = 10

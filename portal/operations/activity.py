@@ -9,7 +9,7 @@ from portal.campaigns import points as points_service
 from portal.campaigns.services import campaign_created
 from portal.core import identifiers
 from portal.core.locks import lock_row
-from portal.core.types import nfc
+from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import current_locale

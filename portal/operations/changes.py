@@ -8,7 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, select, update
 
 from portal.audit import services as audit
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -38,7 +38,7 @@ def snapshot(record: Attendance | None) -> dict:
 def remember(actor, booking: Booking, action: str, before: dict | None, record: Attendance | None) -> AttendanceChange:
     """Keep one change (in the caller's transaction) so that it can be undone."""
     change = AttendanceChange(booking_id=booking.id, action=action, before=before, after=snapshot(record),
-                              actor_id=getattr(actor, "id", None), created_at=utcnow())
+                              actor_id=getattr(actor, "id", None), created_at=clock.now())
     db.session.add(change)
     db.session.flush()
     return change
@@ -46,7 +46,7 @@ def remember(actor, booking: Booking, action: str, before: dict | None, record: 
 
 def undoable(booking_ids: list[int], now: datetime | None = None) -> dict[int, AttendanceChange]:
     """Each booking's latest change that may still be undone (within the window, not undone)."""
-    now = now or utcnow()
+    now = now or clock.now()
     found = db.session.scalars(select(AttendanceChange).where(
         AttendanceChange.booking_id.in_(booking_ids), AttendanceChange.undone_at.is_(None),
         AttendanceChange.created_at >= now - UNDO_WINDOW).order_by(AttendanceChange.id))
@@ -63,7 +63,7 @@ def undo(actor, booking: Booking, change_id: int | None, now: datetime | None = 
     if nothing changed since; audited like the action itself. Answers the action undone."""
     from portal.operations.services import editable  # lazy: services imports this module
 
-    now = now or utcnow()
+    now = now or clock.now()
     editable(booking)  # locks the volunteer's row: no other change slips in between the check and the undo
     change = db.session.get(AttendanceChange, change_id or 0, populate_existing=True)
     if change is None or change.booking_id != booking.id:

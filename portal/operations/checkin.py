@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from portal.core import clock
 from portal.core import qr as core_qr
-from portal.core.types import utcnow
 from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -33,7 +33,7 @@ def _window(at: datetime) -> int:
 def current_code(point_id: int, at: datetime | None = None) -> str:
     """The point's code for the window of `at` (now): unguessable, different at every point and window."""
     key = current_app.config["SECRET_KEY"].encode()
-    window = _window(at or utcnow())
+    window = _window(at or clock.now())
     digest = hmac.new(key, f"check-in:{point_id}:{window}".encode(), hashlib.sha256).digest()
     return base64.b32encode(digest[:10]).decode().rstrip("=")
 
@@ -48,7 +48,7 @@ def code_is_fresh(point_id: int, code: str, at: datetime) -> bool:
 def seconds_left(at: datetime | None = None) -> int:
     """Seconds until the code shown now changes."""
     length = current_app.config["CHECKIN_CODE_MINUTES"] * 60
-    return length - int((at or utcnow()).timestamp()) % length
+    return length - int((at or clock.now()).timestamp()) % length
 
 
 def checkin_url(point_id: int, at: datetime | None = None) -> str:
@@ -65,7 +65,7 @@ def qr_svg(data: str) -> str:
 def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> services.Result:
     """Check a student in by the code of the point they stand at; refuse any other day's or point's code.
     A second scan changes nothing (the result's change is None) and the page says they already are."""
-    now = now or utcnow()
+    now = now or clock.now()
     if not code_is_fresh(point_id, code, now):
         raise InvalidInput(_l("This code has expired or belongs to another point. Scan the code on the team "
                               "leader's screen again: it changes every few minutes."), "code")

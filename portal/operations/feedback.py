@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.audit import services as audit
-from portal.core import identifiers
-from portal.core.types import nfc, utcnow
+from portal.core import clock, identifiers
+from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -45,7 +45,7 @@ def set_status(actor, item: CitizenFeedback, status: str) -> None:
     if status not in FEEDBACK_STATUSES:
         raise InvalidInput(_l("Choose a status from the list."), "status")
     before = {"status": item.status}
-    item.status, item.handled_by_id, item.handled_at = status, actor.id, utcnow()
+    item.status, item.handled_by_id, item.handled_at = status, actor.id, clock.now()
     audit.record(actor, "feedback.status", "citizen_feedback", item.id, before, {"status": status})
     db.session.commit()
 

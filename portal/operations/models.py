@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 STATUSES = ("expected", "present", "no_show")
@@ -26,7 +27,7 @@ class Attendance(db.Model):
     task: Mapped[str] = mapped_column(String(200), default="")
     # Set by a leader's correction (with a reason, in the audit log); overrides the computed minutes.
     adjusted_minutes: Mapped[int | None]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     booking = relationship("Booking")
@@ -58,7 +59,7 @@ class AttendanceChange(db.Model):
     # Attendance snapshots (services.SNAPSHOT_FIELDS); `before` is None when there was no row yet.
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -105,7 +106,7 @@ class ActivityLog(db.Model):
     elderly_helped: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
     incidents: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -155,7 +156,7 @@ class CitizenFeedback(db.Model):
     category: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="new")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -183,7 +184,7 @@ class VolunteerRating(db.Model):
     rating: Mapped[int]
     comment: Mapped[str] = mapped_column(String(300), default="")
     rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
 

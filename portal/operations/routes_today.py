@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from portal import access, htmx
 from portal.accounts.services import find_student
+from portal.core import clock
 from portal.core.converters import small_int
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, one_person, show_error
@@ -28,7 +28,7 @@ def _today_page(point_id: int | None, failed: tuple[int, WalkInForm] | None = No
     if failed:
         walk_ins[failed[0]] = failed[1]
     return render_template("operations/today.html", points=shown.points, shown=shown.shown, shifts=shown.shifts,
-                           rows=shown.rows, day=shown.day, now=utcnow(), services=services, row_forms=forms,
+                           rows=shown.rows, day=shown.day, now=clock.now(), services=services, row_forms=forms,
                            walk_in_forms=walk_ins, undo=shown.undo), status
 
 
@@ -104,7 +104,7 @@ def _row(booking: Booking, status: int = 200, **context):
     record = db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id))
     context.setdefault("change", changes.undoable([booking.id]).get(booking.id))
     response = htmx.render("operations/today.html", "operations/partials/attendance_row.html", status,
-                           booking=booking, record=record, shift=booking.shift, services=services, now=utcnow(),
+                           booking=booking, record=record, shift=booking.shift, services=services, now=clock.now(),
                            row_forms=forms, **context)
     return htmx.trigger(response, "attendance-changed") if status == 200 else response
 

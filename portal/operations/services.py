@@ -8,9 +8,9 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.audit import services as audit
-from portal.core import identifiers
+from portal.core import clock, identifiers
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -53,7 +53,7 @@ def editable(booking: Booking) -> Shift:
 def check_in(actor, booking: Booking, at: datetime | None = None, method: str = "leader") -> Result:
     """Check a volunteer in, from an hour before the start until the end of the shift. Checking in someone
     already checked in changes nothing (a second tap): the result's change is then None."""
-    at = at or utcnow()
+    at = at or clock.now()
     shift = editable(booking)
     record = record_for(booking)
     if record.checked_in_at is not None:
@@ -76,7 +76,7 @@ def check_in(actor, booking: Booking, at: datetime | None = None, method: str = 
 def check_out(actor, booking: Booking, at: datetime | None = None) -> Result:
     """Check a volunteer out: only after a check-in, and not in the first minute (a second tap on the
     check-in button is not a check-out); checking out again changes nothing."""
-    at = at or utcnow()
+    at = at or clock.now()
     editable(booking)
     record = record_for(booking)
     if record.checked_in_at is None:
@@ -100,7 +100,7 @@ def check_out(actor, booking: Booking, at: datetime | None = None) -> Result:
 def mark_no_show(actor, booking: Booking) -> Result:
     """Record that a booked volunteer did not come (only once the shift has started, and not after a check-in)."""
     shift = editable(booking)
-    if utcnow() < shift.starts_at:
+    if clock.now() < shift.starts_at:
         raise InvalidInput(_l("A no-show can only be recorded once the shift has started."), "attendance")
     record = record_for(booking)
     if record.checked_in_at is not None:
@@ -194,7 +194,7 @@ def ledger(user) -> dict:
         select(Booking, Attendance).join(Shift, Shift.id == Booking.shift_id)
         .outerjoin(Attendance, Attendance.booking_id == Booking.id)
         .options(joinedload(Booking.shift).joinedload(Shift.point))
-        .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at <= utcnow())
+        .where(Booking.user_id == user.id, Booking.status == "booked", Shift.starts_at <= clock.now())
         .order_by(Shift.starts_at.desc())
     ).all()
     ratings = {r.booking_id: r for r in db.session.scalars(
@@ -213,7 +213,7 @@ def ledger(user) -> dict:
 def rate(actor, booking: Booking, rating: str, comment: str):
     """Rate a volunteer's shift from 1 to 5 once it has started; rating again replaces it (audited)."""
     shift = editable(booking)
-    if utcnow() < shift.starts_at:
+    if clock.now() < shift.starts_at:
         raise InvalidInput(_l("Rate a volunteer once the shift has started."), "rating")
     raw = (rating or "").strip()
     if raw not in {"1", "2", "3", "4", "5"}:
@@ -239,7 +239,7 @@ def team_totals(point_id: int) -> list[dict]:
     rows = db.session.execute(
         select(User, Booking, Shift, Attendance).join(Booking, Booking.user_id == User.id)
         .join(Shift, Shift.id == Booking.shift_id).outerjoin(Attendance, Attendance.booking_id == Booking.id)
-        .where(Shift.point_id == point_id, Booking.status == "booked", Shift.starts_at <= utcnow())
+        .where(Shift.point_id == point_id, Booking.status == "booked", Shift.starts_at <= clock.now())
     ).all()
     totals: dict[int, dict] = {}
     for user, _booking, shift, record in rows:

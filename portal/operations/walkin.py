@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
+from portal.core import clock
 from portal.core.locks import lock_row
-from portal.core.types import utcnow
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_time_local
@@ -27,7 +27,7 @@ def walk_in(actor, student, shift_id: int, override: bool = False, now: datetime
     """Book `student` on the shift and, once check-in is open, check them in: one transaction, all or
     nothing. Refused after the shift's end, for a volunteer already booked, and by the booking rules
     (read as just before the start, since adding someone after it is the point of a walk-in)."""
-    now = now or utcnow()
+    now = now or clock.now()
     try:
         lock_row("users", student.id)
         shift = db.session.get(Shift, shift_id, populate_existing=True)

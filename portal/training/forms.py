@@ -2,8 +2,7 @@
 from wtforms import BooleanField, FileField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.accounts.forms import MultiCheckboxField
-from portal.forms import BaseForm, LocalDateField
+from portal.forms import BaseForm, LocalDateField, MultiCheckboxField
 from portal.i18n import lazy_text as _l
 from portal.training.models import TITLE_MAX
 

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.types import UTCDateTime, utcnow
+from portal.core import clock
+from portal.core.types import UTCDateTime
 from portal.extensions import db
 
 METHODS = ("single", "bulk", "session", "import")
@@ -30,8 +31,8 @@ class TrainingModule(db.Model):
     is_required: Mapped[bool] = mapped_column(default=True)
     validity_days: Mapped[int | None]
     is_retired: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     campaign = relationship("Campaign")
     questions: Mapped[list[QuizQuestion]] = relationship(
@@ -78,7 +79,7 @@ class ModuleProgress(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     quiz_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     quiz_best_score: Mapped[int | None]
 
@@ -96,7 +97,7 @@ class Completion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     method: Mapped[str] = mapped_column(String(10))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id", ondelete="SET NULL"))
@@ -146,7 +147,7 @@ class TrainingSession(db.Model):
     capacity: Mapped[int]
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     attendance_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     campaign = relationship("Campaign")
     trainer = relationship("User")
@@ -172,7 +173,7 @@ class SessionRegistration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     attended: Mapped[bool | None]
 
     session: Mapped[TrainingSession] = relationship(back_populates="registrations")
@@ -192,7 +193,7 @@ class ImportBatch(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     filename: Mapped[str] = mapped_column(String(255), default="")
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
     user_ids: Mapped[list[Any]] = mapped_column(JSON)

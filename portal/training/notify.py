@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.mail import services as mail
@@ -46,7 +46,7 @@ def queue_emails(pending: dict[int, list[int]]) -> int:
     required = list(db.session.scalars(select(TrainingModule).where(
         TrainingModule.campaign_id.in_(campaign_ids), TrainingModule.is_required, TrainingModule.is_retired.is_(False))
         .order_by(TrainingModule.position, TrainingModule.id)))
-    now = utcnow()
+    now = clock.now()
     by_id = {m.id: m for m in required}
     done: dict[int, set[int]] = {}
     for user_id, module_id, completed_at in db.session.execute(

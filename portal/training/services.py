@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignStaff
-from portal.core.types import nfc, utcnow
+from portal.core import clock
+from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -158,7 +159,7 @@ def grade_quiz(user, module: TrainingModule, answers: dict[int, int]) -> tuple[i
     progress = mark_read(user, module, commit=False)
     progress.quiz_best_score = max(progress.quiz_best_score or 0, score)
     if passed and progress.quiz_passed_at is None:
-        progress.quiz_passed_at = utcnow()
+        progress.quiz_passed_at = clock.now()
     db.session.commit()
     return score, total, passed
 
@@ -187,7 +188,7 @@ def expiry_cutoff(module: TrainingModule, now: datetime | None = None) -> dateti
     """Completions made before this instant have expired (None: they never do)."""
     if not module.validity_days:
         return None
-    return (now or utcnow()) - timedelta(days=module.validity_days)
+    return (now or clock.now()) - timedelta(days=module.validity_days)
 
 
 def status_expression(module: TrainingModule, completion, progress):

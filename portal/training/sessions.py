@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignEnrolment
+from portal.core import clock
 from portal.core.locks import lock_row
-from portal.core.types import nfc, utcnow
+from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -86,7 +87,7 @@ def schedule(actor, campaign: Campaign, data: SessionData) -> TrainingSession:
 
 def register(user, session: TrainingSession) -> None:
     """Register a student: enrolled in the campaign, before the start, while seats remain."""
-    if session.starts_at <= utcnow():
+    if session.starts_at <= clock.now():
         raise InvalidInput(_l("This session has already started."), "session")
     enrolled = db.session.scalar(select(CampaignEnrolment.id).where(
         CampaignEnrolment.campaign_id == session.campaign_id, CampaignEnrolment.user_id == user.id))
@@ -106,7 +107,7 @@ def register(user, session: TrainingSession) -> None:
 
 def unregister(user, session: TrainingSession) -> None:
     """Cancel a registration before the session starts."""
-    if session.starts_at <= utcnow():
+    if session.starts_at <= clock.now():
         raise InvalidInput(_l("This session has already started."), "session")
     registration = db.session.scalar(select(SessionRegistration).where(
         SessionRegistration.session_id == session.id, SessionRegistration.user_id == user.id))
@@ -143,7 +144,7 @@ def take_attendance(actor, session: TrainingSession, present_ids: set[int], show
     completed = 0
     for module in session.modules:
         completed += signoff.complete(actor, module, attendees, method="session", session_id=session.id, commit=False)
-    session.attendance_taken_at = utcnow()
+    session.attendance_taken_at = clock.now()
     audit.record(actor, "session.attendance", "training_session", session.id,
                  after={"present": sorted(attendees), "completions": completed})
     db.session.commit()

@@ -13,7 +13,9 @@ from portal.accounts.models import User
 from portal.accounts.services import person_filter
 from portal.audit import services as audit
 from portal.campaigns.models import CampaignEnrolment
-from portal.core.types import UTCDateTime, nfc, utcnow
+from portal.core import clock
+from portal.core.text import nfc
+from portal.core.types import UTCDateTime
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
@@ -80,7 +82,7 @@ def complete(actor, module: TrainingModule, user_ids=None, *, search="", status=
     # Fix the set of students first: the status filter must not be re-read after the update below.
     ids = list(db.session.scalars(targets))
     targets = select(User.id).where(User.id.in_(ids)).subquery()
-    now = utcnow()
+    now = clock.now()
     cutoff = expiry_cutoff(module, now)
     if cutoff is not None:
         db.session.execute(
@@ -125,7 +127,7 @@ def undo(actor, module: TrainingModule, user_id: int, reason: str) -> None:
     if completion is None:
         raise InvalidInput(_l("This student has no completion to undo."), "reason")
     completion.is_current = False
-    completion.undone_at = utcnow()
+    completion.undone_at = clock.now()
     completion.undone_by_id = actor.id
     completion.undo_reason = reason
     audit.record(actor, "training.undo", "training_completion", completion.id,
@@ -247,6 +249,6 @@ def commit_import(actor, batch: ImportBatch) -> int:
         raise InvalidInput(_l("This sheet was already imported."), "file")
     module = db.session.get(TrainingModule, batch.module_id)
     count = complete(actor, module, batch.user_ids, method="import", commit=False)
-    batch.committed_at = utcnow()
+    batch.committed_at = clock.now()
     db.session.commit()
     return count

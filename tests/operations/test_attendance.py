@@ -4,10 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import PointLeader
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.operations import services
 from portal.operations.models import Attendance

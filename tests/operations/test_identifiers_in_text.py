@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.campaigns.models import PointLeader
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.operations import activity, services
 from portal.operations.models import ActivityLog, VolunteerRating

@@ -2,11 +2,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
-from portal.accounts.validation import InvalidInput
 from portal.campaigns.models import PointLeader
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.operations import checkin, services
 from portal.operations.models import Attendance
@@ -84,16 +85,15 @@ def test_the_check_in_page_needs_a_post_and_reports_errors(client, auth, world):
     assert wrong.status_code == 422
 
 
-def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user, monkeypatch):
+def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user):
     campaign, point, elsewhere, student, shift, booking = world
     leader = make_user(role="leader")
     db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
     db.session.commit()
     auth.as_(leader)
-    frozen = utcnow()
-    monkeypatch.setattr(checkin, "utcnow", lambda: frozen)
-    page = client.get(f"/operations/points/{point.id}/qr").get_data(as_text=True)
-    assert checkin.qr_svg(checkin.checkin_url(point.id)) in page  # the QR code of the current code
+    with time_machine.travel(utcnow(), tick=False):  # the page and the check read the same code window
+        page = client.get(f"/operations/points/{point.id}/qr").get_data(as_text=True)
+        assert checkin.qr_svg(checkin.checkin_url(point.id)) in page  # the QR code of the current code
     assert 'hx-trigger="load delay:' in page  # the screen fetches the next code when this one changes
     fragment = client.get(f"/operations/points/{point.id}/qr", headers={"HX-Request": "true"})
     assert fragment.get_data(as_text=True).lstrip().startswith("<div id=\"checkin-qr\"")

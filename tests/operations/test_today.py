@@ -8,10 +8,10 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from portal.accounts.validation import InvalidInput
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import PointLeader
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_time_local
 from portal.operations import activity, changes, checkin, services, walkin

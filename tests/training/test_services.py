@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.validation import InvalidInput
 from portal.core.types import utcnow
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.training import markdown, services, signoff
 from portal.training.models import Completion
