@@ -225,6 +225,7 @@ def test_calendar_file_and_feed_carry_the_shift_page_link(client, auth, world):
     link = f"http://portal.test/shifts/{shift.id}"
     (event,) = Calendar.from_ical(client.get(f"/shifts/{shift.id}.ics").data).walk("VEVENT")
     assert str(event.get("url")) == link and link in str(event.get("description"))
+    client.post("/shifts/calendar/regenerate")  # "Make my calendar address"
     page = client.get("/shifts/mine").get_data(as_text=True)
     feed_path = page.split('value="http://portal.test', 1)[1].split('"', 1)[0]
     (event,) = Calendar.from_ical(client.application.test_client().get(feed_path).data).walk("VEVENT")
