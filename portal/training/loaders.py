@@ -4,19 +4,10 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from portal.campaigns import services as campaigns
 from portal.campaigns.models import Campaign
 from portal.extensions import db
 from portal.training.models import TrainingModule, TrainingSession
 from portal.training.services import can_sign_off
-
-
-def campaign_or_404(slug: str) -> Campaign:
-    """A campaign visible to the current user."""
-    campaign = campaigns.by_slug(slug)
-    if campaign is None or (campaign.status == "draft" and not current_user.has_role("admin")):
-        abort(404)
-    return campaign
 
 
 def module_or_404(module_id: int, allow_retired: bool = False) -> TrainingModule:

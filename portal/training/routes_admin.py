@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, htmx
+from portal.campaigns.loaders import campaign_or_404
 from portal.core.validation import InvalidInput
 from portal.forms import EmptyForm, show_error
 from portal.training import bp, services
 from portal.training.forms import ModuleForm, QuizForm
-from portal.training.loaders import campaign_or_404, module_or_404
+from portal.training.loaders import module_or_404
 
 
 def _data(form: ModuleForm) -> services.ModuleData:

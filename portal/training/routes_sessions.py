@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal import access, htmx
 from portal.campaigns import services as campaigns
+from portal.campaigns.loaders import campaign_or_404
 from portal.core.clock import LOCAL_TZ
 from portal.core.converters import small_int
 from portal.core.validation import InvalidInput
@@ -16,7 +17,7 @@ from portal.forms import EmptyForm, choices, show_error
 from portal.pagination import paginate_rows
 from portal.training import bp, services, sessions
 from portal.training.forms import SessionForm
-from portal.training.loaders import campaign_or_404, require_sign_off, session_or_404
+from portal.training.loaders import require_sign_off, session_or_404
 
 
 @bp.route("/<slug>/sessions")

@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from portal import access, htmx
 from portal.campaigns import services as campaigns
+from portal.campaigns.loaders import campaign_or_404
 from portal.training import bp, services
-from portal.training.loaders import campaign_or_404, module_or_404
+from portal.training.loaders import module_or_404
 
 
 @bp.route("/<slug>")
