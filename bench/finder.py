@@ -18,6 +18,7 @@ and each median as a ratio to /livez.
 """
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import time
@@ -100,7 +101,6 @@ def run(kind: str) -> dict:
         results = {}
         for name, path in pages.items():
             if path is None:  # the next week's page, as its link gives it
-                import re
                 body = client.get("/shifts/").get_data(as_text=True)
                 path = re.search(r'pager__link--next" href="([^"]+)"', body).group(1).replace("&amp;", "&")
             results[name] = measure(client, counter, path)
