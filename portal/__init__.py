@@ -119,7 +119,7 @@ def _register_hooks(app: Flask) -> None:
     """Access rules before each request; headers and mail delivery after."""
     from portal import access, htmx
     from portal.accounts import routes_sessions, sessions
-    from portal.core import security
+    from portal.core import security, statuses
     from portal.extensions import login_manager
 
     # The session and remember-me cookies carry a server-side session's token (accounts/sessions.py):
@@ -127,6 +127,7 @@ def _register_hooks(app: Flask) -> None:
     login_manager.user_loader(routes_sessions.load_user)
     app.cli.add_command(sessions.purge_command)
 
+    app.add_template_global(statuses.status_of)  # a global, so imported macros see it too
     app.before_request(security.reject_nul)
     app.before_request(access.enforce)
     app.after_request(htmx.add_vary)

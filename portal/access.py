@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 
 from portal import htmx
@@ -73,14 +73,11 @@ def enforce():
         return None
     if not current_user.is_authenticated:
         login_url = url_for("accounts.login", next=request.full_path.rstrip("?"))
-        if htmx.is_htmx():
-            return htmx.client_redirect(login_url, status=401)
-        return redirect(login_url)
+        return htmx.navigate(login_url, status=401)
     if not rule.allows(current_user):
         abort(403)
     if request.endpoint not in TWO_FACTOR_ENROLMENT and must_enrol_two_factor(current_user):
-        setup_url = url_for("accounts.two_factor_setup")
-        return htmx.client_redirect(setup_url) if htmx.is_htmx() else redirect(setup_url)
+        return htmx.navigate(url_for("accounts.two_factor_setup"))
     return None
 
 

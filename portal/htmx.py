@@ -1,16 +1,16 @@
-"""The one module that knows htmx's request and response headers."""
+"""The one module that knows htmx's request and response headers, and the one way a view answers."""
 from __future__ import annotations
 
 import json
 
-from flask import make_response, render_template
+from flask import flash, make_response, render_template
 from flask import redirect as flask_redirect
 
 from portal.extensions import htmx as _htmx
 
 
 def is_htmx() -> bool:
-    """Tell whether the request was made by htmx."""
+    """Tell whether the request was made by htmx (boosted and history requests included)."""
     return bool(_htmx)
 
 
@@ -19,10 +19,40 @@ def is_fragment_request() -> bool:
     return is_htmx() and not _htmx.boosted and not _htmx.history_restore_request
 
 
+def answer(fragment: str | None = None, /, *, page_template: str | None = None, redirect_to: str | None = None,
+           status_code: int = 200, flash_message=None, flash_category: str = "success", event: str | None = None,
+           event_detail=None, **context):
+    """The one way a view answers, so no view asks which kind of request it has.
+
+    An htmx fragment request gets `fragment` rendered with `context` (and `event` triggered), or,
+    when there is no fragment, a client redirect to `redirect_to`. Any other request gets a 303 to
+    `redirect_to` with `flash_message` shown there, or else the whole `page_template` with `context`.
+    """
+    if is_fragment_request() and (fragment or not page_template):
+        response = (make_response(render_template(fragment, **context), status_code) if fragment
+                    else client_redirect(redirect_to, status_code))
+        return trigger(response, event, event_detail) if event else response
+    if redirect_to is not None:
+        if flash_message:
+            flash(str(flash_message), flash_category)
+        return flask_redirect(redirect_to, code=303)
+    return make_response(render_template(page_template or fragment, **context), status_code)
+
+
 def render(page_template: str, partial: str | None = None, status: int = 200, /, **context):
-    """Render the partial for a fragment request, else the whole page."""
-    template = partial if partial and is_fragment_request() else page_template
-    return make_response(render_template(template, **context), status)
+    """Render the partial for a fragment request, else the whole page (a GET, or a POST re-shown with errors)."""
+    return answer(partial, page_template=page_template, status_code=status, **context)
+
+
+def redirect(url: str, flash_message=None, flash_category: str = "success", status: int = 200):
+    """Go to `url` after a request: HX-Redirect for htmx, 303 See Other otherwise, with an optional message."""
+    return answer(redirect_to=url, status_code=status, flash_message=flash_message, flash_category=flash_category)
+
+
+def navigate(url: str, status: int = 200):
+    """For request hooks (sign-in, two-factor, re-consent): send any htmx request, boosted ones too, to `url`
+    with a full page load; a plain request gets a 302."""
+    return client_redirect(url, status) if is_htmx() else flask_redirect(url)
 
 
 def client_redirect(url: str, status: int = 200):
@@ -30,13 +60,6 @@ def client_redirect(url: str, status: int = 200):
     response = make_response("", status)
     response.headers["HX-Redirect"] = url
     return response
-
-
-def redirect(url: str):
-    """Redirect after a non-GET: HX-Redirect for htmx, 303 See Other otherwise."""
-    if is_fragment_request():
-        return client_redirect(url)
-    return flask_redirect(url, code=303)
 
 
 def trigger(response, event: str, detail=None):
@@ -51,7 +74,6 @@ def add_vary(response):
     """after_request hook: a cache must not serve a fragment for a page, or the reverse."""
     response.vary.add("HX-Request")
     return response
-
 
 
 def retarget(response, selector: str, swap: str = "innerHTML"):

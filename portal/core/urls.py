@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request, url_for
+from flask import abort, current_app, has_request_context, request, url_for
+
+from portal import access
 
 
 def safe_next(target: str | None) -> str:
@@ -29,3 +31,15 @@ def external_url(endpoint: str, **values) -> str:
         return base + url_for(endpoint, **values)
     # Commands and workers have no request: build the path from the URL map directly.
     return base + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def moved(bp, old_rule: str, new_rule: str, methods: tuple[str, ...] = ("GET",)) -> None:
+    """Keep an old address working: the URL map answers it with a permanent redirect (308, so a
+    form's POST follows too) to `new_rule`, an absolute path with the same placeholders."""
+    bp.add_url_rule(old_rule, endpoint="moved", view_func=_never_runs, redirect_to=new_rule, methods=list(methods))
+
+
+@access.public
+def _never_runs(**_values):
+    """The endpoint of moved addresses: the URL map redirects before any view is called."""
+    abort(404)

@@ -171,6 +171,4 @@ def require_reconsent():
         session[NOTICE_CHECKED] = checked
         return None
     target = url_for("privacy.reconsent", next=request.full_path.rstrip("?") if request.method == "GET" else None)
-    if htmx.is_htmx():
-        return htmx.client_redirect(target)
-    return redirect(target)
+    return htmx.navigate(target)
