@@ -94,9 +94,9 @@ def _register_blueprints(app: Flask) -> None:
     """Mount every domain."""
     from portal import (
         accounts,
-        audit,
         campaigns,
         certificates,
+        home,
         mail,
         operations,
         privacy,
@@ -107,9 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     )
     from portal.core import routes as core
 
-    for module in (core, accounts, campaigns, audit, mail, training, shifts, operations, certificates, referrals,
-                   reports, privacy):
+    for module in (core, accounts, campaigns, mail, training, shifts, operations, certificates, referrals,
+                   reports, privacy, home):
         app.register_blueprint(module.bp)
+    app.register_blueprint(home.audit_bp)
     from portal import cli
 
     cli.init_app(app)

@@ -104,7 +104,7 @@ def resend_verification():
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     unverified = False
     if form.validate_on_submit():
@@ -141,7 +141,7 @@ def logout():
     sign_out(current_user._get_current_object())  # the server-side session ends: a copied cookie is refused
     logout_user()
     flash(_("You have logged out."), "success")
-    return redirect(url_for("core.home"), 303)
+    return redirect(url_for("home.index"), 303)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -1,6 +1,2 @@
-"""The audit trail: one mechanism that records staff actions, and the page to browse it."""
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
-
-from portal.audit import routes  # noqa: E402,F401
+"""The audit trail: the one mechanism that records staff actions and security events. Its page, which
+names people through accounts, is on the top floor (portal/home/routes_audit.py)."""

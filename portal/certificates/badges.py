@@ -21,7 +21,7 @@ def open_badge(credential: Credential) -> dict:
     """
     claims = credential.claims
     page = external_url("certificates.verify", code=credential.code)
-    home = external_url("core.home").rstrip("/")
+    home = external_url("home.index").rstrip("/")
     from portal.certificates import FIELD_LABELS
 
     with force_locale("vi"):

@@ -15,7 +15,7 @@ def safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("core.home")
+    return url_for("home.index")
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -10,5 +10,6 @@ from portal.privacy import (  # noqa: E402,F401
     routes_admin,  # noqa: E402,F401
     routes_closing,
     routes_person,  # noqa: E402,F401
+    routes_public,
     routes_retention,
 )

@@ -45,7 +45,7 @@ def close_account():
             logout_user()
             flash(_("Your account is closed and you have been signed out. We have emailed you the date your "
                     "data will be erased and a link to come back before then."), "success")
-            return htmx.redirect(url_for("core.home"))
+            return htmx.redirect(url_for("home.index"))
     status = 422 if form.is_submitted() else 200
     return htmx.render("privacy/close_account.html", "privacy/partials/close_account.html", status,
                        closing=closing_context(form))

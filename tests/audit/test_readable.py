@@ -1,6 +1,7 @@
 """The audit log reads as sentences do: people by name, each field's label, before → after, no JSON."""
 from portal.audit import services as audit
 from portal.extensions import db
+from portal.home.audit_changes import label, show
 
 
 def test_the_audit_page_shows_names_and_readable_changes(client, auth, make_user):
@@ -44,7 +45,5 @@ def test_names_on_a_page_of_events_take_one_query(client, auth, make_user, count
 
 
 def test_a_value_is_shown_in_words():
-    from portal.audit.changes import label, show
-
     assert label("max_seats") == "Max seats" and show(None) == "—" and show([]) == "—"
     assert show(7, "user_id", {7: "Lê Thu Cúc"}) == "Lê Thu Cúc" and show(8, "user_id", {}) == "#8"

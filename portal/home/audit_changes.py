@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from portal.accounts.labels import ROLE_LABELS
 from portal.i18n import format_date, format_datetime_local, format_number
 from portal.i18n import lazy_text as _l
 
@@ -67,8 +68,6 @@ def show(value, field: str = "", names: dict[int, str] | None = None) -> str:
     if field in PERSON_FIELDS and isinstance(value, int):
         return names.get(value, f"#{value}")
     if field in ("role_names", "role"):
-        from portal.accounts.labels import ROLE_LABELS
-
         return ", ".join(str(ROLE_LABELS.get(v, v)) for v in (value if isinstance(value, list) else [value]))
     if isinstance(value, bool):
         return str(YES if value else NO)
