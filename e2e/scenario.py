@@ -22,8 +22,8 @@ from sqlalchemy import select
 from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.shifts.models import Booking, Shift
 
@@ -56,20 +56,20 @@ def prepare() -> dict:
     # Running now, so check-in is open and the leader's Today lists it (even across midnight).
     running = _shift(season, gia_lam, now - timedelta(minutes=5), 3, 4, "Hướng dẫn nộp hồ sơ trực tuyến",
                      [people["student@example.org"], people["minh.tran@example.org"]])
-    newcomer = User(email=NEW_ORGANISER, full_name="Đỗ Thị Hồng Nhung", email_verified_at=utcnow(),
-                    password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
+    newcomer = User(email=NEW_ORGANISER, full_name="Đỗ Thị Hồng Nhung", email_verified_at=clock.now(),
+                    password_hash=people["admin@example.org"].password_hash, password_changed_at=clock.now())
     newcomer.roles.append(UserRole(role="admin"))
     db.session.add(newcomer)
     leaving = User(email=LEAVING_STUDENT, full_name="Phan Thị Riêng", phone="0987000111", school="Đại học Luật Hà Nội",
-                   student_code="LHN2025007", email_verified_at=utcnow(),
-                   password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
+                   student_code="LHN2025007", email_verified_at=clock.now(),
+                   password_hash=people["admin@example.org"].password_hash, password_changed_at=clock.now())
     leaving.roles.append(UserRole(role="student"))
     db.session.add(leaving)
     db.session.flush()
     db.session.add(CampaignEnrolment(campaign_id=season.id, user_id=leaving.id))
     new_student = User(email=NEW_STUDENT, full_name="Vũ Thị Mới", phone="0912345678", school="Đại học Bách khoa Hà Nội",
-                       student_code="BKHN2026042", email_verified_at=utcnow(),
-                       password_hash=people["admin@example.org"].password_hash, password_changed_at=utcnow())
+                       student_code="BKHN2026042", email_verified_at=clock.now(),
+                       password_hash=people["admin@example.org"].password_hash, password_changed_at=clock.now())
     new_student.roles.append(UserRole(role="student"))
     new_student.consents.append(Consent(notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
                                         purpose=CONSENT_PURPOSE))

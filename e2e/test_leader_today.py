@@ -91,7 +91,7 @@ def prepare() -> dict:
 
     from portal.accounts.models import User, UserRole
     from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
-    from portal.core.types import utcnow
+    from portal.core import clock
     from portal.extensions import db
     from portal.shifts.models import Booking, Shift
     from portal.training.models import Completion
@@ -103,8 +103,8 @@ def prepare() -> dict:
     for name, email, code in ((BOOKED, "tuan.hoang@example.org", "HVN2026101"),
                               (WALK_IN, "trang.vu@example.org", "HVN2026102")):
         person = User(email=email, full_name=name, phone="0987000222", school="Học viện Nông nghiệp Việt Nam",
-                      student_code=code, email_verified_at=utcnow(), password_hash=trained.password_hash,
-                      password_changed_at=utcnow())
+                      student_code=code, email_verified_at=clock.now(), password_hash=trained.password_hash,
+                      password_changed_at=clock.now())
         person.roles.append(UserRole(role="student"))
         db.session.add(person)
         db.session.flush()
@@ -114,7 +114,7 @@ def prepare() -> dict:
             db.session.add(Completion(module_id=done.module_id, user_id=person.id, completed_at=done.completed_at,
                                       method="single"))
         people.append(person)
-    start = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=20)
+    start = clock.now().replace(second=0, microsecond=0) - timedelta(minutes=20)
     shift = Shift(campaign_id=season.id, point_id=point.id, starts_at=start, ends_at=start + timedelta(hours=2),
                   capacity=3, booked_count=1, task_focus="Hỗ trợ kích hoạt VNeID")
     db.session.add(shift)

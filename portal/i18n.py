@@ -10,7 +10,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import escape
 
-from portal.core.clock import LOCAL_TZ  # the one definition; importable from here too
+from portal.core.clock import LOCAL_TZ
 
 SESSION_KEY = "locale"
 

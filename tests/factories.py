@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import User, UserRole
 from portal.campaigns.models import Campaign, CampaignOrganiser, ServicePoint
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -35,12 +35,12 @@ def user_builder():
         if two_factor is None:
             two_factor = "admin" in (roles or [role])
         if two_factor:
-            fields = {"totp_secret": encrypt_secret(TOTP_SECRET), "totp_enabled_at": utcnow(), **fields}
+            fields = {"totp_secret": encrypt_secret(TOTP_SECRET), "totp_enabled_at": clock.now(), **fields}
         user = User(
             email=email or f"user{n}@example.org",
             full_name=full_name or f"Nguyễn Văn Thử {chr(ord('A') + n % 26)}",
             password_hash=generate_password_hash(password) if password else _HASH,
-            email_verified_at=utcnow() if verified else None,
+            email_verified_at=clock.now() if verified else None,
             is_active_account=active,
             **fields,
         )
@@ -140,8 +140,8 @@ def shift_builder():
             from zoneinfo import ZoneInfo
 
             hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
-            start = datetime.combine((utcnow() + timedelta(days=2)).astimezone(hanoi).date(), time(8), hanoi)
-        start = start or (utcnow() + starts_in).replace(microsecond=0)
+            start = datetime.combine((clock.now() + timedelta(days=2)).astimezone(hanoi).date(), time(8), hanoi)
+        start = start or (clock.now() + starts_in).replace(microsecond=0)
         shift = Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start,
                       ends_at=start + timedelta(hours=hours), capacity=capacity, **fields)
         db.session.add(shift)
@@ -160,7 +160,7 @@ def served(campaign, point, user, *, status="present", hours=4, days_ago=10, adj
     from portal.operations.models import Attendance
     from portal.shifts.models import Booking, Shift
 
-    start = (utcnow() - timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
+    start = (clock.now() - timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
     shift = db.session.scalar(select(Shift).where(Shift.point_id == point.id, Shift.starts_at == start,
                                                   Shift.ends_at == start + timedelta(hours=hours)))
     if shift is None:

@@ -1,18 +1,10 @@
 """Column types and helpers shared by every domain's models."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
-
-from portal.core import clock
-from portal.core.text import nfc as nfc  # re-export: the one normaliser lives in core.text
-
-
-def utcnow() -> datetime:
-    """The one clock's `now()` (portal.core.clock) under its older name, for modules not yet switched."""
-    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

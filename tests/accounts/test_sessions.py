@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.accounts import sessions
 from portal.accounts.models import UserSession
 from portal.audit.models import AuditEvent
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from tests.conftest import totp_code
 from tests.factories import PASSWORD
@@ -31,9 +31,9 @@ class Clock:
 
 
 @pytest.fixture
-def clock():
-    """The clock frozen now; clock.advance(minutes=…) moves it on."""
-    with time_machine.travel(utcnow(), tick=False) as traveller:
+def frozen_clock():
+    """The clock frozen now; frozen_clock.advance(minutes=…) moves it on."""
+    with time_machine.travel(clock.now(), tick=False) as traveller:
         yield Clock(traveller)
 
 
@@ -191,56 +191,56 @@ def test_an_organiser_changing_their_own_roles_carries_on_in_a_new_session(app, 
     assert not signed_in(copied)
 
 
-def test_an_organisers_session_ends_after_30_idle_minutes(app, make_user, clock):
+def test_an_organisers_session_ends_after_30_idle_minutes(app, make_user, frozen_clock):
     browser = log_in(app, make_user(role="admin"))
-    clock.advance(minutes=29)
+    frozen_clock.advance(minutes=29)
     assert signed_in(browser)  # activity: the idle time starts again
-    clock.advance(minutes=29)
+    frozen_clock.advance(minutes=29)
     assert signed_in(browser)
-    clock.advance(minutes=31)
+    frozen_clock.advance(minutes=31)
     assert not signed_in(browser)
 
 
-def test_a_students_session_ends_after_12_idle_hours(app, make_user, clock):
+def test_a_students_session_ends_after_12_idle_hours(app, make_user, frozen_clock):
     browser = log_in(app, make_user())
-    clock.advance(hours=11, minutes=50)
+    frozen_clock.advance(hours=11, minutes=50)
     assert signed_in(browser)
-    clock.advance(hours=12, minutes=1)
+    frozen_clock.advance(hours=12, minutes=1)
     assert not signed_in(browser)
 
 
-def test_a_session_ends_12_hours_after_login_however_busy(app, make_user, clock):
+def test_a_session_ends_12_hours_after_login_however_busy(app, make_user, frozen_clock):
     browser = log_in(app, make_user())
     for _ in range(23):
-        clock.advance(minutes=30)
+        frozen_clock.advance(minutes=30)
         assert signed_in(browser)
-    clock.advance(minutes=31)
+    frozen_clock.advance(minutes=31)
     assert not signed_in(browser)
 
 
-def test_remember_me_lasts_14_days_for_a_student(app, make_user, clock):
+def test_remember_me_lasts_14_days_for_a_student(app, make_user, frozen_clock):
     browser = log_in(app, make_user(), remember=True)
     cookie = browser.get_cookie("remember_token")
     assert cookie is not None
-    clock.advance(days=3)  # the browser was closed: only the remember cookie is left
+    frozen_clock.advance(days=3)  # the browser was closed: only the remember cookie is left
     assert signed_in(copy_of(app, browser, "remember_token"))
-    clock.advance(days=10, hours=23)
+    frozen_clock.advance(days=10, hours=23)
     assert signed_in(copy_of(app, browser, "remember_token"))
-    clock.advance(hours=2)
+    frozen_clock.advance(hours=2)
     assert not signed_in(copy_of(app, browser, "remember_token"))
 
 
-def test_organisers_are_never_remembered(app, make_user, clock):
+def test_organisers_are_never_remembered(app, make_user, frozen_clock):
     admin = make_user(role="admin")
     browser = log_in(app, admin, remember=True)
     assert browser.get_cookie("remember_token") is None
     row = db.session.scalar(select(UserSession))
     assert not row.is_remember and row.expires_at - row.created_at == timedelta(hours=12)
-    clock.advance(minutes=31)
+    frozen_clock.advance(minutes=31)
     assert not signed_in(browser)
 
 
-def test_loading_the_user_is_one_lookup_and_writes_at_most_once_a_minute(app, make_user, count_queries, clock):
+def test_loading_the_user_is_one_lookup_and_writes_at_most_once_a_minute(app, make_user, count_queries, frozen_clock):
     user = make_user()
     token = token_of(app, log_in(app, user))
     db.session.expire_all()
@@ -248,7 +248,7 @@ def test_loading_the_user_is_one_lookup_and_writes_at_most_once_a_minute(app, ma
         assert sessions.load(token).id == user.id
     assert counter.n <= 2, counter.statements  # the session joined with its user, then the roles
     assert not any(s.lstrip().upper().startswith("UPDATE") for s in counter.statements)
-    clock.advance(minutes=2)
+    frozen_clock.advance(minutes=2)
     db.session.expire_all()
     with count_queries() as later:
         sessions.load(token)
@@ -256,14 +256,14 @@ def test_loading_the_user_is_one_lookup_and_writes_at_most_once_a_minute(app, ma
     assert sessions.load("not-a-token") is None and sessions.load("x" * 500) is None
 
 
-def test_finished_sessions_are_purged_at_login_and_by_the_command(app, make_user, runner, clock):
+def test_finished_sessions_are_purged_at_login_and_by_the_command(app, make_user, runner, frozen_clock):
     user, other = make_user(), make_user()
     log_in(app, user).post("/logout")
     log_in(app, other).post("/logout")
     assert db.session.scalar(select(func.count()).select_from(UserSession)) == 2
     log_in(app, user)  # the person's ended session goes
     assert db.session.scalar(select(func.count()).select_from(UserSession)) == 2
-    clock.advance(hours=13)
+    frozen_clock.advance(hours=13)
     result = runner.invoke(args=["purge-sessions"])
     assert result.exit_code == 0 and "2 sessions purged" in result.output
     assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0

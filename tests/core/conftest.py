@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, select, union_all
 from werkzeug.routing import IntegerConverter
 
 from portal.campaigns.models import PointLeader
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from tests import factories
 
@@ -112,7 +112,7 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     c["lan_booking"] = Booking(shift_id=c["shift"].id, user_id=c["lan"].id)
     c["minh_booking"] = Booking(shift_id=c["other_shift"].id, user_id=c["minh"].id)
     c["shift"].booked_count = c["other_shift"].booked_count = 1
-    starts = utcnow() + timedelta(days=3)
+    starts = clock.now() + timedelta(days=3)
     c["session"] = TrainingSession(campaign_id=c["campaign"].id, title="Tập huấn", starts_at=starts,
                                    ends_at=starts + timedelta(hours=2), capacity=20, modules=[c["module"]])
     c["other_session"] = TrainingSession(campaign_id=c["other_campaign"].id, title="Tập huấn khác",
@@ -142,7 +142,7 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     c["data_request"] = requests.open_request(c["lan"], "access", "Tôi muốn xem dữ liệu")  # Lan's request
     db.session.commit()
     c["request_export"] = export.build(c["lan"], requested_by=c["admin"], request=c["data_request"])
-    c["breach"] = breach.record(c["admin"], utcnow(), "Nghi lộ dữ liệu", ["views"], None, None)
+    c["breach"] = breach.record(c["admin"], clock.now(), "Nghi lộ dữ liệu", ["views"], None, None)
     return c
 
 

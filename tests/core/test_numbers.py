@@ -3,7 +3,8 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 
-from portal.i18n import LOCAL_TZ, format_number, format_share
+from portal.core.clock import LOCAL_TZ
+from portal.i18n import format_number, format_share
 from tests import factories
 
 

@@ -10,6 +10,7 @@ from portal.privacy import requests as privacy_requests
 from portal.referrals.models import Recommendation
 from portal.training import services as training
 from portal.training import signoff
+from portal.training.models import SessionRegistration, TrainingSession
 from tests.conftest import AFTER_MIDNIGHT, DAY_BOUNDARIES, MONDAY_MORNING
 from tests.factories import assign, enrol, served
 from tests.home.conftest import book
@@ -151,11 +152,9 @@ def test_organiser_statements_do_not_grow_with_data(client, auth, season, make_u
 
 
 def test_trainer_sees_sessions_to_come_and_past_ones_awaiting_attendance(client, auth, season, make_user):
-    from portal.core.types import utcnow
-    from portal.training.models import SessionRegistration, TrainingSession
     trainer = make_user(role="trainer", locale="en")
     assign(season.campaign, trainer)
-    now = utcnow()
+    now = clock.now()
     past = TrainingSession(campaign_id=season.campaign.id, title="Buổi sáng thứ Bảy", starts_at=now - timedelta(days=2),
                            ends_at=now - timedelta(days=2) + timedelta(hours=2), place="Nhà Văn hóa", capacity=30,
                            trainer_id=trainer.id, modules=season.modules)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from portal.certificates import services as certificates
 from portal.certificates.models import Credential
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.shifts.models import WaitlistEntry
 from portal.training import services as training
@@ -110,7 +110,7 @@ def test_waitlists_show_with_the_students_place(client, auth, season, make_user,
     enrol(season.campaign, student)
     full = make_shift(season.campaign, season.point, capacity=1)
     book(make_user(), full)
-    db.session.add(WaitlistEntry(shift_id=full.id, user_id=make_user().id, created_at=utcnow() - timedelta(hours=1)))
+    db.session.add(WaitlistEntry(shift_id=full.id, user_id=make_user().id, created_at=clock.now() - timedelta(hours=1)))
     db.session.add(WaitlistEntry(shift_id=full.id, user_id=student.id))
     db.session.commit()
     auth.as_(student)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import PointLeader
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.operations import services
@@ -67,7 +67,7 @@ def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(wo
     campaign, point, leader, student, shift, booking = world
     with pytest.raises(InvalidInput):
         services.mark_no_show(leader, booking)  # starts in 30 minutes
-    shift.starts_at = utcnow() - timedelta(minutes=5)
+    shift.starts_at = clock.now() - timedelta(minutes=5)
     campaign.status = "closed"
     db.session.commit()
     with pytest.raises(InvalidInput):
@@ -79,7 +79,7 @@ def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(wo
 
 def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
     campaign, point, leader, student, shift, booking = world
-    shift.starts_at = utcnow() - timedelta(minutes=1)  # today, already started
+    shift.starts_at = clock.now() - timedelta(minutes=1)  # today, already started
     db.session.commit()
     auth.as_(leader)
     page = client.get("/operations/today").get_data(as_text=True)
@@ -152,8 +152,8 @@ def test_leader_rates_a_volunteer_who_sees_it(client, auth, world):
     from portal.operations.models import VolunteerRating
 
     campaign, point, leader, student, shift, booking = world
-    shift.starts_at = utcnow() - timedelta(hours=3)
-    shift.ends_at = utcnow() - timedelta(hours=1)
+    shift.starts_at = clock.now() - timedelta(hours=3)
+    shift.ends_at = clock.now() - timedelta(hours=1)
     db.session.commit()
     auth.as_(leader)
     client.post(f"/operations/bookings/{booking.id}/rating", data={"rating": "6", "comment": "?"})

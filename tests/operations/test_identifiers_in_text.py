@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.campaigns.models import PointLeader
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.operations import activity, services
@@ -49,7 +49,7 @@ def test_activity_notes_with_times_and_counts_are_kept(world):
 
 def test_rating_comments_refuse_identifiers(world):
     leader, student, shift, booking = world
-    shift.ends_at = utcnow() - timedelta(hours=1)
+    shift.ends_at = clock.now() - timedelta(hours=1)
     db.session.commit()
     with pytest.raises(InvalidInput) as refused:
         services.rate(leader, booking, "5", "Giúp bà 0987654321 rất tận tình")

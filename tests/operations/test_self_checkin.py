@@ -6,7 +6,7 @@ import time_machine
 from sqlalchemy import select
 
 from portal.campaigns.models import PointLeader
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.operations import checkin, services
@@ -39,7 +39,7 @@ def test_a_booked_student_checks_in_with_todays_code(world):
 @pytest.mark.parametrize("case", ["expired", "other_point", "garbage"])
 def test_codes_expired_or_from_another_point_are_refused(world, case):
     campaign, point, elsewhere, student, shift, booking = world
-    code = {"expired": checkin.current_code(point.id, utcnow() - timedelta(minutes=11)),
+    code = {"expired": checkin.current_code(point.id, clock.now() - timedelta(minutes=11)),
             "other_point": checkin.current_code(elsewhere.id),
             "garbage": "AAAAAAAAAAAAAAAA"}[case]
     with pytest.raises(InvalidInput) as caught:
@@ -50,7 +50,7 @@ def test_codes_expired_or_from_another_point_are_refused(world, case):
 
 def test_the_code_changes_every_few_minutes_and_the_previous_one_still_works(world, monkeypatch):
     campaign, point, elsewhere, student, shift, booking = world
-    start = utcnow()
+    start = clock.now()
     now = start.replace(second=0, microsecond=0) - timedelta(minutes=start.minute % 5)  # a window's first second
     shown = checkin.current_code(point.id, now)
     assert checkin.current_code(point.id, now + timedelta(minutes=4, seconds=59)) == shown
@@ -66,7 +66,7 @@ def test_not_booked_here_or_not_now_is_refused(world, make_user):
     stranger = make_user()
     with pytest.raises(InvalidInput):
         checkin.self_check_in(stranger, point.id, checkin.current_code(point.id))
-    shift.starts_at = utcnow() + timedelta(hours=3)
+    shift.starts_at = clock.now() + timedelta(hours=3)
     shift.ends_at = shift.starts_at + timedelta(hours=2)
     db.session.commit()
     with pytest.raises(InvalidInput):
@@ -91,7 +91,7 @@ def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user):
     db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
     db.session.commit()
     auth.as_(leader)
-    with time_machine.travel(utcnow(), tick=False):  # the page and the check read the same code window
+    with time_machine.travel(clock.now(), tick=False):  # the page and the check read the same code window
         page = client.get(f"/operations/points/{point.id}/qr").get_data(as_text=True)
         assert checkin.qr_svg(checkin.checkin_url(point.id)) in page  # the QR code of the current code
     assert 'hx-trigger="load delay:' in page  # the screen fetches the next code when this one changes

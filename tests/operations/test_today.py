@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import PointLeader
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_time_local
@@ -84,7 +84,7 @@ def test_the_row_after_a_check_in_offers_no_check_out_in_the_check_in_buttons_pl
 
 def test_check_out_needs_its_own_action_and_not_within_the_first_minute(world):
     campaign, point, leader, student, shift, booking = world
-    now = utcnow()
+    now = clock.now()
     services.check_in(leader, booking, at=now)
     with pytest.raises(InvalidInput):
         services.check_out(leader, booking, at=now + timedelta(seconds=20))
@@ -124,7 +124,7 @@ def test_undo_after_the_window_is_refused_and_changes_nothing(world):
     campaign, point, leader, student, shift, booking = world
     change = services.check_in(leader, booking).change
     with pytest.raises(InvalidInput) as caught:
-        changes.undo(leader, booking, change.id, now=utcnow() + changes.UNDO_WINDOW + timedelta(seconds=5))
+        changes.undo(leader, booking, change.id, now=clock.now() + changes.UNDO_WINDOW + timedelta(seconds=5))
     assert "2" in str(caught.value.message)
     assert _record(booking).status == "present" and _count("attendance.undo") == 0
 
@@ -187,7 +187,7 @@ def test_a_walk_in_after_the_start_is_booked_and_checked_in_at_once(client, auth
 
 def test_a_walk_in_after_the_end_is_refused_clearly_and_writes_nothing(client, auth, world, walker):
     campaign, point, leader, student, shift, booking = world
-    shift.starts_at, shift.ends_at = utcnow() - timedelta(hours=5), utcnow() - timedelta(minutes=1)
+    shift.starts_at, shift.ends_at = clock.now() - timedelta(hours=5), clock.now() - timedelta(minutes=1)
     db.session.commit()
     with pytest.raises(InvalidInput) as caught:
         walkin.walk_in(leader, walker, shift.id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.audit import labels
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import breach
@@ -26,12 +26,12 @@ def _at(event, when):
 
 def test_deadline_is_72_hours_from_detection(app, make_user):
     organiser = make_user(role="admin")
-    detected = utcnow() - timedelta(hours=60)
+    detected = clock.now() - timedelta(hours=60)
     record = breach.record(organiser, detected, "Lộ bảng tính", ["views"], None, None)
     state = breach.deadline(record)
     assert state.due == detected + timedelta(hours=72)
     assert state.state == "due_soon" and state.hours_left == 11
-    old = breach.record(organiser, utcnow() - timedelta(hours=80), "Cũ", ["views"], None, None)
+    old = breach.record(organiser, clock.now() - timedelta(hours=80), "Cũ", ["views"], None, None)
     assert breach.deadline(old).state == "overdue"
     breach.set_status(old, organiser, "notified")
     assert breach.deadline(old).state == "late"
@@ -40,11 +40,11 @@ def test_deadline_is_72_hours_from_detection(app, make_user):
 def test_record_refuses_future_detection_and_a_backwards_window(app, make_user):
     organiser = make_user(role="admin")
     with pytest.raises(InvalidInput):
-        breach.record(organiser, utcnow() + timedelta(days=1), "x", ["views"], None, None)
+        breach.record(organiser, clock.now() + timedelta(days=1), "x", ["views"], None, None)
     with pytest.raises(InvalidInput):
-        breach.record(organiser, utcnow(), "x", ["views"], utcnow(), utcnow() - timedelta(days=1))
+        breach.record(organiser, clock.now(), "x", ["views"], clock.now(), clock.now() - timedelta(days=1))
     with pytest.raises(InvalidInput):
-        breach.record(organiser, utcnow(), "x", [], None, None)
+        breach.record(organiser, clock.now(), "x", [], None, None)
     assert db.session.scalar(select(BreachRecord)) is None
 
 
@@ -53,7 +53,7 @@ def test_affected_people_come_from_the_audit_log_of_the_window(app, make_user):
     viewed = make_user(full_name="Bùi Bị Xem")
     outside = make_user(full_name="Cao Ngoài Khung")
     signed_in = make_user(full_name="Đinh Đăng Nhập")
-    now = utcnow()
+    now = clock.now()
     _at(audit.record(organiser, labels.PERSON_VIEWED, "user", viewed.id), now - timedelta(hours=2))
     _at(audit.record(organiser, labels.PERSON_VIEWED, "user", outside.id), now - timedelta(days=5))
     _at(audit.record(signed_in, labels.AUTH_LOGIN, "user", signed_in.id), now - timedelta(hours=1))
@@ -71,7 +71,7 @@ def test_affected_people_come_from_the_audit_log_of_the_window(app, make_user):
 
 def test_drafts_in_vietnamese_and_english(app, make_user):
     organiser = make_user(role="admin")
-    record = breach.record(organiser, utcnow(), "Một tệp xuất bị gửi nhầm", ["exports"], None, None,
+    record = breach.record(organiser, clock.now(), "Một tệp xuất bị gửi nhầm", ["exports"], None, None,
                            actions="Đã thu hồi liên kết")
     drafts = breach.drafts(record, 3, "privacy@example.org")
     for audience in ("authority", "people"):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User, UserSession
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import Campaign, ServicePoint
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import closing
@@ -47,7 +47,8 @@ def test_closing_cancels_future_bookings_promotes_the_waitlist_and_deactivates(w
     service.book(world.waiting, other.id)
     service.join_waitlist(world.leaving, other.id)
     past = served(world.campaign, world.point, world.leaving)
-    db.session.add(UserSession(user_id=world.leaving.id, token_hash="a" * 64, expires_at=utcnow() + timedelta(hours=1)))
+    expires = clock.now() + timedelta(hours=1)
+    db.session.add(UserSession(user_id=world.leaving.id, token_hash="a" * 64, expires_at=expires))
     db.session.commit()
 
     done = closing.close(world.leaving, password=PASSWORD)
@@ -122,7 +123,7 @@ def test_the_link_stops_working_when_the_grace_period_is_over(client, make_user,
     student = make_user()
     closing.close(student, password=PASSWORD)
     token = closing.reopen_token(db.session.get(User, student.id))
-    db.session.get(User, student.id).erase_after = utcnow() - timedelta(minutes=1)
+    db.session.get(User, student.id).erase_after = clock.now() - timedelta(minutes=1)
     db.session.commit()
     assert client.post(f"/account/reopen/{token}").status_code == 410
     assert not db.session.get(User, student.id).is_active_account

@@ -21,7 +21,7 @@ from portal.campaigns.models import Campaign, ServicePoint
 from portal.certificates import eligibility
 from portal.certificates import services as certificates
 from portal.certificates.models import Credential
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.mail import services as mail
 from portal.operations.models import ActivityLog, CitizenFeedback
@@ -84,15 +84,15 @@ def season(app, make_user):
     audit.record(leader, "booking.release", "booking", booking.id,
                  after={"note": unicodedata.normalize("NFD", "Nguyễn Văn An báo ốm")}, ip_address="10.0.0.7")
     db.session.add_all([
-        DataExport(user_id=an.id, status="ready", expires_at=utcnow() + timedelta(hours=24),
+        DataExport(user_id=an.id, status="ready", expires_at=clock.now() + timedelta(hours=24),
                    content="Nguyễn Văn An student@example.org".encode()),
-        UserSession(user_id=an.id, token_hash="b" * 64, expires_at=utcnow() + timedelta(hours=1), device="Firefox"),
+        UserSession(user_id=an.id, token_hash="b" * 64, expires_at=clock.now() + timedelta(hours=1), device="Firefox"),
         RecoveryCode(user_id=an.id, code_hash="c" * 64),
         CalendarFeed(user_id=an.id, token="d" * 40),
         TrainingImportBatch(module_id=_module_id(campaign), created_by_id=admin.id, filename="danh-sach.csv",
                             report={"rows": [{"typed": "HV2025001", "email": AN}]}, user_ids=[an.id, leader.id]),
         DataRequest(user_id=lan.id, kind="erasure", details="Tôi là Nguyễn Thị Lan, SĐT 0903123456",
-                    acknowledge_by=utcnow(), due_at=utcnow() + timedelta(days=20)),
+                    acknowledge_by=clock.now(), due_at=clock.now() + timedelta(days=20)),
     ])
     db.session.commit()
     return Season(campaign=campaign, admin=admin, people=[an, lan], sent_case=case)

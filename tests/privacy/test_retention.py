@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User, UserSession
 from portal.audit.models import AuditEvent
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.privacy import retention
@@ -18,7 +18,7 @@ OLD = timedelta(days=800)
 
 
 def _world(make_user, make_campaign):
-    now = utcnow()
+    now = clock.now()
     closed, leaving = make_user(full_name="Vũ Thị Đã Đóng"), make_user()
     closed.is_active_account, closed.closed_at, closed.erase_after = False, now - timedelta(days=31), now - OLD / 800
     old_campaign = make_campaign(status="closed", start_date=date(2023, 1, 1), end_date=date(2023, 3, 1))

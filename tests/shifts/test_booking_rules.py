@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.core import clock
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.shifts import booking as service
 from portal.shifts.models import Booking, WaitlistEntry
@@ -138,7 +137,7 @@ def test_the_weekly_cap_counts_weeks_in_hanoi_time(hanoi_time, world, make_point
 
 
 def test_daily_hours_cap(world, make_point, make_shift):
-    morning = (utcnow() + timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)  # 07:00 Hanoi
+    morning = (clock.now() + timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)  # 07:00 Hanoi
     service.book(world.student, make_shift(world.campaign, world.point, starts_at=morning, hours=5).id)
     error = refused(world.student, make_shift(world.campaign, make_point(), starts_at=morning + timedelta(hours=6),
                                               hours=4))

@@ -108,13 +108,13 @@ def test_moving_a_shift_and_booking_a_clashing_one_at_once_never_leaves_an_overl
     onto A's hours" and "the same volunteer books A", at most one wins, however they interleave."""
     from datetime import datetime, time, timedelta
 
-    from portal.core.types import utcnow
+    from portal.core import clock
     from portal.core.validation import InvalidInput
     from portal.shifts import planning
 
     campaign = make_campaign()
     admin = make_user(role="admin")
-    day = (utcnow() + timedelta(days=2)).astimezone(LOCAL_TZ).date()
+    day = (clock.now() + timedelta(days=2)).astimezone(LOCAL_TZ).date()
     for round_ in range(6):
         student = make_user()
         enrol(campaign, student)

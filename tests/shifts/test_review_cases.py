@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
-from portal.core.types import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.shifts import booking as service
@@ -42,7 +42,7 @@ def world(make_user, make_campaign):
 
 def next_hanoi_midnight_utc(days=3):
     """A UTC instant at 00:00 Hanoi time, a few days ahead (17:00 UTC the day before)."""
-    day = (utcnow() + timedelta(days=days)).date()
+    day = (clock.now() + timedelta(days=days)).date()
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(hours=7)
 
 
@@ -59,7 +59,7 @@ def test_daily_cap_counts_the_hanoi_day_not_the_utc_day(hanoi_time, world, make_
 @pytest.mark.parametrize("hanoi_time", DAY_BOUNDARIES)
 def test_weekly_cap_counts_the_hanoi_week(hanoi_time, world, make_point, make_shift):
     # Monday 06:00 Hanoi is Sunday 23:00 UTC: in Hanoi it belongs to the new week.
-    today = utcnow().date()
+    today = clock.now().date()
     monday = today + timedelta(days=7 - today.weekday())
     sunday_utc = datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc) - timedelta(hours=1)
     world.campaign.booking_window_days = 20
@@ -77,7 +77,7 @@ def test_gate_checks_expiry_at_the_end_of_the_shift(world, make_module, make_use
     module = make_module(world.campaign, validity_days=30)
     signoff.complete(make_user(role="admin"), module, [world.student.id])
     completion = db.session.scalar(select(Completion))
-    completion.completed_at = utcnow() - timedelta(days=29)  # expires tomorrow
+    completion.completed_at = clock.now() - timedelta(days=29)  # expires tomorrow
     db.session.commit()
     service.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(hours=13)).id)
     with pytest.raises(BookingRefused) as caught:
@@ -105,7 +105,7 @@ def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_us
     from datetime import datetime, time
 
     # Fixed morning hours, so moving a shift never crosses midnight whatever the time the suite runs.
-    morning = datetime.combine((utcnow() + timedelta(days=2)).astimezone(LOCAL_TZ).date(), time(8),
+    morning = datetime.combine((clock.now() + timedelta(days=2)).astimezone(LOCAL_TZ).date(), time(8),
                                LOCAL_TZ)
     a = make_shift(world.campaign, make_point(), starts_at=morning, hours=3)
     b = make_shift(world.campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
@@ -200,8 +200,8 @@ def test_training_session_seats_hold_under_a_rush(app, make_user, make_campaign,
 
     campaign = make_campaign()
     module = make_module(campaign)
-    session = TrainingSession(campaign_id=campaign.id, title="Tập huấn", starts_at=utcnow() + timedelta(days=2),
-                              ends_at=utcnow() + timedelta(days=2, hours=2), capacity=2, modules=[module])
+    session = TrainingSession(campaign_id=campaign.id, title="Tập huấn", starts_at=clock.now() + timedelta(days=2),
+                              ends_at=clock.now() + timedelta(days=2, hours=2), capacity=2, modules=[module])
     db.session.add(session)
     db.session.commit()
     students = [make_user() for _ in range(12)]
@@ -252,7 +252,7 @@ def test_resigning_from_the_expired_filter_completes_again(make_user, make_campa
     module = make_module(campaign, validity_days=5)
     trainer = make_user(role="admin")
     signoff.complete(trainer, module, [student.id])
-    db.session.scalar(select(Completion)).completed_at = utcnow() - timedelta(days=6)
+    db.session.scalar(select(Completion)).completed_at = clock.now() - timedelta(days=6)
     db.session.commit()
     assert signoff.complete(trainer, module, None, status="expired") == 1
     assert signoff.status_counts(module)["completed"] == 1

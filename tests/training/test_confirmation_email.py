@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.training import services, signoff
@@ -70,8 +70,9 @@ def test_a_session_confirming_two_modules_sends_each_student_one_email(world, ma
     campaign, trainer, first, second = world
     students = [make_user(locale="en") for _ in range(3)]
     enrol(campaign, *students)
-    session = TrainingSession(campaign_id=campaign.id, title="Buổi tập huấn", starts_at=utcnow() - timedelta(hours=3),
-                              ends_at=utcnow() - timedelta(hours=1), place="Nhà Văn hóa", capacity=30,
+    now = clock.now()
+    session = TrainingSession(campaign_id=campaign.id, title="Buổi tập huấn", starts_at=now - timedelta(hours=3),
+                              ends_at=now - timedelta(hours=1), place="Nhà Văn hóa", capacity=30,
                               trainer_id=trainer.id, modules=[first, second])
     db.session.add(session)
     db.session.flush()

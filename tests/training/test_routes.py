@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.training import services, signoff
 from portal.training.models import Completion, ModuleProgress, TrainingModule
@@ -222,7 +222,7 @@ def test_expired_completion_shows_as_expired_on_the_roster(client, auth, world, 
     campaign, trainer, students, module = world
     expiring = make_module(campaign, validity_days=3)
     signoff.complete(trainer, expiring, [students[0].id])
-    current(expiring, students[0]).completed_at = utcnow() - timedelta(days=4)
+    current(expiring, students[0]).completed_at = clock.now() - timedelta(days=4)
     db.session.commit()
     auth.as_(trainer)
     body = client.get(f"/training/modules/{expiring.id}/roster?status=expired").get_data(as_text=True)

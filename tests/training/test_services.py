@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.training import markdown, services, signoff
@@ -45,7 +45,7 @@ def test_each_status_from_not_started_to_expired(setup):
     assert status(plain) == "completed"
     signoff.complete(trainer, expiring, [student.id], method="single")
     completion = db.session.scalar(select(Completion).where(Completion.module_id == expiring.id))
-    completion.completed_at = utcnow() - timedelta(days=31)
+    completion.completed_at = clock.now() - timedelta(days=31)
     db.session.commit()
     assert status(expiring) == "expired"
 
@@ -58,7 +58,7 @@ def test_roster_status_filter_agrees_with_the_student_view(setup, make_user):
     services.mark_read(others[0], module)
     signoff.complete(trainer, module, [others[1].id, others[2].id])
     old = db.session.scalar(select(Completion).where(Completion.user_id == others[2].id))
-    old.completed_at = utcnow() - timedelta(days=11)
+    old.completed_at = clock.now() - timedelta(days=11)
     db.session.commit()
     counts = signoff.status_counts(module)
     shown = (counts["not_started"], counts["ready"], counts["completed"], counts["expired"], counts["total"])
@@ -88,7 +88,7 @@ def test_gate_refuses_an_expired_completion(setup):
     campaign, trainer, student, make_module = setup
     module = make_module(campaign, validity_days=7)
     signoff.complete(trainer, module, [student.id])
-    db.session.scalar(select(Completion)).completed_at = utcnow() - timedelta(days=8)
+    db.session.scalar(select(Completion)).completed_at = clock.now() - timedelta(days=8)
     db.session.commit()
     assert services.missing_required_modules(student, campaign) == [module]
 
@@ -105,7 +105,7 @@ def test_recompleting_an_expired_module_keeps_the_old_record(setup):
     campaign, trainer, student, make_module = setup
     module = make_module(campaign, validity_days=5)
     signoff.complete(trainer, module, [student.id])
-    db.session.scalar(select(Completion)).completed_at = utcnow() - timedelta(days=6)
+    db.session.scalar(select(Completion)).completed_at = clock.now() - timedelta(days=6)
     db.session.commit()
     assert signoff.complete(trainer, module, [student.id]) == 1
     rows = db.session.scalars(select(Completion).order_by(Completion.id)).all()

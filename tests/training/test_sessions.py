@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.core.types import utcnow
+from portal.core import clock
 from portal.extensions import db
 from portal.training import services
 from portal.training.models import Completion, SessionRegistration, TrainingSession
@@ -24,7 +24,7 @@ def world(make_user, make_campaign, make_module):
 
 
 def schedule(client, modules, **change):
-    tomorrow = (utcnow() + timedelta(days=2)).strftime("%d/%m/%Y")
+    tomorrow = (clock.now() + timedelta(days=2)).strftime("%d/%m/%Y")
     data = {"title": "Tập huấn đợt 1", "date": tomorrow, "start_time": "08:00", "end_time": "11:00",
             "place": "Hội trường A, Học viện Nông nghiệp", "online_url": "", "capacity": "2",
             "module_ids": [m.id for m in modules], **change}
@@ -105,8 +105,8 @@ def test_trainer_of_another_campaign_cannot_schedule_or_take_attendance(client, 
     campaign, trainer, modules, students = world
     auth.as_(make_user(role="trainer"))
     assert schedule(client, modules).status_code == 403
-    session = TrainingSession(campaign_id=campaign.id, title="x", starts_at=utcnow() + timedelta(days=1),
-                              ends_at=utcnow() + timedelta(days=1, hours=1), capacity=5, modules=list(modules))
+    session = TrainingSession(campaign_id=campaign.id, title="x", starts_at=clock.now() + timedelta(days=1),
+                              ends_at=clock.now() + timedelta(days=1, hours=1), capacity=5, modules=list(modules))
     db.session.add(session)
     db.session.commit()
     assert client.post(f"/training/sessions/{session.id}/attendance", data={"present": []}).status_code == 403
