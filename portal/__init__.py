@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as config_module
 
@@ -25,12 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(Path(app.instance_path), environ))
     app.config.update(overrides)
 
-    from portal.core.converters import IdConverter
+    from portal.core.converters import IdConverter  # lazy: the factory imports the app's modules when it builds one
 
     app.url_map.converters["int"] = IdConverter  # before any route is registered
     if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     _init_extensions(app)
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
+    # lazy: the factory imports the app's modules when an app is built, after its config is loaded
     from portal import i18n
     from portal.core import errors
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -73,9 +74,7 @@ def _sqlite_pragmas(app: Flask) -> None:
     """On SQLite: write-ahead logging (readers never wait for the writer) and foreign keys enforced."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from sqlalchemy import event
-
-    from portal.extensions import db
+    from portal.extensions import db  # lazy: as in the factory
 
     with app.app_context():
         engine = db.engine
@@ -92,6 +91,7 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount every domain."""
+    # lazy: the factory imports the app's modules when an app is built, after its config is loaded
     from portal import (
         accounts,
         campaigns,
@@ -111,17 +111,21 @@ def _register_blueprints(app: Flask) -> None:
                    reports, privacy, home):
         app.register_blueprint(module.bp)
     app.register_blueprint(home.audit_bp)
-    from portal import cli
+    from portal import cli  # lazy: as above
 
     cli.init_app(app)
 
 
 def _register_hooks(app: Flask) -> None:
     """Access rules before each request; headers and mail delivery after."""
+    # lazy: the factory imports the app's modules when an app is built, after its config is loaded
     from portal import access, htmx
     from portal.accounts import routes_sessions, sessions
+    from portal.accounts.labels import ROLE_LABELS
     from portal.core import security, statuses
     from portal.extensions import login_manager
+    from portal.forms import EmptyForm
+    from portal.i18n import current_locale
 
     # The session and remember-me cookies carry a server-side session's token (accounts/sessions.py):
     # an ended, idle or expired session loads nobody.
@@ -138,8 +142,4 @@ def _register_hooks(app: Flask) -> None:
     @app.context_processor
     def shell_context():
         """Values every page needs."""
-        from portal.accounts.labels import ROLE_LABELS
-        from portal.forms import EmptyForm
-        from portal.i18n import current_locale
-
         return {"lang": current_locale(), "role_labels": ROLE_LABELS, "shell_form": EmptyForm}

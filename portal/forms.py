@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from portal.core.text import nfc
 from portal.i18n import lazy_text as _l
+from portal.wtforms_messages import TRANSLATIONS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -34,8 +35,6 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             """WTForms' own messages come from our catalogue, so they exist in Vietnamese."""
-            from portal.wtforms_messages import TRANSLATIONS
-
             return TRANSLATIONS
 
         def bind_field(self, form, unbound_field, options):

@@ -1,10 +1,20 @@
 """Language and time: Vietnamese by default, English on request; dates dd/mm/yyyy in Hanoi time."""
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from datetime import date, datetime, timedelta
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_decimal, format_percent, get_locale, gettext, ngettext
+from flask_babel import format_date as babel_format_date
+from flask_babel import (
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_translations,
+    gettext,
+    ngettext,
+)
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -102,22 +112,16 @@ def format_share(ratio, digits: int = 0) -> str:
 
 def pretty_json(value) -> str:
     """Indented JSON that keeps Vietnamese letters readable (autoescaping still applies)."""
-    import json
-
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
 
 
 def format_weekday(value) -> str:
     """The weekday's name in the current language (Thứ Hai, Monday)."""
-    from flask_babel import format_date as babel_format_date
-
     return babel_format_date(value, "EEEE")
 
 
 def weekday_name(iso_number) -> str:
     """The name of an ISO weekday (1 = Monday) in the current language."""
-    from datetime import date, timedelta
-
     return format_weekday(date(2024, 1, 1) + timedelta(days=int(iso_number) - 1))  # 01/01/2024 was a Monday
 
 
@@ -130,8 +134,6 @@ def _catalogue(context):
     lang = context.get("lang")
     catalogue = _CATALOGUES.get(lang) if lang else None
     if catalogue is None:
-        from flask_babel import get_translations
-
         catalogue = get_translations()
         if lang and lang == current_locale():
             _CATALOGUES[lang] = catalogue

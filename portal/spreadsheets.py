@@ -13,6 +13,8 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portal.core.clock import LOCAL_TZ
+
 _NUMBER = re.compile(r"[+-]?[\d.,]+")  # a signed number (e.g. a change of -7 hours) is not a formula
 
 
@@ -44,8 +46,6 @@ def _plain(value):
 def _cell(sheet, row: int, column: int, value) -> None:
     """Write one XLSX cell with its type: numbers as numbers, days as dates shown dd/mm/yyyy."""
     if isinstance(value, datetime) and value.tzinfo is not None:  # Excel knows no time zones: Hanoi time
-        from portal.core.clock import LOCAL_TZ
-
         value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
     cell = sheet.cell(row=row, column=column, value=_safe(value))
     if isinstance(value, datetime):

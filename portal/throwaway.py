@@ -15,7 +15,7 @@ def database(kind: str, server_url: str | None = None, prefix: str = "portal") -
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{folder}/{prefix}.sqlite3"
         return
-    import psycopg
+    import psycopg  # lazy: needed only for PostgreSQL, and SQLite machines may lack it
     from sqlalchemy.engine import make_url
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"

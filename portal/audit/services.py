@@ -7,6 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import and_, or_, select
 
+from portal.audit.labels import KINDS
 from portal.audit.models import AuditEvent
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
@@ -85,8 +86,6 @@ def query(
     `person_id` keeps what the person did and what was done to their account; `kind` is one of
     labels.KINDS (its actions, or action prefixes ending in a dot).
     """
-    from portal.audit.labels import KINDS
-
     stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal import htmx
+from portal.core import input_guard
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 
@@ -56,8 +57,6 @@ def handle_500(error):
 
 def init_app(app) -> None:
     """Register the handlers, and the guard that turns malformed input into a 400 page."""
-    from portal.core import input_guard
-
     input_guard.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)

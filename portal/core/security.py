@@ -1,6 +1,10 @@
 """Security headers on every response."""
 from __future__ import annotations
 
+from flask import abort, current_app
+from flask import request as current
+from flask_login import current_user
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -22,9 +26,6 @@ def reject_nul(request=None):
 
     Refuse it up front with a 400 page, rather than failing deep in a query.
     """
-    from flask import abort
-    from flask import request as current
-
     req = request or current
     values = list(req.args.values()) + (list(req.form.values()) if req.method in ("POST", "PUT", "PATCH") else [])
     if any("\x00" in value for value in values) or "\x00" in req.path:
@@ -40,11 +41,8 @@ def add_headers(response):
     Pages for a signed-in person show personal data: no cache (browser, proxy, back button after
     logging out) may keep them. An https deployment tells browsers never to use plain http.
     """
-    from flask import current_app, request
-    from flask_login import current_user
-
     headers = response.headers
-    if request.endpoint != "static" and current_user.is_authenticated:
+    if current.endpoint != "static" and current_user.is_authenticated:
         headers["Cache-Control"] = "private, no-store"
     if current_app.config.get("BASE_URL", "").startswith("https://"):
         headers.setdefault("Strict-Transport-Security", HSTS)
