@@ -5,11 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from portal.privacy import (  # noqa: E402,F401
-    models,  # noqa: E402,F401
-    routes_admin,  # noqa: E402,F401
-    routes_closing,
-    routes_person,  # noqa: E402,F401
+from portal.privacy import (  # noqa: E402,F401  (statuses declared, models mapped, routes registered on bp)
+    labels,
+    models,
+    routes_admin,
+    routes_person,
     routes_public,
-    routes_retention,
+    routes_requests,
 )

@@ -15,12 +15,14 @@ from portal.accounts.models import User
 from portal.audit import labels as audit_labels
 from portal.audit import services as audit
 from portal.audit.models import AuditEvent
+from portal.certificates.models import Credential
 from portal.core import clock
 from portal.core.locks import lock_row
 from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
+from portal.privacy import labels as privacy_labels
 from portal.privacy.models import BreachRecord
 
 TARGET = "breach_record"
@@ -35,7 +37,6 @@ AFFECTED_SHOWN = 500
 ANY = "any"
 # Sign-ins and password changes name the person as the one who acted; other kinds as the record.
 SELF_KINDS = ("sign-ins", "passwords")
-STATUS_LABELS = {"open": _l("Open"), "notified": _l("Notified"), "closed": _l("Closed")}
 ACTION_LABELS = {RECORDED: _l("Breach recorded"), NOTIFIED: _l("Breach marked as notified"),
                  CLOSED: _l("Breach closed")}
 
@@ -134,8 +135,8 @@ def set_status(breach: BreachRecord, actor, status: str, actions: str | None = N
     lock_row("breach_records", breach.id)
     db.session.refresh(breach)
     if breach.status == "closed" or breach.status == status:
-        raise InvalidInput(_l("This breach record is already %(status)s.", status=STATUS_LABELS[breach.status]),
-                           "status")
+        label, _tone = privacy_labels.BREACH_STATUSES[breach.status]
+        raise InvalidInput(_l("This breach record is already %(status)s.", status=label), "status")
     now = clock.now()
     before = {"status": breach.status}
     breach.status = status
@@ -153,8 +154,6 @@ def set_status(breach: BreachRecord, actor, status: str, actions: str | None = N
 
 def _people_select(breach: BreachRecord):
     """A select of the ids of people the audit log names in the breach's window and kinds."""
-    from portal.certificates.models import Credential
-
     kinds = kinds_of(breach)
     window = and_(AuditEvent.created_at >= breach.affected_from, AuditEvent.created_at <= breach.affected_to)
     if ANY in kinds:

@@ -6,7 +6,7 @@ column treated as declared: NULL, BLANK (''), PSEUDONYM (name, sort name, addres
 (text and JSON: the person's name, address, phone and student ID are replaced by the pseudonym,
 and in JSON the personal keys are emptied). Every other row of a REDACT, BLANK or NULL text column
 is searched for mentions of the person (an email to someone else about them, an audit snapshot, a
-note) and those are replaced too. So a newly declared column is erased without new code.
+note) and those are replaced too (mentions.py). So a newly declared column is erased without new code.
 
 What stays: bookings, attendance, hours, ratings' scores, activity counts, enrolments, training
 completions, consents (as records), and every link between rows, which now points at the
@@ -19,22 +19,35 @@ non-routable). One transaction per batch; audited with no personal data.
 """
 from __future__ import annotations
 
-import json
-import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, LargeBinary, String, Text, and_, bindparam, case, delete, select, update
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    bindparam,
+    case,
+    delete,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from portal.accounts.models import User, sort_key
 from portal.audit import services as audit
 from portal.certificates.models import Credential
 from portal.core import clock
-from portal.core.text import nfc
 from portal.extensions import db
 from portal.privacy import register
-from portal.privacy.register import BLANK, DELETE_ROWS, KEEP, NULL, PSEUDONYM, REDACT
+from portal.privacy.closing import release_future
+from portal.privacy.mentions import Matcher, Person, personal_keys, redact_value
+from portal.privacy.register_terms import BLANK, DELETE_ROWS, KEEP, NULL, PSEUDONYM, REDACT
+from portal.referrals.services import withdraw_for_erasure
 
 PSEUDONYM_PREFIX = "Tình nguyện viên #"
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -44,139 +57,9 @@ REVOKE_REASON = "withdrawn at the holder's request (their data was erased)"
 # Groups whose rows a person writes as their author: their free text goes with them ("the counts
 # stay; notes you wrote are removed at erasure").
 WRITTEN_GROUPS = ("activity_logs",)
-# Kinds of data whose keys are emptied in a snapshot about the person.
-_MENTION_KINDS = ("identity", "contact", "free_text", "evaluation")
 # Text someone typed, which may mention anyone: searched in every row at erasure (as are REDACT
 # columns); a field such as a phone number or a student ID is only ever about its own row.
 _WRITTEN_KINDS = ("free_text", "evaluation")
-
-
-@dataclass
-class Person:
-    """One person being erased: their id, what identifies them in text, and their pseudonym."""
-
-    id: int
-    email: str
-    pseudonym: str
-    identifiers: dict
-
-
-# --- finding and replacing mentions ------------------------------------------------------------
-
-
-def _casefold(text: str) -> str:
-    return nfc(text).casefold()
-
-
-def _phone_forms(phone: str | None) -> set[str]:
-    digits = re.sub(r"\D", "", phone or "")
-    if len(digits) < 8:
-        return set()
-    national = "0" + digits[2:] if digits.startswith("84") else digits
-    return {national, "84" + national[1:]}
-
-
-_WORD = re.compile(r"\w+")
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_PHONE = re.compile(r"\+?\d[\d .\-]{6,16}\d")
-_TOKEN = re.compile(r"[\w\-/]+")
-
-
-class Matcher:
-    """Finds the people's names (any case, NFC or NFD), addresses, phones and student IDs in text,
-    in time linear in the text, whatever the number of people."""
-
-    def __init__(self, people: list[Person]):
-        self.names: dict[tuple[str, ...], str] = {}
-        self.emails: dict[str, str] = {}
-        self.phones: dict[str, str] = {}
-        self.codes: dict[str, str] = {}
-        for p in people:
-            words = tuple(_WORD.findall(_casefold(p.identifiers["name"])))
-            if len(words) >= 2:  # a lone given name ("An") would erase half the campaign's notes
-                self.names[words] = p.pseudonym
-            if p.identifiers["email"]:
-                self.emails[_casefold(p.identifiers["email"])] = p.pseudonym
-            for form in _phone_forms(p.identifiers["phone"]):
-                self.phones[form] = p.pseudonym
-            if p.identifiers["code"] and len(p.identifiers["code"]) >= 4:
-                self.codes[_casefold(p.identifiers["code"])] = p.pseudonym
-        self.lengths = sorted({len(k) for k in self.names}, reverse=True)
-
-    def redact(self, text: str) -> str:
-        """The text with every mention of the people replaced by their pseudonyms (NFC)."""
-        if not text:
-            return text
-        text = nfc(text)
-        spans: list[tuple[int, int, str]] = []
-        for m in _EMAIL.finditer(text):
-            if _casefold(m.group()) in self.emails:
-                spans.append((m.start(), m.end(), self.emails[_casefold(m.group())]))
-        for m in _PHONE.finditer(text):
-            for form in _phone_forms(m.group()):
-                if form in self.phones:
-                    spans.append((m.start(), m.end(), self.phones[form]))
-                    break
-        if self.codes:
-            for m in _TOKEN.finditer(text):
-                if _casefold(m.group()) in self.codes:
-                    spans.append((m.start(), m.end(), self.codes[_casefold(m.group())]))
-        if self.names:
-            words = list(_WORD.finditer(text))
-            folded = [w.group().casefold() for w in words]
-            for i in range(len(words)):
-                for n in self.lengths:
-                    key = tuple(folded[i:i + n])
-                    if len(key) == n and key in self.names:
-                        spans.append((words[i].start(), words[i + n - 1].end(), self.names[key]))
-                        break
-        if not spans:
-            return text
-        spans.sort()
-        out, at = [], 0
-        for start, end, label in spans:
-            if start < at:
-                continue
-            out += [text[at:start], label]
-            at = end
-        out.append(text[at:])
-        return "".join(out)
-
-
-def personal_keys() -> frozenset[str]:
-    """Keys of JSON snapshots that hold personal values: the register's erased columns."""
-    return frozenset(name for t in register.TABLES.values() for name, c in t.personal().items()
-                     if c.erase in (NULL, BLANK, PSEUDONYM) and c.data in _MENTION_KINDS + ("security", "technical"))
-
-
-def redact_json(value, matcher: Matcher | None, drop_keys=frozenset(), drop_ids=frozenset()):
-    """A JSON value with personal keys emptied, mentions replaced and the people's ids dropped from lists."""
-    if isinstance(value, dict):
-        return {k: (None if k in drop_keys and v is not None else redact_json(v, matcher, drop_keys, drop_ids))
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_json(v, matcher, drop_keys, drop_ids) for v in value
-                if not (isinstance(v, int) and not isinstance(v, bool) and v in drop_ids)]
-    if isinstance(value, str) and matcher is not None:
-        return matcher.redact(value)
-    return value
-
-
-def _redact_value(value, column, matcher: Matcher, drop_keys=frozenset(), drop_ids=frozenset()):
-    """Redact one stored value: JSON columns and JSON held in text are walked, other text is searched."""
-    if value is None:
-        return None
-    if isinstance(column.type, JSON):
-        return redact_json(value, matcher, drop_keys, drop_ids)
-    if isinstance(value, str) and value[:1] in "{[":
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, (dict, list)):
-            walked = redact_json(parsed, matcher, drop_keys, drop_ids)
-            return value if walked == parsed else json.dumps(walked, ensure_ascii=False, sort_keys=True)
-    return matcher.redact(value) if isinstance(value, str) else value
 
 
 # --- the register, applied ---------------------------------------------------------------------
@@ -220,8 +103,6 @@ def _pk_in(table, ids_select):
     pk = list(table.primary_key.columns)
     if len(pk) == 1:
         return pk[0].in_(ids_select)
-    from sqlalchemy import tuple_
-
     return tuple_(*pk).in_(ids_select)
 
 
@@ -261,7 +142,7 @@ def _apply_table(name: str, people: list[Person], matcher: Matcher, keys: frozen
                 rows = db.session.execute(select(pk, column).where(column.is_not(None))).all()
                 drop = ids if col.data == "participation" else frozenset()
                 _rewrite(table, column, rows,
-                         lambda v, c=column, d=drop: _redact_value(v, c, matcher, frozenset(), d))
+                         lambda v, c=column, d=drop: redact_value(v, c, matcher, frozenset(), d))
 
 
 def _apply_columns(name, table, decl, owned, people, matcher, keys, ids) -> None:
@@ -280,7 +161,7 @@ def _apply_columns(name, table, decl, owned, people, matcher, keys, ids) -> None
             pk = list(table.primary_key.columns)[0]
             rows = db.session.execute(select(pk, column).where(pk.in_(owned), column.is_not(None))).all()
             drop = ids if col.data == "participation" else frozenset()
-            _rewrite(table, column, rows, lambda v, c=column, d=drop: _redact_value(v, c, matcher, keys, d))
+            _rewrite(table, column, rows, lambda v, c=column, d=drop: redact_value(v, c, matcher, keys, d))
     if simple:
         db.session.execute(update(table).where(_pk_in(table, owned)).values(simple)
                            .execution_options(synchronize_session=False))
@@ -297,8 +178,6 @@ def _apply_authored(table, decl, people) -> None:
     """Rows naming the people as authors: the link stays (it points at the pseudonym). Where the
     register's group is the person's own writing, the text they wrote (as its first author) goes;
     technical traces of any of their rows (IP addresses) go."""
-    from sqlalchemy import or_
-
     ids = [p.id for p in people]
     if decl.group in WRITTEN_GROUPS:
         written = {name: (None if table.c[name].nullable else _blank(table.c[name]))
@@ -360,9 +239,6 @@ def _erase_batch(user_ids: list[int], actor, reason: str) -> int:
     users = db.session.scalars(select(User).where(User.id.in_(user_ids), User.erased_at.is_(None))).all()
     if not users:
         return 0
-    from portal.privacy.closing import release_future
-    from portal.referrals.services import withdraw_for_erasure
-
     pseudonyms = _new_pseudonyms(len(users))
     people = [Person(u.id, u.email, name, {"name": u.full_name or "", "email": u.email, "phone": u.phone,
                                             "code": u.student_code})

@@ -17,13 +17,15 @@ from datetime import date, datetime, time, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from portal.audit import services as audit
+from portal.certificates.models import Credential
+from portal.certificates.records import pdf_bytes
 from portal.core import clock
 from portal.extensions import db
 from portal.mail.services import _SECRET_LINK_RE
-from portal.privacy import register
+from portal.privacy import register, register_terms
 from portal.privacy.models import DataExport
 from portal.spreadsheets import to_csv
 
@@ -71,7 +73,7 @@ def _columns(name: str, authored: bool) -> list[str]:
     declared = register.TABLES[name]
     shown = []
     for col_name, col in declared.columns.items():
-        if col.export == register.OMIT:
+        if col.export == register_terms.OMIT:
             continue
         if authored and col.personal and col.data not in ("free_text", "link"):
             continue
@@ -82,9 +84,9 @@ def _columns(name: str, authored: bool) -> list[str]:
 def _value(name: str, col_name: str, raw):
     """One value as the export shows it (secrets as set/unset, files by path)."""
     col = register.TABLES[name].columns[col_name]
-    if col.export == register.SECRET:
+    if col.export == register_terms.SECRET:
         return "set" if raw not in (None, "") else ""
-    if col.export == register.FILE:
+    if col.export == register_terms.FILE:
         return None
     if name == "outbox_messages" and col_name == "body_text" and raw:
         return _SECRET_LINK_RE.sub(r"\1…", raw)  # a working reset link must not sit in a file
@@ -94,7 +96,7 @@ def _value(name: str, col_name: str, raw):
 def collect(user) -> dict[str, dict[str, list[dict]]]:
     """Every row about the person, by kind of data then table: {group: {table: [row, ...]}}."""
     found: dict[str, dict[str, list[dict]]] = {}
-    for group in register.GROUPS:
+    for group in register_terms.GROUPS:
         for name, query, authored in _queries(user, group):
             cols = _columns(name, authored)
             rows = found.setdefault(group, {}).setdefault(name, [])
@@ -127,10 +129,8 @@ def _queries(user, group: str):
 
 def counts(user) -> list[tuple[str, int]]:
     """(group key, number of records) for every kind of data the portal holds about the person."""
-    from sqlalchemy import func
-
     found = []
-    for group in register.GROUPS:
+    for group in register_terms.GROUPS:
         total = sum(db.session.scalar(select(func.count()).select_from(q.subquery())) or 0
                     for _, q, _a in _queries(user, group))
         if total:
@@ -140,9 +140,6 @@ def counts(user) -> list[tuple[str, int]]:
 
 def _certificate_pdfs(user) -> list[tuple[str, bytes]]:
     """(file name, PDF) of the person's current certificates."""
-    from portal.certificates.models import Credential
-    from portal.certificates.services import pdf_bytes
-
     files = []
     for credential in db.session.scalars(select(Credential).where(
             Credential.user_id == user.id, Credential.is_current.is_(True))).all():
@@ -158,7 +155,7 @@ def build_zip(user) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         with force_locale(user.locale or "vi"):
             summary = render_template("privacy/export_summary.html", user=user, data=data,
-                                      groups=register.GROUPS, files=[f for f, _ in pdfs], now=clock.now())
+                                      groups=register_terms.GROUPS, files=[f for f, _ in pdfs], now=clock.now())
         archive.writestr("summary.html", summary)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=1, default=str))
         for group, tables in data.items():

@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import current_app, has_app_context
+from flask_babel import gettext
 
 from portal.audit import services as audit
 from portal.core import clock
@@ -61,7 +62,6 @@ KIND_LABELS = {
     "restriction": _l("Restrict processing"), "objection": _l("Object to processing"),
     "withdrawal": _l("Withdraw consent"), "other": _l("Other request"),
 }
-STATUS_LABELS = {"new": _l("New"), "in_progress": _l("In progress"), "done": _l("Done"), "refused": _l("Refused")}
 CHANNEL_LABELS = {
     "portal": _l("In the portal"), "letter": _l("Letter"), "phone": _l("Phone call"), "email": _l("Email"),
     "in_person": _l("In person"),
@@ -229,8 +229,6 @@ _l("The account and its personal data were erased.")  # for the catalogue
 
 def outcome_text(req: DataRequest) -> str:
     """The request's outcome as a reader should see it."""
-    from flask_babel import gettext
-
     return gettext(ERASED_OUTCOME) if req.outcome == ERASED_OUTCOME else (req.outcome or "")
 
 
@@ -267,59 +265,6 @@ def deadline_state(deadline: datetime | None, done_at: datetime | None = None, n
     if deadline - now <= timedelta(hours=setting("PRIVACY_DUE_SOON_HOURS")):
         return "due_soon"
     return "ok"
-
-
-# --- the organisers' queue --------------------------------------------------------------------
-
-FILTER_STATUSES = ("open", "all", *STATUS_LABELS)
-FILTER_DEADLINES = ("overdue", "due_soon")
-
-
-def queue_query(status: str = "open", kind: str = "", deadline: str = "", handler: str = "", viewer=None,
-                now: datetime | None = None):
-    """The requests matching the queue's filters, soonest legal deadline first (closed ones last)."""
-    from sqlalchemy import case, or_, select
-
-    now = now or clock.now()
-    stmt = select(DataRequest)
-    if status == "open" or status not in FILTER_STATUSES:
-        stmt = stmt.where(DataRequest.status.in_(OPEN_STATUSES))
-    elif status != "all":
-        stmt = stmt.where(DataRequest.status == status)
-    if kind in REQUEST_KINDS:
-        stmt = stmt.where(DataRequest.kind == kind)
-    if deadline in FILTER_DEADLINES:
-        def passed(moment):
-            return or_(DataRequest.due_at < moment,
-                       DataRequest.acknowledged_at.is_(None) & (DataRequest.acknowledge_by < moment))
-
-        stmt = stmt.where(DataRequest.status.in_(OPEN_STATUSES))
-        if deadline == "overdue":
-            stmt = stmt.where(passed(now))
-        else:
-            stmt = stmt.where(passed(now + timedelta(hours=setting("PRIVACY_DUE_SOON_HOURS"))), ~passed(now))
-    if handler == "me" and viewer is not None:
-        stmt = stmt.where(DataRequest.handled_by_id == viewer.id)
-    elif handler == "none":
-        stmt = stmt.where(DataRequest.handled_by_id.is_(None))
-    closed_last = case((DataRequest.status.in_(OPEN_STATUSES), 0), else_=1)
-    return stmt.order_by(closed_last, DataRequest.due_at, DataRequest.id)
-
-
-def history(req: DataRequest):
-    """The request's audit entries, oldest first: its own steps, and what was done for it."""
-    return audit.history_of(TARGET, req.id)
-
-
-def organisers():
-    """Active organisers, who may handle requests, by given name."""
-    from sqlalchemy import select
-
-    from portal.accounts.models import User, UserRole
-
-    return list(db.session.scalars(select(User).where(User.is_active_account.is_(True),
-                                                      User.roles.any(UserRole.role == "admin"))
-                                   .order_by(User.sort_name, User.id)))
 
 
 def record_for_request(req: DataRequest, actor, action: str, **details) -> None:

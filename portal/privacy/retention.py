@@ -19,13 +19,14 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User, UserRole, UserSession
+from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.campaigns.models import Campaign, CampaignEnrolment
 from portal.core import clock
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail.models import OutboxMessage
-from portal.privacy import erasure
+from portal.privacy import erasure, mentions
 from portal.privacy.models import DataExport
 
 # The outbox kinds whose bodies carry a signed link, with the setting that says how long it works.
@@ -84,13 +85,13 @@ def _old_events(now: datetime):
 
 def _stripped(event_row, keys) -> tuple:
     _, before, after = event_row
-    return (erasure.redact_json(before, None, keys) if before is not None else None,
-            erasure.redact_json(after, None, keys) if after is not None else None)
+    return (mentions.redact_json(before, None, keys) if before is not None else None,
+            mentions.redact_json(after, None, keys) if after is not None else None)
 
 
 def _due_events(now: datetime) -> list[tuple]:
     """Old events still holding a personal value (or an IP address), with their stripped snapshots."""
-    keys = erasure.personal_keys()
+    keys = mentions.personal_keys()
     due = []
     for row in db.session.execute(_old_events(now).add_columns(AuditEvent.ip_address)).all():
         before, after = _stripped(row[:3], keys)
@@ -206,8 +207,6 @@ def apply(now: datetime | None = None, dry_run: bool = False) -> list[tuple[Rule
     for rule in rules():
         count = rule.run(now)
         if count and rule.key not in ("closed_accounts", "campaigns"):
-            from portal.audit import services as audit
-
             audit.record(None, "privacy.retention", "retention", None, after={"rule": rule.key, "count": count})
         db.session.commit()
         done.append((rule, count))

@@ -1,52 +1,34 @@
 """A person's own data: "My data" (what we hold, download, correction, consents), re-consent,
-and the organisers' processing register page."""
+closing one's account and coming back through the emailed link."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, request, session, url_for
+from flask import Response, abort, current_app, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
+from flask_login import current_user, logout_user
 
 from portal import access, htmx
 from portal.accounts import consent
 from portal.audit import services as audit
+from portal.core.urls import safe_next
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.forms import BaseForm, EmptyForm, show_error
-from portal.i18n import lazy_text as _l
-from portal.privacy import bp, export, notice, register, requests
-
-CORRECTION_MAX = 2000
-
-
-class CorrectionForm(BaseForm):
-    """Ask for a correction of what others recorded (hours, attendance)."""
-
-    details = TextAreaField(
-        _l("What is wrong, and what should it say?"),
-        [DataRequired(_l("Say what is wrong and what it should say.")), Length(max=CORRECTION_MAX)],
-        description=_l("For example: the date of the shift, what was recorded and what really happened."),
-    )
-
-
-class ConsentForm(BaseForm):
-    """Give or withdraw one optional consent."""
-
-    given = HiddenField(validators=[AnyOf(["yes", "no"])])
+from portal.forms import EmptyForm, show_error
+from portal.privacy import bp, closing, export, notice, register_terms
+from portal.privacy import requests as privacy_requests
+from portal.privacy.forms import CloseAccountForm, ConsentForm, CorrectionForm
 
 
 def _me():
     return current_user._get_current_object()
 
 
-def _page_context(correction_form=None) -> dict:
+def _page_context(correction_form=None, consent_form=None) -> dict:
     """What the "My data" page and its partials need."""
     user = _me()
     return dict(kinds=export.counts(user), consents=consent.states(user), optional=consent.OPTIONAL_PURPOSES,
                 labels=consent.LABELS, descriptions=consent.DESCRIPTIONS, latest=export.latest(user),
                 correction_form=correction_form or CorrectionForm(formdata=None),
-                consent_form=ConsentForm(formdata=None), groups=register.GROUPS)
+                consent_form=consent_form or ConsentForm(formdata=None), groups=register_terms.GROUPS)
 
 
 @bp.route("/me/data")
@@ -60,11 +42,9 @@ def my_data():
 @access.signed_in
 def create_export():
     """Build my data's ZIP now (valid 24 hours) and offer the link."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     export.build(_me())
-    flash(_("Your data is ready. The download link works for 24 hours, only for you."), "success")
-    return htmx.redirect(url_for("privacy.my_data"))
+    return htmx.redirect(url_for("privacy.my_data"),
+                         _("Your data is ready. The download link works for 24 hours, only for you."))
 
 
 @bp.route("/me/data/export/<int:export_id>")
@@ -82,11 +62,13 @@ def download_export(export_id):
 @access.signed_in
 def set_consent(purpose):
     """Give or withdraw one optional consent (audited); the panel re-renders."""
-    form = ConsentForm()
     if purpose not in consent.OPTIONAL_PURPOSES:
         abort(404)
-    if not form.validate_on_submit():
-        abort(400)
+    form = ConsentForm()
+    if not form.validate():
+        return htmx.answer("privacy/partials/consents.html", redirect_to=url_for("privacy.my_data") + "#consents",
+                           status_code=422, flash_message=form.given.errors[0], flash_category="error",
+                           **_page_context(consent_form=form))
     user = _me()
     if form.given.data == "yes" and not consent.has_consent(user, purpose):
         consent.grant(user, purpose, notice.current_version())
@@ -94,10 +76,8 @@ def set_consent(purpose):
     elif form.given.data == "no" and consent.withdraw(user, purpose):
         audit.record(user, "consent.withdraw", "user", user.id, after={"purpose": purpose})
     db.session.commit()
-    if not htmx.is_fragment_request():
-        flash(_("Your choice has been saved."), "success")
-        return redirect(url_for("privacy.my_data") + "#consents", 303)
-    return htmx.render("privacy/my_data.html", "privacy/partials/consents.html", 200, **_page_context())
+    return htmx.answer("privacy/partials/consents.html", redirect_to=url_for("privacy.my_data") + "#consents",
+                       flash_message=_("Your choice has been saved."), **_page_context())
 
 
 @bp.route("/me/data/correction", methods=["POST"])
@@ -107,13 +87,13 @@ def ask_correction():
     form = CorrectionForm()
     if form.validate_on_submit():
         try:
-            requests.open_request(_me(), "correction", form.details.data, channel="portal")
+            privacy_requests.open_request(_me(), "correction", form.details.data, channel="portal")
         except InvalidInput as error:
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("Your request has been sent to the organisers. They answer within the legal deadline."), "success")
-            return htmx.redirect(url_for("privacy.my_data"))
+            return htmx.redirect(url_for("privacy.my_data"), _("Your request has been sent to the organisers. "
+                                                               "They answer within the legal deadline."))
     return htmx.render("privacy/my_data.html", "privacy/partials/correction.html", 422,
                        **_page_context(form))
 
@@ -130,26 +110,60 @@ def reconsent():
             audit.record(user, "consent.grant", "user", user.id,
                          after={"purpose": consent.PROGRAMME, "notice_version": notice.current_version()})
             db.session.commit()
-        return htmx.redirect(_safe_next())
-    return htmx.render("privacy/reconsent.html", None, 200, form=form, next=_safe_next(),
+        return htmx.redirect(safe_next(request.values.get("next")))
+    return htmx.render("privacy/reconsent.html", None, 200, form=form, next=safe_next(request.values.get("next")),
                        changes=notice.changes_since(notice.accepted_version(user)),
                        version=notice.current_version())
 
 
-def _safe_next() -> str:
-    from portal.core.urls import safe_next
-
-    return safe_next(request.values.get("next"))
+# --- closing one's account --------------------------------------------------------------------------
 
 
-@bp.route("/admin/privacy/register")
-@access.roles_required("admin")
-def processing_register():
-    """The processing register, for organisers: every kind of data and every column."""
-    return htmx.render("privacy/register.html", None, 200, rows=register.register_rows(),
-                       tables=register.TABLES, kinds=register.DATA_KINDS,
-                       erase_labels=register.ERASE_LABELS)
+@bp.app_template_global("closing_context")
+def closing_context(form=None) -> dict:
+    """What the close-account partial needs: the form and what closing would do now."""
+    user = _me()
+    return {"form": form or CloseAccountForm(formdata=None), "preview": closing.preview(user),
+            "allowed": closing.may_close(user)}
 
+
+@bp.route("/me/data/close", methods=["GET", "POST"])
+@access.signed_in
+def close_account():
+    """Confirm, then close the signed-in person's account; they are signed out at once."""
+    form = CloseAccountForm()
+    if form.validate_on_submit():
+        try:
+            closing.close(_me(), password=form.password.data)
+        except InvalidInput as error:
+            show_error(form, error)
+        else:
+            logout_user()
+            return htmx.redirect(url_for("home.index"), _(
+                "Your account is closed and you have been signed out. We have emailed you the date your "
+                "data will be erased and a link to come back before then."))
+    status = 422 if form.is_submitted() else 200
+    return htmx.render("privacy/close_account.html", "privacy/partials/close_account.html", status,
+                       closing=closing_context(form))
+
+
+@bp.route("/account/reopen/<token>", methods=["GET", "POST"])
+@access.public
+def reopen_account(token):
+    """The emailed link: confirm, then reopen a closed account before its erasure."""
+    try:
+        user = closing.user_for_token(token)
+    except closing.ReopenRefused as error:
+        return htmx.render("privacy/reopen_account.html", None, 410, problem=error.message, form=None)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        closing.reopen(user)
+        return htmx.redirect(url_for("accounts.login"), _("Your account is open again. Log in with your password."))
+    return htmx.render("privacy/reopen_account.html", None, 200, problem=None, form=form,
+                       erase_after=user.erase_after)
+
+
+# --- the notice changed: accept it before going on ----------------------------------------------------
 
 # Endpoints a person who must re-consent may still use (public ones aside).
 NOTICE_CHECKED = "notice_checked"

@@ -5,7 +5,7 @@ from flask import current_app, render_template
 
 from portal import access
 from portal.accounts import consent
-from portal.privacy import bp, notice, register
+from portal.privacy import bp, notice, register, register_terms
 
 
 @bp.route("/privacy")
@@ -13,6 +13,6 @@ from portal.privacy import bp, notice, register
 def notice_page():
     """The privacy notice that students accept at sign-up, generated from the processing register."""
     return render_template("privacy/notice.html", version=current_app.config["PRIVACY_NOTICE_VERSION"],
-                           rows=register.register_rows(), kinds=register.DATA_KINDS, purposes=consent.PURPOSES,
+                           rows=register.register_rows(), kinds=register_terms.DATA_KINDS, purposes=consent.PURPOSES,
                            labels=consent.LABELS, descriptions=consent.DESCRIPTIONS, versions=notice.history(),
                            grace_days=current_app.config.get("PRIVACY_ERASURE_GRACE_DAYS", 30))

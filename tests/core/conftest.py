@@ -137,9 +137,10 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     from portal.privacy import export
 
     c["lan_export"] = export.build(c["lan"])  # a personal data export, Lan's alone
-    from portal.privacy import breach, requests
+    from portal.privacy import breach
+    from portal.privacy import requests as privacy_requests
 
-    c["data_request"] = requests.open_request(c["lan"], "access", "Tôi muốn xem dữ liệu")  # Lan's request
+    c["data_request"] = privacy_requests.open_request(c["lan"], "access", "Tôi muốn xem dữ liệu")  # Lan's request
     db.session.commit()
     c["request_export"] = export.build(c["lan"], requested_by=c["admin"], request=c["data_request"])
     c["breach"] = breach.record(c["admin"], clock.now(), "Nghi lộ dữ liệu", ["views"], None, None)

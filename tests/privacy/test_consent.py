@@ -45,6 +45,19 @@ def test_the_required_purpose_cannot_be_withdrawn_from_the_toggles(client, auth,
     assert client.post("/me/data/consent/volunteer-programme", data={"given": "no"}).status_code == 404
 
 
+def test_a_consent_answer_that_is_neither_yes_nor_no_changes_nothing_and_says_why(client, auth, make_user):
+    student = auth.as_(make_user())
+    refused = client.post("/me/data/consent/news?lang=en", data={"given": "maybe"}, headers={"HX-Request": "true"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="consents"' in page and "<html" not in page
+    assert "Choose to agree or to withdraw." in page
+    plain = client.post("/me/data/consent/news?lang=en", data={"given": ""})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("/me/data#consents")
+    assert "Choose to agree or to withdraw." in client.get("/me/data?lang=en").get_data(as_text=True)
+    assert not consent.has_consent(student, consent.NEWS)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("consent.%"))) is None
+
+
 def test_student_who_withdrew_referrals_is_neither_shortlisted_nor_nominable(app, make_user, make_campaign, make_point):
     from portal.referrals import evidence, services
 

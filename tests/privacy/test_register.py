@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from portal.extensions import db
-from portal.privacy import register
-from portal.privacy.register import (
+from portal.privacy import register, register_terms
+from portal.privacy.register_terms import (
     BLANK,
     DELETE_ROWS,
     FILE,
@@ -20,7 +20,7 @@ from portal.privacy.register import (
 
 def test_every_column_of_every_table_is_declared(app):
     def declared(table):
-        return register.TABLES.get(table.name, register.Table(table.name, None, {})).columns
+        return register.TABLES.get(table.name, register_terms.Table(table.name, None, {})).columns
 
     undeclared = [f"{t.name}.{c.name}" for t in db.metadata.sorted_tables
                   for c in t.columns if c.name not in declared(t)]
@@ -43,12 +43,12 @@ def test_every_link_to_a_person_is_declared_personal(app):
 def test_personal_columns_say_kind_erasure_and_export(app):
     for name, t in register.TABLES.items():
         for col_name, col in t.personal().items():
-            assert col.data in register.DATA_KINDS, f"{name}.{col_name}"
+            assert col.data in register_terms.DATA_KINDS, f"{name}.{col_name}"
             assert col.erase in (KEEP, NULL, BLANK, PSEUDONYM, REDACT), f"{name}.{col_name}"
             assert col.export in (SHOW, SECRET, FILE, OMIT), f"{name}.{col_name}"
         assert t.on_erase in (KEEP_ROWS, DELETE_ROWS)
         if t.personal():
-            assert t.group in register.GROUPS, name
+            assert t.group in register_terms.GROUPS, name
 
 
 def test_owner_paths_and_author_columns_name_real_columns(app):
