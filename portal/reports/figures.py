@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import case, func, select
 
-from portal.accounts.models import User
+from portal.accounts.models import User, fold
 from portal.campaigns.models import Branch, ServicePoint
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
@@ -104,8 +104,6 @@ def _shift_scope(filters: Filters):
 def people_match(filters: Filters):
     """A test of (school, chapter) against the filters, accents and case ignored the same way on
     SQLite and PostgreSQL (SQLite's lower() knows only ASCII, so this is done in Python)."""
-    from portal.accounts.models import fold
-
     school, chapter = fold(filters.school), fold(filters.chapter)
 
     def matches(user_school: str | None, user_chapter: str | None) -> bool:

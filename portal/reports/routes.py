@@ -4,20 +4,25 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
-from portal import access
-from portal.audit import labels
+from portal import access, htmx
+from portal.audit import labels as audit_labels
 from portal.audit import services as audit
+from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import current_locale, format_date
-from portal.reports import bp
+from portal.pagination import paginate_list
+from portal.reports import bp, ledger, pdf, staffing
 from portal.reports.figures import compare, figures, last_full, period, previous
 from portal.reports.labels import FEEDBACK_LABELS, HEADLINE_LABELS, PERIOD_LABELS
+from portal.reports.narrative import narrative, organisers_for
 from portal.reports.scope import filter_form, led_point_ids, today
 from portal.shifts.models import Shift
 from portal.spreadsheets import hours, to_csv, to_xlsx
@@ -33,8 +38,6 @@ def _params(*extra: str) -> dict:
 
 def _anchor() -> date | None:
     """A report's start date from ?start=, as yyyy-mm-dd or dd/mm/yyyy in 2000–2100; None otherwise."""
-    from datetime import datetime
-
     raw = (request.args.get("start") or "").strip()[:10]
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -53,7 +56,7 @@ def dashboard():
     form, filters = filter_form(current_user)
     shown = {**_params(), "campaign": filters.campaign_id or 0, "start": format_date(filters.start),
              "end": format_date(filters.end), "dates_for": form.dates_for.data}  # exactly these figures (the ledger)
-    return render_template("reports/dashboard.html", form=form, filters=filters, figures=figures(filters),
+    return htmx.render("reports/dashboard.html", form=form, filters=filters, figures=figures(filters),
                            labels=HEADLINE_LABELS, params=_params(), shown=shown)
 
 
@@ -75,10 +78,6 @@ def _period_args(kind: str):
 def _campaign_period(kind: str, campaign) -> tuple[date, date]:
     """The campaign's last week or month with shifts (its last days are often quiet) once that period
     has ended; else the last full period to date."""
-    from sqlalchemy import func, select
-
-    from portal.core.clock import LOCAL_TZ
-
     last = db.session.scalar(select(func.max(Shift.starts_at)).where(
         Shift.campaign_id == campaign.id, Shift.status == "open",
         Shift.starts_at < datetime.combine(campaign.end_date + timedelta(days=1), time(0), LOCAL_TZ)))
@@ -98,52 +97,41 @@ def _download(data: bytes, fmt: str, name: str):
     return response
 
 
-@bp.route("/staffing")
+@bp.route("/staffing", endpoint="staffing")
 @access.roles_required("admin", "leader")
-def staffing():
+def staffing_page():
     """The next 14 days at my points (all of them for organisers), understaffed shifts first."""
-    from portal.pagination import paginate_list
-    from portal.reports.staffing import needs
-
-    page = paginate_list(needs(led_point_ids(current_user)), 50)
-    return render_template("reports/staffing.html", page=page, rows=page.items, form=EmptyForm())
+    page = paginate_list(staffing.needs(led_point_ids(current_user)), 50)
+    return htmx.render("reports/staffing.html", page=page, rows=page.items, form=EmptyForm())
 
 
 @bp.route("/staffing/<int:shift_id>/call", methods=["POST"])
 @access.roles_required("admin", "leader")
 def call(shift_id):
     """Email the trained, free students who could fill the shift."""
-    from portal.reports.staffing import call_volunteers
-
-    shift = db.session.get(Shift, shift_id)
-    if shift is None:
-        abort(404)
+    shift = db.get_or_404(Shift, shift_id)
     allowed = led_point_ids(current_user)
     if allowed is not None and shift.point_id not in allowed:
         abort(403)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            count = call_volunteers(current_user, shift)
-            flash(_("%(count)d students who could come were asked by email.", count=count), "success")
-        except InvalidInput as error:
-            flash(error.message, "error")
-    return redirect(url_for("reports.staffing"), 303)
+    try:
+        count = staffing.call_volunteers(current_user, shift)
+    except InvalidInput as error:
+        return htmx.redirect(url_for("reports.staffing"), error.message, "error")
+    return htmx.redirect(url_for("reports.staffing"),
+                         _("%(count)d students who could come were asked by email.", count=count))
 
 
-@bp.route("/ledger.<fmt>")
+@bp.route("/ledger.<fmt>", endpoint="ledger")
 @access.roles_required("admin")
-def ledger(fmt):
+def ledger_export(fmt):
     """The hours ledger per student for the filters (for schools and chapters), CSV or XLSX."""
-    from portal.reports.ledger import ledger as rows
-
     if fmt not in ("csv", "xlsx"):
         abort(404)
     form, filters = filter_form(current_user)
-    header, body = rows(filters)
+    header, body = ledger.ledger(filters)
     name = f"so-gio-{filters.start.isoformat()}-{filters.end.isoformat()}"
     data = to_csv(header, body) if fmt == "csv" else to_xlsx(_("Hours ledger"), header, body)
-    audit.record_access(current_user, labels.EXPORT_HOURS_LEDGER, "report", None, format=fmt, **_params("start"))
+    audit.record_access(current_user, audit_labels.EXPORT_HOURS_LEDGER, "report", None, format=fmt, **_params("start"))
     return _download(data, fmt, name)
 
 
@@ -154,7 +142,7 @@ def report(kind):
     form, filters, start, end, current, earlier = _period_args(kind)
     following = end + timedelta(days=1)
     params = _params()
-    return render_template("reports/report.html", kind=kind, title=PERIOD_LABELS[kind], form=form, start=start,
+    return htmx.render("reports/report.html", kind=kind, title=PERIOD_LABELS[kind], form=form, start=start,
                            end=end, figures=current, rows=compare(current, earlier), labels=HEADLINE_LABELS,
                            previous_start=previous(kind, start)[0],
                            next_start=following if following <= today() else None, params=params,
@@ -185,24 +173,18 @@ def export(kind, fmt):
     form, filters, start, end, current, earlier = _period_args(kind)
     header, body = _table(kind, start, end, compare(current, earlier))
     name = f"bao-cao-{kind}-{start.isoformat()}"
-    audit.record_access(current_user, labels.EXPORT_REPORT, "report", None, kind=kind, format=fmt, start=start,
+    audit.record_access(current_user, audit_labels.EXPORT_REPORT, "report", None, kind=kind, format=fmt, start=start,
                         **_params())
     if fmt == "csv":
         return _download(to_csv(header, body), fmt, name)
     if fmt == "xlsx":
         return _download(to_xlsx(str(PERIOD_LABELS[kind]), header, body), fmt, name)
-    from portal.reports.pdf import render
-
-    return _download(render(_paper(kind, form, replace(filters, start=start, end=end)), header, body), fmt, name)
+    return _download(pdf.render(_paper(kind, form, replace(filters, start=start, end=end)), header, body), fmt, name)
 
 
 def _paper(kind, form, filters):
     """What the printed report says besides its table: whose paper, the period, when made, the narrative."""
-    from portal.core import clock
-    from portal.reports.narrative import narrative, organisers_for
-    from portal.reports.pdf import Paper
-
-    return Paper(title=str(PERIOD_LABELS[kind]),
+    return pdf.Paper(title=str(PERIOD_LABELS[kind]),
                  period=_("%(start)s – %(end)s", start=format_date(filters.start), end=format_date(filters.end)),
                  scope=_scope_line(form), organisers=organisers_for(filters, form.chosen_campaign), made_at=clock.now(),
                  narrative=narrative(filters), feedback_labels=FEEDBACK_LABELS)
