@@ -4,7 +4,7 @@ Idempotent: every record is looked up by its natural key first, so a second run 
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -12,10 +12,28 @@ from sqlalchemy import select
 from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole
 from portal.accounts.services import hash_password
-from portal.campaigns.models import Branch, Campaign, CampaignOrganiser, ServicePoint
+from portal.accounts.two_factor import encrypt_secret
+from portal.campaigns.models import (
+    Branch,
+    Campaign,
+    CampaignEnrolment,
+    CampaignOrganiser,
+    CampaignStaff,
+    PointLeader,
+    ServicePoint,
+)
 from portal.campaigns.services import campaign_created
+from portal.certificates.models import CertificateRule
 from portal.core import clock
+from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
+from portal.operations.models import Attendance, VolunteerRating
+from portal.seed_training import MODULES
+from portal.shifts import planning
+from portal.shifts.models import Booking, Shift, ShiftTemplate
+from portal.training import markdown, signoff
+from portal.training.models import QuizQuestion, TrainingModule
+from portal.training.services import parse_quiz
 
 DEMO_PASSWORD = "donghanh-demo-2025"
 # The demo organiser's two-factor secret: published (README, `make run`), like the password, which
@@ -116,8 +134,6 @@ def seed_demo() -> list[str]:
         if created:
             user.roles.append(UserRole(role=role))
             if role == "admin":
-                from portal.accounts.two_factor import encrypt_secret
-
                 user.totp_secret = encrypt_secret(DEMO_TOTP_SECRET)
                 user.totp_enabled_at = clock.now()
             if role == "student":
@@ -139,14 +155,6 @@ CURRENT_SLUG = "thanh-nien-dong-hanh-2026"
 def _seed_current_season() -> list[str]:
     """A season running now, so the demo has shifts to book: the same modules, the demo student
     trained, weekly shifts at three points for the next three weeks, the demo leader at Gia Lâm."""
-    from datetime import time, timedelta
-
-    from portal.campaigns.models import CampaignEnrolment, CampaignStaff, PointLeader
-    from portal.shifts import planning
-    from portal.shifts.models import ShiftTemplate
-    from portal.training import signoff
-    from portal.training.models import TrainingModule
-
     if db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)) is not None:
         return []
     today = clock.local_today()
@@ -161,8 +169,6 @@ def _seed_current_season() -> list[str]:
     db.session.flush()
     campaign_created.send(campaign)
     first = db.session.scalar(select(Campaign).where(Campaign.slug == CAMPAIGN_SLUG))
-    from portal.training.models import QuizQuestion
-
     for module in db.session.scalars(select(TrainingModule).where(TrainingModule.campaign_id == first.id)):
         copy = TrainingModule(campaign_id=campaign.id, **{
             f: getattr(module, f) for f in ("title", "summary", "body_md", "body_html", "estimated_minutes",
@@ -201,12 +207,6 @@ def _seed_current_season() -> list[str]:
 
 def _seed_training(campaign: Campaign) -> list[str]:
     """The four modules of the article, the demo trainer assigned, the demo student enrolled."""
-    from portal.campaigns.models import CampaignEnrolment, CampaignStaff
-    from portal.seed_training import MODULES
-    from portal.training import markdown
-    from portal.training.models import QuizQuestion, TrainingModule
-    from portal.training.services import parse_quiz
-
     lines = []
     for position, spec in enumerate(MODULES, start=1):
         fields = {k: v for k, v in spec.items() if k not in ("title", "quiz")}
@@ -246,16 +246,6 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
     """The ended 2025 season's record: volunteers trained, shifts served with check-in and check-out,
     a few no-shows, and a certificate rule (8 hours, at most one no-show), so a newcomer can issue
     real certificates: `flask --app wsgi certificates issue --campaign thanh-nien-dong-hanh-2025`."""
-    from datetime import datetime, time, timedelta
-
-    from portal.campaigns.models import CampaignEnrolment
-    from portal.certificates.models import CertificateRule
-    from portal.core.clock import LOCAL_TZ
-    from portal.operations.models import Attendance, VolunteerRating
-    from portal.shifts.models import Booking, Shift
-    from portal.training import signoff
-    from portal.training.models import TrainingModule
-
     if db.session.scalar(select(Shift.id).where(Shift.campaign_id == campaign.id).limit(1)) is not None:
         return []
     trainer = db.session.scalar(select(User).where(User.email == "trainer@example.org"))

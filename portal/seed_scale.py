@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from portal.accounts.consent import CONSENT_PURPOSE
 from portal.accounts.models import Consent, User, UserRole, sort_key
@@ -143,8 +143,6 @@ def seed_scale(password: str = "donghanh-scale-2025") -> list[str]:
 
 def _advance_sequences(tables) -> None:
     """On PostgreSQL, move each id sequence past the ids written explicitly above."""
-    from sqlalchemy import text
-
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in tables:
