@@ -64,3 +64,25 @@ def for_user(user, point_id: int | None, now: datetime | None = None) -> Board:
     found = rows([s.id for s in shifts])
     undo = changes.undoable([b.id for r in found.values() for b, _record in r])
     return Board(points, shown, now.date(), list(shifts), found, undo)
+
+
+def counts(shift_ids: list[int], found: dict[int, list[tuple[Booking, Attendance | None]]] | None = None
+           ) -> dict[int, dict[str, int]]:
+    """Each shift's roster (`found`, else read now) counted by where the volunteers stand: expected, here,
+    gone home, no-show."""
+    found = rows(shift_ids) if found is None else found
+    tally = {}
+    for shift_id in shift_ids:
+        shift_counts = tally[shift_id] = {"expected": 0, "present": 0, "checked_out": 0, "no_show": 0}
+        for _booking, record in found.get(shift_id, []):
+            shift_counts[_standing(record)] += 1
+    return tally
+
+
+def _standing(record: Attendance | None) -> str:
+    """Where one volunteer stands on Today: not arrived yet, here, gone home, or a no-show."""
+    if record is None or (not record.checked_in_at and record.status != "no_show"):
+        return "expected"
+    if record.status == "no_show":
+        return "no_show"
+    return "checked_out" if record.checked_out_at else "present"

@@ -2,7 +2,7 @@
 feedback, team totals and the activity-log categories (Today is routes_today.py, the log routes_log.py)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -10,16 +10,18 @@ from markupsafe import Markup
 from portal import access, htmx
 from portal.campaigns.loaders import campaign_or_404
 from portal.campaigns.models import ServicePoint
+from portal.core.urls import moved
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.forms import EmptyForm, show_error
 from portal.i18n import format_time_local
-from portal.operations import activity, bp, checkin, feedback, services
+from portal.operations import activity, bp, checkin, feedback
+from portal.operations import services as operations
 from portal.operations.forms import FEEDBACK_LABELS, FeedbackForm, FeedbackStatusForm, categories_form, category_rows
 from portal.operations.loaders import feedback_at_my_point, point_i_run_or_403
 
 
-@bp.route("/points/<int:point_id>/qr")
+@bp.route("/operations/points/<int:point_id>/qr")
 @access.roles_required("leader", "admin")
 def point_qr(point_id):
     """The point's current check-in QR code, on the leader's screen; it refreshes itself as it changes."""
@@ -30,7 +32,7 @@ def point_qr(point_id):
                        minutes=current_app.config["CHECKIN_CODE_MINUTES"])
 
 
-@bp.route("/checkin/<int:point_id>/<code>", methods=["GET", "POST"])
+@bp.route("/operations/checkin/<int:point_id>/<code>", methods=["GET", "POST"])
 @access.roles_required("student")
 def self_check_in(point_id, code):
     """A student who scanned the point's code confirms their check-in (a POST, so a link alone does nothing)."""
@@ -42,10 +44,9 @@ def self_check_in(point_id, code):
         except InvalidInput as invalid:
             error = invalid.message
         else:
-            flash(_checked_in(point, result), "success")
-            return redirect(url_for("operations.my_hours"), 303)
-    return render_template("operations/checkin.html", point=point, code=code, form=form,
-                           error=error), 422 if error else 200
+            return htmx.redirect(url_for("operations.my_hours"), _checked_in(point, result))
+    return htmx.render("operations/checkin.html", None, 422 if error else 200, point=point, code=code, form=form,
+                       error=error)
 
 
 def _checked_in(point, result) -> str:
@@ -57,14 +58,14 @@ def _checked_in(point, result) -> str:
     return _("You are checked in at %(point)s at %(time)s. Thank you!", point=point.name, time=when)
 
 
-@bp.route("/my-hours")
+@bp.route("/operations/my-hours")
 @access.roles_required("student")
 def my_hours():
     """A student's ledger: each past shift, attended minutes, no-shows, and the totals."""
-    return render_template("operations/my_hours.html", ledger=services.ledger(current_user))
+    return htmx.render("operations/my_hours.html", ledger=operations.ledger(current_user))
 
 
-@bp.route("/points/<int:point_id>/feedback", methods=["GET", "POST"])
+@bp.route("/operations/points/<int:point_id>/feedback", methods=["GET", "POST"])
 @access.roles_required("leader", "admin")
 def point_feedback(point_id):
     """Citizens' feedback at a point: record a new item, follow the others."""
@@ -76,34 +77,37 @@ def point_feedback(point_id):
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash(_("Feedback recorded."), "success")
-            return redirect(url_for("operations.point_feedback", point_id=point.id), 303)
-    return render_template("operations/feedback.html", point=point, items=feedback.for_point(point.id), form=form,
-                           labels=FEEDBACK_LABELS, status_form=FeedbackStatusForm(formdata=None)), \
-        422 if form.errors else 200
+            return htmx.redirect(url_for("operations.point_feedback", point_id=point.id), _("Feedback recorded."))
+    return htmx.render("operations/feedback.html", None, 422 if form.errors else 200, point=point,
+                       items=feedback.for_point(point.id), form=form, labels=FEEDBACK_LABELS,
+                       status_form=FeedbackStatusForm(formdata=None))
 
 
-@bp.route("/feedback/<int:item_id>/status", methods=["POST"])
+@bp.route("/operations/feedback/<int:item_id>/status", methods=["POST"])
 @access.roles_required("leader", "admin")
 def feedback_status(item_id):
     """Mark feedback forwarded or resolved."""
     item = feedback_at_my_point(item_id)
     form = FeedbackStatusForm()
+    back = url_for("operations.point_feedback", point_id=item.point_id)
     try:
         if not form.validate_on_submit():
             raise InvalidInput(_("Choose a status from the list."), "status")
         feedback.set_status(current_user, item, form.status.data)
     except InvalidInput as invalid:
-        flash(str(invalid.message), "error")
-    return redirect(url_for("operations.point_feedback", point_id=item.point_id), 303)
+        return htmx.redirect(back, invalid.message, "error")
+    return htmx.redirect(back)
 
 
-@bp.route("/points/<int:point_id>/team")
+@bp.route("/operations/points/<int:point_id>/team")
 @access.roles_required("leader", "admin")
 def team(point_id):
     """The point's team: each volunteer's attended shifts, hours and no-shows."""
     point = point_i_run_or_403(point_id)
-    return render_template("operations/team.html", point=point, totals=services.team_totals(point.id))
+    return htmx.render("operations/team.html", point=point, totals=operations.team_totals(point.id))
+
+
+moved(bp, "/operations/campaigns/<slug>/categories", "/campaigns/<slug>/categories", methods=("GET", "POST"))
 
 
 @bp.route("/campaigns/<slug>/categories", methods=["GET", "POST"])
@@ -120,7 +124,6 @@ def categories(slug):
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash(_("Categories saved."), "success")
-            return redirect(url_for("operations.categories", slug=slug), 303)
-    return render_template("operations/categories.html", campaign=campaign, categories=cats,
-                           form=form), 422 if form.errors else 200
+            return htmx.redirect(url_for("operations.categories", slug=slug), _("Categories saved."))
+    return htmx.render("operations/categories.html", None, 422 if form.errors else 200, campaign=campaign,
+                       categories=cats, form=form)

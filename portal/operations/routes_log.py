@@ -1,7 +1,7 @@
 """The shift's activity log: the end-of-shift form, and the tally kept tap by tap during the shift."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,7 +25,7 @@ def _shift_i_may_log(shift_id: int) -> tuple[Shift, bool]:
     return shift, may_confirm
 
 
-@bp.route("/shifts/<int:shift_id>/log", methods=["GET", "POST"])
+@bp.route("/operations/shifts/<int:shift_id>/log", methods=["GET", "POST"])
 @access.roles_required("student", "leader", "admin")
 def activity_log(shift_id):
     """The shift's activity diary: counts per category, the elderly helped, notes and incidents."""
@@ -39,10 +39,9 @@ def activity_log(shift_id):
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash(_("Activity log saved."), "success")
-            return redirect(url_for("operations.activity_log", shift_id=shift.id), 303)
-    return render_template("operations/activity_log.html", shift=shift, categories=cats, log=log, form=form,
-                           may_confirm=may_confirm), 422 if form.errors else 200
+            return htmx.redirect(url_for("operations.activity_log", shift_id=shift.id), _("Activity log saved."))
+    return htmx.render("operations/activity_log.html", None, 422 if form.errors else 200, shift=shift,
+                       categories=cats, log=log, form=form, may_confirm=may_confirm)
 
 
 def _tap(shift: Shift, form: TallyForm):
@@ -56,25 +55,24 @@ def _tap(shift: Shift, form: TallyForm):
     return None
 
 
-@bp.route("/shifts/<int:shift_id>/tally", methods=["GET", "POST"])
+@bp.route("/operations/shifts/<int:shift_id>/tally", methods=["GET", "POST"])
 @access.roles_required("student", "leader", "admin")
 def tally(shift_id):
     """Count the people helped as the shift runs: +1 (or −1) per kind of help, each tap saved at once;
     the numbers land in the activity log, confirmed at the end."""
     shift, may_confirm = _shift_i_may_log(shift_id)
-    form, message = TallyForm(), None
-    if form.is_submitted():
-        message = _tap(shift, form)
-        if not htmx.is_htmx():
-            if message:
-                flash(str(message), "error")
-            return redirect(url_for("operations.tally", shift_id=shift.id), 303)
-    cats, counts, status = activity.categories(shift.campaign_id), activity.tallied(shift), 422 if message else 200
+    form = TallyForm()
+    message = _tap(shift, form) if form.is_submitted() else None
+    cats, counts = activity.categories(shift.campaign_id), activity.tallied(shift)
     tapped = next((c for c in cats if c.key == form.category.data), None)
-    if form.is_submitted() and tapped is None:  # nothing to re-render in place: show the message
-        page = make_response(render_template("operations/partials/tally_total.html", shift=shift, counts=counts,
-                                             message=message), status)
-        return htmx.retarget(page, f"#tally-{shift.id}-total", "outerHTML")
-    return htmx.render("operations/tally.html", "operations/partials/tally_tap.html", status, shift=shift,
-                       categories=cats, counts=counts, log=activity.log_for(shift), may_confirm=may_confirm,
-                       message=message, c=tapped, n=counts.get(getattr(tapped, "key", ""), 0))
+    context = {"shift": shift, "categories": cats, "counts": counts, "log": activity.log_for(shift),
+               "may_confirm": may_confirm, "message": message, "c": tapped,
+               "n": counts.get(getattr(tapped, "key", ""), 0)}
+    if not form.is_submitted():
+        return htmx.render("operations/tally.html", "operations/partials/tally_tap.html", **context)
+    # A tap: htmx gets the category's number (or, with nothing to re-render in place, the total and the
+    # message); a plain form goes back to the page, with the message if the tap did not count.
+    fragment = "operations/partials/tally_tap.html" if tapped else "operations/partials/tally_total.html"
+    answer = htmx.answer(fragment, redirect_to=url_for("operations.tally", shift_id=shift.id),
+                         status_code=422 if message else 200, flash_message=message, flash_category="error", **context)
+    return answer if tapped else htmx.retarget(answer, f"#tally-{shift.id}-total", "outerHTML")

@@ -1,7 +1,7 @@
 """The leader's 'today' console: check volunteers in and out, no-shows, tasks, walk-ins, undo, hours, ratings."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,9 +12,10 @@ from portal.core import clock
 from portal.core.converters import small_int
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.forms import EmptyForm, one_person, show_error
+from portal.forms import one_person, show_error
 from portal.i18n import format_time_local
-from portal.operations import board, bp, changes, forms, services, walkin
+from portal.operations import board, bp, changes, forms, walkin
+from portal.operations import services as operations
 from portal.operations.forms import TaskForm, UndoForm, WalkInForm, walk_in_form
 from portal.operations.loaders import booking_at_my_point, shift_at_my_point
 from portal.operations.models import Attendance
@@ -27,25 +28,34 @@ def _today_page(point_id: int | None, failed: tuple[int, WalkInForm] | None = No
     walk_ins = {s.id: walk_in_form(s.id, formdata=None) for s in shown.shifts}
     if failed:
         walk_ins[failed[0]] = failed[1]
-    return render_template("operations/today.html", points=shown.points, shown=shown.shown, shifts=shown.shifts,
-                           rows=shown.rows, day=shown.day, now=clock.now(), services=services, row_forms=forms,
-                           walk_in_forms=walk_ins, undo=shown.undo), status
+    counts = board.counts([s.id for s in shown.shifts], shown.rows)
+    return htmx.render("operations/today.html", None, status, points=shown.points, shown=shown.shown,
+                       shifts=shown.shifts, rows=shown.rows, counts=counts, day=shown.day,
+                       now=clock.now(), services=operations, row_forms=forms, walk_in_forms=walk_ins, undo=shown.undo)
 
 
 def _back_to_today(point_id: int, message, category: str = "success"):
     """Say what happened and go back to Today at the point (303)."""
-    flash(str(message), category)
-    return redirect(url_for("operations.today", point=point_id), 303)
+    return htmx.redirect(url_for("operations.today", point=point_id), message, category)
 
 
-@bp.route("/today")
+@bp.route("/operations/today")
 @access.roles_required("leader", "admin")
 def today():
     """Today's shifts at my points, each with its roster and one-tap attendance."""
     return _today_page(small_int(request.args.get("point")))
 
 
-@bp.route("/shifts/<int:shift_id>/walk-in", methods=["POST"])
+@bp.route("/operations/shifts/<int:shift_id>/counts")
+@access.roles_required("leader", "admin")
+def shift_counts(shift_id):
+    """A shift's counts on Today (booked, expected, present, checked out, no-show), refreshed after each tap."""
+    shift = shift_at_my_point(shift_id)
+    return htmx.render("operations/partials/shift_counts.html", None, shift=shift,
+                       counts=board.counts([shift.id])[shift.id])
+
+
+@bp.route("/operations/shifts/<int:shift_id>/walk-in", methods=["POST"])
 @access.roles_required("leader", "admin")
 def walk_in(shift_id):
     """Add a volunteer who turned up without a booking, during the shift too, and check them in at once."""
@@ -56,9 +66,9 @@ def walk_in(shift_id):
     people = find_student(form.who.data)
     student = one_person(people, form.person.data)
     if student is None and len(people) > 1:  # one student ID, several accounts: ask which one
-        return render_template("shifts/choose_volunteer.html", people=people, who=form.who.data,
-                               override=form.override.data, back=url_for("operations.today", point=shift.point_id),
-                               action=url_for("operations.walk_in", shift_id=shift.id))
+        return htmx.render("shifts/choose_volunteer.html", None, people=people, who=form.who.data,
+                           override=form.override.data, back=url_for("operations.today", point=shift.point_id),
+                           action=url_for("operations.walk_in", shift_id=shift.id))
     try:
         if student is None:
             raise InvalidInput(_("No account has this email or student ID."), "who")
@@ -75,14 +85,14 @@ def _walked_in(student, shift, result) -> str:
         return _("%(name)s added to the shift and checked in at %(time)s.", name=student.full_name,
                  time=format_time_local(result.record.checked_in_at))
     return _("%(name)s added to the shift. Check them in when check-in opens at %(time)s.", name=student.full_name,
-             time=format_time_local(shift.starts_at - services.CHECK_IN_OPENS))
+             time=format_time_local(shift.starts_at - operations.CHECK_IN_OPENS))
 
 
 ACTIONS = {
-    "check_in": lambda booking, form: services.check_in(current_user, booking),
-    "check_out": lambda booking, form: services.check_out(current_user, booking),
-    "no_show": lambda booking, form: services.mark_no_show(current_user, booking),
-    "task": lambda booking, form: services.assign_task(current_user, booking, form.task.data or ""),
+    "check_in": lambda booking, form: operations.check_in(current_user, booking),
+    "check_out": lambda booking, form: operations.check_out(current_user, booking),
+    "no_show": lambda booking, form: operations.mark_no_show(current_user, booking),
+    "task": lambda booking, form: operations.assign_task(current_user, booking, form.task.data or ""),
 }
 ALREADY = {  # what a tap that changed nothing says
     "check_in": lambda name, r: _("%(name)s was already checked in at %(time)s.", name=name,
@@ -95,29 +105,27 @@ ALREADY = {  # what a tap that changed nothing says
 
 
 def _row(booking: Booking, status: int = 200, **context):
-    """The volunteer's row re-rendered (htmx), or back to Today with the message (plain HTML)."""
-    if not htmx.is_htmx():
-        message = context.get("message") or context.get("notice")
-        if not message:
-            return redirect(url_for("operations.today", point=booking.shift.point_id), 303)
-        return _back_to_today(booking.shift.point_id, message, "error" if context.get("message") else "success")
+    """The volunteer's row re-rendered (htmx, which tells Today's counts to follow), or back to Today
+    with the message (plain HTML)."""
     record = db.session.scalar(select(Attendance).where(Attendance.booking_id == booking.id))
     context.setdefault("change", changes.undoable([booking.id]).get(booking.id))
-    response = htmx.render("operations/today.html", "operations/partials/attendance_row.html", status,
-                           booking=booking, record=record, shift=booking.shift, services=services, now=clock.now(),
-                           row_forms=forms, **context)
-    return htmx.trigger(response, "attendance-changed") if status == 200 else response
+    message, notice = context.get("message"), context.get("notice")
+    return htmx.answer("operations/partials/attendance_row.html",
+                       redirect_to=url_for("operations.today", point=booking.shift.point_id), status_code=status,
+                       flash_message=message or notice, flash_category="error" if message else "success",
+                       event="attendance-changed" if status == 200 else None, booking=booking, record=record,
+                       shift=booking.shift, services=operations, now=clock.now(), row_forms=forms, **context)
 
 
-@bp.route("/bookings/<int:booking_id>/<action>", methods=["POST"])
+@bp.route("/operations/bookings/<int:booking_id>/<action>", methods=["POST"])
 @access.roles_required("leader", "admin")
 def act(booking_id, action):
     """One tap on a volunteer's row; answers with the row re-rendered (htmx) or back to today."""
     if action not in ACTIONS:
         abort(404)
     booking = booking_at_my_point(booking_id)
-    form = TaskForm() if action == "task" else EmptyForm()
-    if not form.validate_on_submit():
+    form = TaskForm()
+    if action == "task" and not form.validate_on_submit():
         return _row(booking, 422, message=next(iter(form.errors.values()), [_("Try again.")])[0])
     try:
         result = ACTIONS[action](booking, form)
@@ -128,7 +136,7 @@ def act(booking_id, action):
     return _row(booking, change=result.change)
 
 
-@bp.route("/bookings/<int:booking_id>/undo", methods=["POST"])
+@bp.route("/operations/bookings/<int:booking_id>/undo", methods=["POST"])
 @access.roles_required("leader", "admin")
 def undo(booking_id):
     """Undo the latest change of a volunteer's row, within the short window, if nothing changed since."""
@@ -144,13 +152,12 @@ def undo(booking_id):
     if action != "walk_in":
         return _row(booking, notice=_("Undone: %(name)s's row is back as it was.", name=name), change=None)
     notice = _("Undone: %(name)s is no longer on this shift.", name=name)
-    if not htmx.is_htmx():
-        return _back_to_today(point_id, notice)
-    return htmx.trigger(htmx.render("operations/today.html", "operations/partials/attendance_removed.html",
-                                    booking_id=booking_id, notice=notice), "attendance-changed")
+    return htmx.answer("operations/partials/attendance_removed.html", event="attendance-changed",
+                       redirect_to=url_for("operations.today", point=point_id), flash_message=notice,
+                       booking_id=booking_id, notice=notice)
 
 
-@bp.route("/bookings/<int:booking_id>/hours", methods=["POST"])
+@bp.route("/operations/bookings/<int:booking_id>/hours", methods=["POST"])
 @access.roles_required("leader", "admin")
 def adjust_hours(booking_id):
     """Correct the minutes a volunteer served, with a reason (kept in the audit trail)."""
@@ -159,13 +166,13 @@ def adjust_hours(booking_id):
     try:
         if not form.validate_on_submit():
             raise InvalidInput(next(iter(form.errors.values()))[0], "minutes")
-        services.adjust(current_user, booking, int(form.minutes.data), form.reason.data or "")
+        operations.adjust(current_user, booking, int(form.minutes.data), form.reason.data or "")
     except InvalidInput as error:
         return _back_to_today(booking.shift.point_id, error.message, "error")
     return _back_to_today(booking.shift.point_id, _("Hours corrected."))
 
 
-@bp.route("/bookings/<int:booking_id>/rating", methods=["POST"])
+@bp.route("/operations/bookings/<int:booking_id>/rating", methods=["POST"])
 @access.roles_required("leader", "admin")
 def rate(booking_id):
     """Rate a volunteer's shift (1–5) with a short comment they will see."""
@@ -174,7 +181,7 @@ def rate(booking_id):
     try:
         if not form.validate_on_submit():
             raise InvalidInput(next(iter(form.errors.values()))[0], "rating")
-        services.rate(current_user, booking, form.rating.data, form.comment.data or "")
+        operations.rate(current_user, booking, form.rating.data, form.comment.data or "")
     except InvalidInput as error:
         return _back_to_today(booking.shift.point_id, error.message, "error")
     return _back_to_today(booking.shift.point_id, _("Rating saved."))

@@ -130,14 +130,17 @@ def test_organisers_edit_categories_and_the_log_follows(client, auth, world, mak
     data.update({f"label_en-{c.id}": c.label_en for c in cats})
     data.update({f"active-{c.id}": "y" for c in cats[1:]})  # switch the first one off
     data.update({"new_vi": "Hỗ trợ cài đặt iHanoi", "new_en": "iHanoi set-up"})
-    assert client.post(f"/operations/campaigns/{campaign.slug}/categories", data=data).status_code == 303
+    assert client.post(f"/campaigns/{campaign.slug}/categories", data=data).status_code == 303
     active = activity.categories(campaign.id)
     assert cats[0].id not in [c.id for c in active] and active[-1].label_vi == "Hỗ trợ cài đặt iHanoi"
-    bad = client.post(f"/operations/campaigns/{campaign.slug}/categories", data={**data, f"label-{cats[1].id}": ""})
+    bad = client.post(f"/campaigns/{campaign.slug}/categories", data={**data, f"label-{cats[1].id}": ""})
     assert bad.status_code == 422
+    moved = client.post(f"/operations/campaigns/{campaign.slug}/categories", data=data)  # the old address
+    assert moved.status_code == 308 and moved.headers["Location"].endswith(f"/campaigns/{campaign.slug}/categories")
+    assert client.get(f"/operations/campaigns/{campaign.slug}/categories").status_code == 308
     client.post("/logout")
     auth.as_(leader)
-    assert client.get(f"/operations/campaigns/{campaign.slug}/categories").status_code == 403
+    assert client.get(f"/campaigns/{campaign.slug}/categories").status_code == 403
     page = client.get(f"/operations/shifts/{shift.id}/log").get_data(as_text=True)
     assert "Hỗ trợ cài đặt iHanoi" in page and cats[0].label_vi not in page
 

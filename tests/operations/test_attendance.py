@@ -9,7 +9,7 @@ from portal.campaigns.models import PointLeader
 from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.operations import services
+from portal.operations import services as operations
 from portal.operations.models import Attendance
 from portal.shifts.models import Booking
 from tests.factories import enrol
@@ -34,30 +34,30 @@ def world(make_user, make_campaign, make_point, make_shift):
 def test_check_in_window_double_check_in_and_check_out_order(world):
     campaign, point, leader, student, shift, booking = world
     with pytest.raises(InvalidInput):
-        services.check_in(leader, booking, at=shift.starts_at - timedelta(hours=2))
+        operations.check_in(leader, booking, at=shift.starts_at - timedelta(hours=2))
     with pytest.raises(InvalidInput):
-        services.check_out(leader, booking)  # before any check-in
-    services.check_in(leader, booking, at=shift.starts_at + timedelta(minutes=20))
-    again = services.check_in(leader, booking)  # a second tap: nothing changes, and it says so (no change kept)
+        operations.check_out(leader, booking)  # before any check-in
+    operations.check_in(leader, booking, at=shift.starts_at + timedelta(minutes=20))
+    again = operations.check_in(leader, booking)  # a second tap: nothing changes, and it says so (no change kept)
     assert again.change is None and again.record.checked_in_at == shift.starts_at + timedelta(minutes=20)
     record = db.session.scalar(select(Attendance))
-    assert record.status == "present" and services.is_late(record, shift)
+    assert record.status == "present" and operations.is_late(record, shift)
     with pytest.raises(InvalidInput):
-        services.mark_no_show(leader, booking)
+        operations.mark_no_show(leader, booking)
 
 
 def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
     campaign, point, leader, student, shift, booking = world
-    services.check_in(leader, booking, at=shift.starts_at - timedelta(minutes=45))  # early: counts from the start
+    operations.check_in(leader, booking, at=shift.starts_at - timedelta(minutes=45))  # early: counts from the start
     # checked out late: the minutes count to the end of the shift
-    record = services.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1)).record
-    assert services.minutes(record, shift) == 240
+    record = operations.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1)).record
+    assert operations.minutes(record, shift) == 240
     with pytest.raises(InvalidInput):
-        services.adjust(leader, booking, 300, "Ở lại muộn")  # longer than the shift
+        operations.adjust(leader, booking, 300, "Ở lại muộn")  # longer than the shift
     with pytest.raises(InvalidInput):
-        services.adjust(leader, booking, 200, "")  # no reason
-    services.adjust(leader, booking, 200, "Về sớm để thi")
-    assert services.minutes(db.session.get(Attendance, record.id), shift) == 200
+        operations.adjust(leader, booking, 200, "")  # no reason
+    operations.adjust(leader, booking, 200, "Về sớm để thi")
+    assert operations.minutes(db.session.get(Attendance, record.id), shift) == 200
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attendance.adjust"))
     assert (event.actor_id, event.before, event.after) == (leader.id, {"minutes": 240},
                                                            {"minutes": 200, "reason": "Về sớm để thi"})
@@ -66,15 +66,15 @@ def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
 def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(world, make_shift):
     campaign, point, leader, student, shift, booking = world
     with pytest.raises(InvalidInput):
-        services.mark_no_show(leader, booking)  # starts in 30 minutes
+        operations.mark_no_show(leader, booking)  # starts in 30 minutes
     shift.starts_at = clock.now() - timedelta(minutes=5)
     campaign.status = "closed"
     db.session.commit()
     with pytest.raises(InvalidInput):
-        services.mark_no_show(leader, booking)
+        operations.mark_no_show(leader, booking)
     campaign.status = "open"
     db.session.commit()
-    assert services.mark_no_show(leader, booking).record.status == "no_show"
+    assert operations.mark_no_show(leader, booking).record.status == "no_show"
 
 
 def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
@@ -138,8 +138,8 @@ def test_walk_in_is_added_with_the_rules_and_checked_in(client, auth, world, mak
 
 def test_hours_correction_through_the_console(client, auth, world):
     campaign, point, leader, student, shift, booking = world
-    services.check_in(leader, booking, at=shift.starts_at)
-    services.check_out(leader, booking, at=shift.starts_at + timedelta(hours=2))
+    operations.check_in(leader, booking, at=shift.starts_at)
+    operations.check_out(leader, booking, at=shift.starts_at + timedelta(hours=2))
     auth.as_(leader)
     client.post(f"/operations/bookings/{booking.id}/hours", data={"minutes": "abc", "reason": "Nhầm giờ ra"})
     client.post(f"/operations/bookings/{booking.id}/hours", data={"minutes": "150", "reason": ""})

@@ -8,7 +8,8 @@ from portal.campaigns.models import PointLeader
 from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.operations import activity, services
+from portal.operations import activity
+from portal.operations import services as operations
 from portal.operations.models import ActivityLog, VolunteerRating
 from portal.shifts.models import Booking
 from tests.factories import enrol
@@ -52,7 +53,7 @@ def test_rating_comments_refuse_identifiers(world):
     shift.ends_at = clock.now() - timedelta(hours=1)
     db.session.commit()
     with pytest.raises(InvalidInput) as refused:
-        services.rate(leader, booking, "5", "Giúp bà 0987654321 rất tận tình")
+        operations.rate(leader, booking, "5", "Giúp bà 0987654321 rất tận tình")
     assert refused.value.field == "comment"
     db.session.rollback()
     assert db.session.scalar(select(VolunteerRating)) is None

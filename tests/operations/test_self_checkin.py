@@ -9,7 +9,8 @@ from portal.campaigns.models import PointLeader
 from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.operations import checkin, services
+from portal.operations import checkin
+from portal.operations import services as operations
 from portal.operations.models import Attendance
 from portal.shifts.models import Booking
 from tests.factories import enrol
@@ -113,7 +114,7 @@ def test_ledger_counts_minutes_attended_shifts_and_no_shows(client, auth, world,
                               checked_out_at=past.starts_at + timedelta(hours=3)))
     db.session.add(Attendance(booking_id=no_show.id, status="no_show"))
     db.session.commit()
-    ledger = services.ledger(student)
+    ledger = operations.ledger(student)
     assert (ledger["minutes"], ledger["attended"], ledger["no_shows"]) == (180, 1, 1)
     auth.as_(student)
     page = client.get("/operations/my-hours").get_data(as_text=True)

@@ -14,7 +14,8 @@ from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_time_local
-from portal.operations import activity, changes, checkin, services, walkin
+from portal.operations import activity, changes, checkin, walkin
+from portal.operations import services as operations
 from portal.operations.models import ActivityLog, Attendance, AttendanceChange
 from portal.shifts.models import Booking, Shift
 from tests.factories import enrol
@@ -85,13 +86,13 @@ def test_the_row_after_a_check_in_offers_no_check_out_in_the_check_in_buttons_pl
 def test_check_out_needs_its_own_action_and_not_within_the_first_minute(world):
     campaign, point, leader, student, shift, booking = world
     now = clock.now()
-    services.check_in(leader, booking, at=now)
+    operations.check_in(leader, booking, at=now)
     with pytest.raises(InvalidInput):
-        services.check_out(leader, booking, at=now + timedelta(seconds=20))
+        operations.check_out(leader, booking, at=now + timedelta(seconds=20))
     assert _record(booking).checked_out_at is None
-    done = services.check_out(leader, booking, at=now + timedelta(minutes=90))
+    done = operations.check_out(leader, booking, at=now + timedelta(minutes=90))
     assert done.record.checked_out_at == now + timedelta(minutes=90)
-    again = services.check_out(leader, booking, at=now + timedelta(minutes=95))
+    again = operations.check_out(leader, booking, at=now + timedelta(minutes=95))
     assert again.change is None and _record(booking).checked_out_at == now + timedelta(minutes=90)
 
 
@@ -100,7 +101,7 @@ def test_check_out_needs_its_own_action_and_not_within_the_first_minute(world):
 
 def test_undo_within_the_window_restores_exactly_the_row_before(client, auth, world):
     campaign, point, leader, student, shift, booking = world
-    services.assign_task(leader, booking, "Phân luồng")
+    operations.assign_task(leader, booking, "Phân luồng")
     before = changes.snapshot(_record(booking))
     auth.as_(leader)
     client.post(f"/operations/bookings/{booking.id}/check_in", headers=HTMX)
@@ -115,14 +116,14 @@ def test_undo_within_the_window_restores_exactly_the_row_before(client, auth, wo
 
 def test_undo_of_a_first_change_removes_the_row_it_created(world):
     campaign, point, leader, student, shift, booking = world
-    change = services.check_in(leader, booking).change
+    change = operations.check_in(leader, booking).change
     changes.undo(leader, booking, change.id)
     assert _record(booking) is None
 
 
 def test_undo_after_the_window_is_refused_and_changes_nothing(world):
     campaign, point, leader, student, shift, booking = world
-    change = services.check_in(leader, booking).change
+    change = operations.check_in(leader, booking).change
     with pytest.raises(InvalidInput) as caught:
         changes.undo(leader, booking, change.id, now=clock.now() + changes.UNDO_WINDOW + timedelta(seconds=5))
     assert "2" in str(caught.value.message)
@@ -131,11 +132,11 @@ def test_undo_after_the_window_is_refused_and_changes_nothing(world):
 
 def test_undo_after_a_later_change_is_refused(world):
     campaign, point, leader, student, shift, booking = world
-    change = services.check_in(leader, booking).change
-    services.assign_task(leader, booking, "Hướng dẫn VNeID")
+    change = operations.check_in(leader, booking).change
+    operations.assign_task(leader, booking, "Hướng dẫn VNeID")
     with pytest.raises(InvalidInput):
         changes.undo(leader, booking, change.id)
-    services.adjust(leader, booking, 10, "Nhầm giờ vào")  # outside Today: the row changed all the same
+    operations.adjust(leader, booking, 10, "Nhầm giờ vào")  # outside Today: the row changed all the same
     task = db.session.scalar(select(AttendanceChange).where(AttendanceChange.action == "task"))
     with pytest.raises(InvalidInput):
         changes.undo(leader, booking, task.id)
@@ -144,7 +145,7 @@ def test_undo_after_a_later_change_is_refused(world):
 
 def test_another_points_leader_cannot_undo(client, auth, world, make_user):
     campaign, point, leader, student, shift, booking = world
-    change = services.check_in(leader, booking).change
+    change = operations.check_in(leader, booking).change
     auth.as_(make_user(role="leader"))
     response = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
     assert response.status_code == 403
@@ -153,12 +154,45 @@ def test_another_points_leader_cannot_undo(client, auth, world, make_user):
 
 def test_an_undone_change_cannot_be_undone_twice(client, auth, world):
     campaign, point, leader, student, shift, booking = world
-    change = services.mark_no_show(leader, booking).change
+    change = operations.mark_no_show(leader, booking).change
     auth.as_(leader)
     undone = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
     assert undone.status_code == 200
     again = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
     assert again.status_code == 422 and _record(booking) is None
+
+
+def test_a_tap_on_a_row_refreshes_the_shifts_counts_on_today(client, auth, world):
+    campaign, point, leader, student, shift, booking = world
+    auth.as_(leader)
+    today = client.get("/operations/today").get_data(as_text=True)
+    counts = today[today.index(f'id="shift-{shift.id}-counts"'):]
+    counts = counts[:counts.index("</p>")]
+    assert 'hx-trigger="attendance-changed from:body"' in counts and f"/operations/shifts/{shift.id}/counts" in counts
+    tapped = client.post(f"/operations/bookings/{booking.id}/check_in", headers=HTMX)
+    assert "attendance-changed" in tapped.headers["HX-Trigger"]
+    fresh = client.get(f"/operations/shifts/{shift.id}/counts", headers=HTMX)
+    body = fresh.get_data(as_text=True)
+    assert fresh.status_code == 200 and "<html" not in body and f'id="shift-{shift.id}-counts"' in body
+    assert re.search(r"Có mặt: 1\b", body) and re.search(r"Chưa đến: 0\b", body)
+
+
+def test_without_javascript_a_tap_goes_back_to_today_with_what_happened(client, auth, world):
+    campaign, point, leader, student, shift, booking = world
+    auth.as_(leader)
+    first = client.post(f"/operations/bookings/{booking.id}/check_in")
+    assert first.status_code == 303 and first.headers["Location"].endswith(f"/operations/today?point={point.id}")
+    assert "HX-Trigger" not in first.headers
+    assert _record(booking).status == "present"
+    again = client.post(f"/operations/bookings/{booking.id}/check_in")  # changed nothing: Today says so
+    assert again.status_code == 303
+    assert "flash--success" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_another_points_leader_cannot_read_a_shifts_counts(client, auth, world, make_user):
+    campaign, point, leader, student, shift, booking = world
+    auth.as_(make_user(role="leader"))
+    assert client.get(f"/operations/shifts/{shift.id}/counts", headers=HTMX).status_code == 403
 
 
 # --- walk-ins ------------------------------------------------------------------------------------
@@ -208,7 +242,7 @@ def test_a_walk_in_before_check_in_opens_is_booked_and_the_message_says_so(clien
     assert added.shift_id == later.id and _record(added) is None
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     said = _say(client.application, "%(name)s added to the shift. Check them in when check-in opens at %(time)s.",
-                name="Trần Thị Bình", time=format_time_local(later.starts_at - services.CHECK_IN_OPENS))
+                name="Trần Thị Bình", time=format_time_local(later.starts_at - operations.CHECK_IN_OPENS))
     assert said in page and "flash--error" not in page
 
 
@@ -269,6 +303,10 @@ def test_tally_taps_through_htmx_show_the_servers_total_and_the_form_shows_them(
     assert bad.status_code == 422 and activity.tallied(shift)[key] == 3
     unknown = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": "x", "delta": "1"}, headers=HTMX)
     assert unknown.status_code == 422 and unknown.headers["HX-Retarget"] == f"#tally-{shift.id}-total"
+    plain = client.post(f"/operations/shifts/{shift.id}/tally", data={"category": key, "delta": "5"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith(f"/operations/shifts/{shift.id}/tally")
+    shown = client.get(f"/operations/shifts/{shift.id}/tally").get_data(as_text=True)
+    assert "flash--error" in shown and activity.tallied(shift)[key] == 3
     form = client.get(f"/operations/shifts/{shift.id}/log").get_data(as_text=True)
     category = activity.categories(campaign.id)[0]
     field = re.search(rf'<input[^>]*name="count-{category.id}"[^>]*>', form).group(0)
