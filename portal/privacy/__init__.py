@@ -5,8 +5,8 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from portal.privacy import (  # noqa: E402,F401  (statuses declared, models mapped, routes registered on bp)
-    labels,
+from portal.privacy import labels as privacy_labels  # noqa: E402,F401  (the statuses are declared at start)
+from portal.privacy import (  # noqa: E402,F401  (the models are mapped, the routes register on bp)
     models,
     routes_admin,
     routes_person,

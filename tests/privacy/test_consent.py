@@ -7,6 +7,9 @@ from portal.accounts import consent
 from portal.accounts.models import Consent
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.referrals import evidence
+from portal.referrals import services as referrals
+from portal.reports.staffing import call_volunteers
 from tests.factories import enrol, served
 
 
@@ -59,8 +62,6 @@ def test_a_consent_answer_that_is_neither_yes_nor_no_changes_nothing_and_says_wh
 
 
 def test_student_who_withdrew_referrals_is_neither_shortlisted_nor_nominable(app, make_user, make_campaign, make_point):
-    from portal.referrals import evidence, services
-
     campaign, point = make_campaign(), make_point()
     keen, withdrew = make_user(full_name="Lê Thị Muốn"), make_user(full_name="Lê Văn Thôi")
     enrol(campaign, keen, withdrew)
@@ -72,14 +73,12 @@ def test_student_who_withdrew_referrals_is_neither_shortlisted_nor_nominable(app
     consent.withdraw(withdrew, consent.REFERRALS)
     db.session.commit()
     assert [c.standing.user.id for c in evidence.shortlist(campaign)] == [keen.id]
-    assert services.nominee(campaign, withdrew.id) is None
-    assert services.nominee(campaign, keen.id) is not None
+    assert referrals.nominee(campaign, withdrew.id) is None
+    assert referrals.nominee(campaign, keen.id) is not None
 
 
 def test_staffing_calls_reach_only_students_who_agreed_to_news(app, make_user, make_campaign, make_point, make_shift,
                                                                outbox):
-    from portal.reports.staffing import call_volunteers
-
     campaign = make_campaign(status="open")
     shift = make_shift(campaign, make_point(), capacity=4)
     agreed, silent = make_user(), make_user()

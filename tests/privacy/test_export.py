@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.audit import services as audit
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.privacy import export
 from portal.privacy.models import DataExport
 from tests.factories import enrol, served
@@ -67,8 +69,6 @@ def test_an_organiser_builds_an_export_for_a_request(app, make_user):
 
 
 def test_reset_links_in_emails_are_masked_in_the_export(app, make_user):
-    from portal.mail.models import OutboxMessage
-
     student = make_user()
     db.session.add(OutboxMessage(to_email=student.email, subject="Đặt lại mật khẩu", kind="reset-password",
                                  body_text="http://portal.test/password/reset/abcdefghijklmnopqrstuvwxyz\n"))
@@ -78,8 +78,6 @@ def test_reset_links_in_emails_are_masked_in_the_export(app, make_user):
 
 
 def test_the_export_leaves_out_others_data_from_entries_the_person_made(app, make_user):
-    from portal.audit import services as audit
-
     leader, student = make_user(role="leader"), make_user(full_name="Bí Mật")
     audit.record(leader, "user.roles", "user", student.id, before={"full_name": "Bí Mật"}, after={"full_name": "X"})
     db.session.commit()

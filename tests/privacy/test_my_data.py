@@ -1,12 +1,15 @@
 """My data: the page, correction requests, and re-consent when the notice changes."""
 from __future__ import annotations
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.accounts import consent
 from portal.accounts.models import Consent
 from portal.extensions import db
+from portal.privacy import register
 from portal.privacy.models import DataRequest
+from tests.conftest import Auth
 
 
 def test_my_data_lists_what_we_hold_by_kind(client, auth, make_user):
@@ -45,8 +48,6 @@ def test_a_new_notice_version_asks_for_consent_again_and_keeps_both(make_app, ma
         student = make_user()
         consent.grant(student, consent.PROGRAMME, "2025-12")
         db.session.commit()
-        from tests.conftest import Auth
-
         client = app.test_client()
         Auth(client).as_(student)
         response = client.get("/shifts/mine")
@@ -65,8 +66,6 @@ def test_a_new_notice_version_asks_for_consent_again_and_keeps_both(make_app, ma
 def test_staff_without_any_consent_are_not_stopped(make_app, make_user):
     app = make_app(PRIVACY_NOTICE_VERSION="2026-01")
     with app.app_context():
-        from tests.conftest import Auth
-
         client = app.test_client()
         Auth(client).as_(make_user(role="trainer"))
         assert client.get("/me/data").status_code == 200
@@ -79,10 +78,6 @@ def test_processing_register_page_is_for_organisers(client, auth, make_user):
 
 
 def test_privacy_page_is_generated_from_the_register(client):
-    from flask_babel import force_locale
-
-    from portal.privacy import register
-
     for lang in ("vi", "en"):
         page = client.get(f"/privacy?lang={lang}").get_data(as_text=True)
         assert "91/2025/QH15" in page

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from portal.extensions import db
+from portal.operations.models import Attendance
 from portal.privacy import register, register_terms
 from portal.privacy.register_terms import (
     BLANK,
@@ -16,6 +17,7 @@ from portal.privacy.register_terms import (
     SECRET,
     SHOW,
 )
+from tests.factories import point_builder, served
 
 
 def test_every_column_of_every_table_is_declared(app):
@@ -71,14 +73,11 @@ def test_a_column_holding_a_persons_id_gives_its_table_an_owner(app):
 
 
 def test_owned_ids_follow_joins_to_the_person(app, make_user, make_campaign):
-    from tests.factories import point_builder, served
-
     student, other = make_user(), make_user()
     campaign = make_campaign()
     point = point_builder()()
     served(campaign, point, student)
     served(campaign, point, other)
-    from portal.operations.models import Attendance
 
     mine = db.session.scalars(register.owned_ids("attendance", student)).all()
     assert len(mine) == 1

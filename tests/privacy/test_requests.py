@@ -1,6 +1,8 @@
 """People's requests about their data: deadlines, the organisers' steps, the queue and request pages."""
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +13,7 @@ from portal.audit.models import AuditEvent
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import requests as privacy_requests
-from portal.privacy.models import DataRequest
+from portal.privacy.models import DataExport, DataRequest
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -250,13 +252,9 @@ def test_request_page_steps_and_history(client, auth, make_user):
 
 
 def test_organiser_prepares_and_downloads_the_export_for_a_request(client, auth, make_user):
-    import io
-    import zipfile
-
     auth.as_(make_user(role="admin"))
     req = _request(make_user)
     assert client.post(f"/admin/privacy/requests/{req.id}/export").status_code == 303
-    from portal.privacy.models import DataExport
 
     record = db.session.scalar(select(DataExport))
     assert record.request_id == req.id

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from portal.campaigns.models import Campaign, CampaignOrganiser, ServicePoint
 from portal.core import clock
@@ -14,6 +15,7 @@ from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.operations.models import ActivityLog, Attendance, CitizenFeedback
 from portal.shifts.models import Booking, Shift
+from portal.spreadsheets import to_csv, to_xlsx
 
 
 def _served(campaign, point, user, day, minutes=240, status="present"):
@@ -98,7 +100,6 @@ def test_the_weekly_report_of_a_past_campaign_opens_on_its_last_week(seasons, au
 
 
 def test_the_printed_report_is_a_paper_with_header_narrative_and_signature(seasons, auth, client, make_user):
-    from pypdf import PdfReader
     auth.as_(make_user(role="admin"))
     pdf = client.get("/reports/week.pdf",
                      query_string={"campaign": seasons.past.id, "dates_for": seasons.past.id, "start": "2026-02-09"})
@@ -112,7 +113,6 @@ def test_the_printed_report_is_a_paper_with_header_narrative_and_signature(seaso
 
 
 def test_xlsx_cells_are_numbers_and_dates_that_sum(seasons, auth, client, make_user):
-    from portal.spreadsheets import to_csv, to_xlsx
     auth.as_(make_user(role="admin"))
     book = load_workbook(io.BytesIO(client.get("/reports/ledger.xlsx", query_string={
         "campaign": seasons.past.id, "dates_for": seasons.past.id, "start": "18/12/2025", "end": "15/02/2026"}).data))
