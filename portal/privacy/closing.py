@@ -32,7 +32,7 @@ from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
-from portal.shifts import booking as booking_service
+from portal.shifts import booking
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 
 CLOSED_NOTE = "account closed"
@@ -127,7 +127,7 @@ def release_future(user_ids: list[int], actor: User | None, now: datetime) -> tu
         WaitlistEntry.shift_id.in_(list(freed)), WaitlistEntry.status == "waiting").distinct()).all()
     for shift_id in waited:
         for _ in range(freed[shift_id]):
-            if booking_service.promote_waitlist(shift_id) is None:
+            if booking.promote_waitlist(shift_id) is None:
                 break
     db.session.flush()
     db.session.expire_all()  # the bulk updates above changed rows the session may hold
@@ -140,9 +140,9 @@ def _lock_people(user_ids: list[int]) -> None:
     to users); PostgreSQL locks each row."""
     if db.session.get_bind().dialect.name == "postgresql":
         for user_id in sorted(user_ids):
-            booking_service._lock_student(user_id)
+            booking._lock_student(user_id)
     elif user_ids:
-        booking_service._lock_student(user_ids[0])
+        booking._lock_student(user_ids[0])
 
 
 def _tell(user: User) -> None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.core.urls import external_url
@@ -35,8 +36,6 @@ def new_feed_token(user) -> str:
 
 def user_for_token(token: str):
     """The owner of a feed token, or None."""
-    from portal.accounts.models import User
-
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
     return db.session.get(User, feed.user_id) if feed else None
 

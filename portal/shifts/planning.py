@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, ServicePoint
@@ -17,8 +18,7 @@ from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
-from portal.shifts import booking as bookings
-from portal.shifts import rules
+from portal.shifts import booking, rules
 from portal.shifts.models import Booking, Shift, ShiftTemplate, WaitlistEntry
 
 MAX_SEATS = 500  # the most a shift can have (a CHECK constraint)
@@ -54,8 +54,8 @@ def create_template(actor, campaign: Campaign, point: ServicePoint, weekdays: li
     db.session.add(template)
     db.session.flush()
     audit.record(actor, "shift_template.create", "shift_template", template.id,
-                 after={"point_id": point.id, "weekdays": template.weekdays, "start": start.isoformat(),
-                        "end": end.isoformat(), "capacity": capacity})
+                 after=audit.snapshot(template, ["point_id", "weekdays", "capacity"], start=start.isoformat(),
+                                      end=end.isoformat()))
     db.session.commit()
     return template
 
@@ -104,6 +104,19 @@ def generate(actor, template: ShiftTemplate, skip: set[date]) -> int:
     return len(new)
 
 
+def fortnight(point: ServicePoint) -> tuple[list[Shift], dict[int, list[Booking]]]:
+    """A point's shifts over the next 14 days (from today in Hanoi), and each one's booked volunteers."""
+    start = datetime.combine(clock.local_today(), time.min, tzinfo=LOCAL_TZ)
+    shifts = db.session.scalars(select(Shift).where(
+        Shift.point_id == point.id, Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=14)
+    ).order_by(Shift.starts_at)).all()
+    roster: dict[int, list[Booking]] = {}
+    for seat in db.session.scalars(select(Booking).options(joinedload(Booking.user)).where(
+            Booking.shift_id.in_([s.id for s in shifts]), Booking.status == "booked")):
+        roster.setdefault(seat.shift_id, []).append(seat)
+    return shifts, roster
+
+
 def _booked(shift: Shift) -> list[Booking]:
     """The shift's active bookings."""
     return list(db.session.scalars(select(Booking).where(Booking.shift_id == shift.id, Booking.status == "booked")))
@@ -150,13 +163,13 @@ def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity:
         moved = (new_start, new_end) != (shift.starts_at, shift.ends_at)
         shift.starts_at, shift.ends_at, shift.capacity = new_start, new_end, capacity
         if moved:
-            for booking in booked:
-                others = [b for b in rules.student_bookings(booking.user_id, new_start - timedelta(days=8),
+            for seat in booked:
+                others = [b for b in rules.student_bookings(seat.user_id, new_start - timedelta(days=8),
                                                             new_end + timedelta(days=8)) if b.shift_id != shift.id]
                 clash = rules.schedule_clash(shift, others, shift.campaign)
                 if clash:
                     raise InvalidInput(_l("%(name)s cannot come at the new time: %(reason)s",
-                                          name=booking.user.full_name, reason=clash.message), "start_time")
+                                          name=seat.user.full_name, reason=clash.message), "start_time")
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
@@ -167,10 +180,10 @@ def edit_shift(actor, shift: Shift, day: date, start: time, end: time, capacity:
     audit.record(actor, "shift.update", "shift", shift.id, before,
                  audit.snapshot(shift, ["starts_at", "ends_at", "capacity"]))
     if moved:
-        for booking in booked:
-            mail.queue(booking.user.email, "shift_changed", kind="shift-changed", locale=booking.user.locale,
-                       user=booking.user, shift=shift)
-    while bookings.promote_waitlist(shift.id) is not None:
+        for seat in booked:
+            mail.queue(seat.user.email, "shift_changed", kind="shift-changed", locale=seat.user.locale,
+                       user=seat.user, shift=shift)
+    while booking.promote_waitlist(shift.id) is not None:
         pass
     db.session.commit()
 
@@ -188,10 +201,10 @@ def cancel_shift(actor, shift: Shift, reason: str) -> int:
         db.session.rollback()
         raise InvalidInput(_l("This shift is already cancelled."), "reason")
     booked = _booked(shift)
-    for booking in booked:
-        booking.status, booking.cancelled_at, booking.cancelled_by_id = "shift_cancelled", clock.now(), actor.id
-        mail.queue(booking.user.email, "shift_cancelled", kind="shift-cancelled", locale=booking.user.locale,
-                   user=booking.user, shift=shift, reason=reason)
+    for seat in booked:
+        seat.status, seat.cancelled_at, seat.cancelled_by_id = "shift_cancelled", clock.now(), actor.id
+        mail.queue(seat.user.email, "shift_cancelled", kind="shift-cancelled", locale=seat.user.locale,
+                   user=seat.user, shift=shift, reason=reason)
     db.session.execute(update(WaitlistEntry)
                        .where(WaitlistEntry.shift_id == shift.id, WaitlistEntry.status == "waiting")
                        .values(status="closed", resolved_at=clock.now()))

@@ -70,7 +70,7 @@ def _candidates(form: ShiftFilterForm, points) -> list:
     return []
 
 
-@bp.route("/")
+@bp.route("/shifts/")
 @access.roles_required("student")
 def find():
     """Shifts I can take: a week at a time, my preferred points first, what stops me said once."""
@@ -85,7 +85,7 @@ def find():
                        links=_links(form, page), candidates=_candidates(form, points), action_form=EmptyForm())
 
 
-@bp.route("/preferred-points", methods=["GET", "POST"])
+@bp.route("/shifts/preferred-points", methods=["GET", "POST"])
 @access.roles_required("student")
 def preferred_points():
     """Choose the service points whose shifts the finder lists first."""

@@ -1,59 +1,52 @@
 """Leaders and organisers: each point's schedule, adding and releasing volunteers, planning shifts."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from portal import access, htmx
 from portal.accounts.services import find_student
+from portal.campaigns import points as points_service
 from portal.campaigns.loaders import campaign_or_404
 from portal.campaigns.models import ServicePoint
-from portal.campaigns.points import runs_point
-from portal.core import clock
 from portal.core.clock import LOCAL_TZ
+from portal.core.urls import moved
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.forms import EmptyForm, choices, one_person, show_error
-from portal.shifts import booking as service
-from portal.shifts import bp, planning
+from portal.forms import choices, one_person, show_error
+from portal.shifts import booking, bp, planning
 from portal.shifts.forms import AddVolunteerForm, GenerateForm, ShiftCancelForm, ShiftEditForm, TemplateForm
 from portal.shifts.models import Booking, Shift, ShiftTemplate
 from portal.shifts.rules import BookingRefused
 
 UNDERSTAFFED = 0.5  # below half full
 
+# A campaign's settings pages live under /campaigns/<slug>/; the old address keeps working.
+moved(bp, "/shifts/campaigns/<slug>/templates", "/campaigns/<slug>/shift-templates", methods=("GET", "POST"))
+
 
 def _point(point_id: int) -> ServicePoint:
     """Load a point (404) the current user may run (403)."""
     point = db.get_or_404(ServicePoint, point_id)
-    if not runs_point(current_user, point.id):
+    if not points_service.runs_point(current_user, point.id):
         abort(403)
     return point
 
 
-@bp.route("/points/<int:point_id>/schedule")
+@bp.route("/shifts/points/<int:point_id>/schedule")
 @access.roles_required("leader", "admin")
 def schedule(point_id):
     """A point's next 14 days: each shift's fill rate, the understaffed ones highlighted, its roster."""
     point = _point(point_id)
-    start = datetime.combine(clock.local_today(), time.min, tzinfo=LOCAL_TZ)
-    shifts = db.session.scalars(select(Shift).where(
-        Shift.point_id == point.id, Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=14)
-    ).order_by(Shift.starts_at)).all()
-    roster = {}
-    for booking in db.session.scalars(select(Booking).options(joinedload(Booking.user)).where(
-            Booking.shift_id.in_([s.id for s in shifts]), Booking.status == "booked")):
-        roster.setdefault(booking.shift_id, []).append(booking)
-    return render_template("shifts/schedule.html", point=point, shifts=shifts, roster=roster, threshold=UNDERSTAFFED,
-                           add_form=AddVolunteerForm(), form=EmptyForm())
+    shifts, roster = planning.fortnight(point)
+    return htmx.render("shifts/schedule.html", None, point=point, shifts=shifts, roster=roster, threshold=UNDERSTAFFED)
 
 
-@bp.route("/<int:shift_id>/add", methods=["POST"])
+@bp.route("/shifts/<int:shift_id>/add", methods=["POST"])
 @access.roles_required("leader", "admin")
 def add_volunteer(shift_id):
     """Add a volunteer to a shift: the rules apply; a full shift needs the explicit, recorded override."""
@@ -64,15 +57,14 @@ def add_volunteer(shift_id):
         people = find_student(form.who.data)
         student = one_person(people, request.form.get("person"))
         if student is None and len(people) > 1:  # one student ID, several accounts: ask which one
-            return render_template("shifts/choose_volunteer.html", people=people, who=form.who.data,
-                                   override=form.override.data,
-                                   back=url_for("shifts.schedule", point_id=shift.point_id),
-                                   action=url_for("shifts.add_volunteer", shift_id=shift.id))
+            return htmx.render("shifts/choose_volunteer.html", None, people=people, who=form.who.data,
+                               override=form.override.data, back=url_for("shifts.schedule", point_id=shift.point_id),
+                               action=url_for("shifts.add_volunteer", shift_id=shift.id))
         if student is None:
             flash(_("No account has this email or student ID."), "error")
         else:
             try:
-                service.book(student, shift.id, actor=current_user, override_capacity=form.override.data)
+                booking.book(student, shift.id, actor=current_user, override_capacity=form.override.data)
                 flash(_("%(name)s added to the shift.", name=student.full_name), "success")
             except BookingRefused as refused:
                 flash(str(refused.message), "error")
@@ -81,20 +73,18 @@ def add_volunteer(shift_id):
     return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
 
 
-@bp.route("/bookings/<int:booking_id>/release", methods=["POST"])
+@bp.route("/shifts/bookings/<int:booking_id>/release", methods=["POST"])
 @access.roles_required("leader", "admin")
 def release(booking_id):
     """Release a volunteer's seat, at any time; the waitlist moves up."""
-    booking = db.get_or_404(Booking, booking_id)
-    _point(booking.shift.point_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    seat = db.get_or_404(Booking, booking_id)
+    _point(seat.shift.point_id)
     try:
-        service.cancel(booking.id, current_user, note=request.form.get("note", ""))
+        booking.cancel(seat.id, current_user, note=request.form.get("note", ""))
         flash(_("Seat released."), "success")
     except BookingRefused as refused:
         flash(str(refused.message), "error")
-    return htmx.redirect(url_for("shifts.schedule", point_id=booking.shift.point_id))
+    return htmx.redirect(url_for("shifts.schedule", point_id=seat.shift.point_id))
 
 
 def _edit_form(shift: Shift, formdata=True) -> ShiftEditForm:
@@ -105,7 +95,7 @@ def _edit_form(shift: Shift, formdata=True) -> ShiftEditForm:
     return ShiftEditForm(**values) if formdata else ShiftEditForm(formdata=None, **values)
 
 
-@bp.route("/<int:shift_id>/edit", methods=["GET", "POST"])
+@bp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
 @access.roles_required("admin")
 def edit(shift_id):
     """Change one shift's date, times or seats."""
@@ -122,11 +112,11 @@ def edit(shift_id):
         else:
             flash(_("Shift saved."), "success")
             return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
-    return render_template("shifts/edit.html", shift=shift, form=form, cancel_form=cancel_form), \
-        422 if form.is_submitted() else 200
+    return htmx.render("shifts/edit.html", None, 422 if form.is_submitted() else 200, shift=shift, form=form,
+                       cancel_form=cancel_form)
 
 
-@bp.route("/<int:shift_id>/cancel-shift", methods=["POST"])
+@bp.route("/shifts/<int:shift_id>/cancel-shift", methods=["POST"])
 @access.roles_required("admin")
 def cancel_shift(shift_id):
     """Cancel a shift with a reason; booked volunteers are told by email."""
@@ -140,11 +130,11 @@ def cancel_shift(shift_id):
         else:
             flash(_("Shift cancelled; %(n)d volunteers notified.", n=notified), "success")
             return htmx.redirect(url_for("shifts.schedule", point_id=shift.point_id))
-    return render_template("shifts/edit.html", shift=shift, form=_edit_form(shift, formdata=False),
-                           cancel_form=form), 422
+    return htmx.render("shifts/edit.html", None, 422, shift=shift, form=_edit_form(shift, formdata=False),
+                       cancel_form=form)
 
 
-@bp.route("/campaigns/<slug>/templates", methods=["GET", "POST"])
+@bp.route("/campaigns/<slug>/shift-templates", methods=["GET", "POST"])
 @access.roles_required("admin")
 def templates(slug):
     """A campaign's weekly shift patterns, and a form to add one."""
@@ -163,8 +153,8 @@ def templates(slug):
             return htmx.redirect(url_for("shifts.generate", template_id=template.id))
     items = db.session.scalars(select(ShiftTemplate).where(ShiftTemplate.campaign_id == campaign.id)
                                .order_by(ShiftTemplate.id)).all()
-    return render_template("shifts/templates.html", campaign=campaign, form=form, templates=items), \
-        422 if form.is_submitted() else 200
+    return htmx.render("shifts/templates.html", None, 422 if form.is_submitted() else 200, campaign=campaign,
+                       form=form, templates=items)
 
 
 def _skip_dates(text: str) -> tuple[set[date], list[str]]:
@@ -181,7 +171,7 @@ def _skip_dates(text: str) -> tuple[set[date], list[str]]:
     return dates, bad
 
 
-@bp.route("/templates/<int:template_id>/generate", methods=["GET", "POST"])
+@bp.route("/shifts/templates/<int:template_id>/generate", methods=["GET", "POST"])
 @access.roles_required("admin")
 def generate(template_id):
     """Preview a template's shifts over the campaign's dates, then create them in one action."""
@@ -190,10 +180,10 @@ def generate(template_id):
     skip, bad = _skip_dates(form.skip.data)
     if bad:
         form.skip.errors = [_("These lines are not dates as dd/mm/yyyy: %(lines)s", lines=", ".join(bad))]
-    elif form.validate_on_submit() and request.form.get("confirm") == "1":
+    elif form.validate_on_submit() and form.confirm.data == "1":
         created = planning.generate(current_user, template, skip)
         flash(_("%(n)d shifts created.", n=created), "success")
         return htmx.redirect(url_for("shifts.schedule", point_id=template.point_id))
     planned, skipped = planning.preview(template, skip)
-    return render_template("shifts/generate.html", template=template, form=form, planned=planned, skipped=skipped), \
-        422 if bad else 200
+    return htmx.render("shifts/generate.html", None, 422 if bad else 200, template=template, form=form,
+                       planned=planned, skipped=skipped)

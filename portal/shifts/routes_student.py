@@ -1,7 +1,7 @@
 """Students find, book and cancel shifts, wait for seats, and take their shifts to their calendar."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,8 +11,8 @@ from portal.core.urls import external_url
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.i18n import format_date
-from portal.shifts import booking as service
 from portal.shifts import (
+    booking,
     bp,
     calendar,
     finder,
@@ -22,37 +22,26 @@ from portal.shifts import (
 from portal.shifts.models import Booking, Shift
 from portal.shifts.rules import BookingRefused
 
-
-def _widget(shift_id: int, message=None, status=200):
-    """The booking widget of one shift, re-rendered after an action, with the booking-changed event."""
-    shift = db.session.get(Shift, shift_id)
-    (row,) = finder.rows_for(current_user, [shift])
-    response = htmx.render("shifts/shift.html", "shifts/partials/booking_widget.html", status,
-                           row=row, mine=shift_page.for_student(current_user, shift), message=message,
-                           action_form=EmptyForm())
-    return htmx.trigger(response, "booking-changed", {"shift": shift_id}) if status == 200 else response
+MY_SHIFTS = "shifts/partials/my_shifts.html"
 
 
 def _act(shift_id: int, action, done_message):
-    """Run a booking action for the current student.
+    """Run a booking action for the current student and answer with the shift's booking widget.
 
-    With htmx the widget comes back (refusals with 422); without JavaScript the browser is sent
-    back to the shift's page (303) with the outcome as a message.
+    With htmx the widget comes back (a refusal with 422, a success with the booking-changed event);
+    without JavaScript the browser is sent back to the shift's page (303) with the outcome as a message.
     """
-    db.get_or_404(Shift, shift_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    shift = db.get_or_404(Shift, shift_id)
     try:
         action()
     except BookingRefused as refused:
-        if not htmx.is_htmx():
-            flash(str(refused.message), "error")
-            return redirect(url_for("shifts.show", shift_id=shift_id), 303)
-        return _widget(shift_id, refused.message, 422)
-    if not htmx.is_htmx():
-        flash(done_message, "success")
-        return redirect(url_for("shifts.show", shift_id=shift_id), 303)
-    return _widget(shift_id)
+        outcome = {"status_code": 422, "flash_message": refused.message, "flash_category": "error",
+                   "message": refused.message}
+    else:
+        outcome = {"flash_message": done_message, "event": "booking-changed", "event_detail": {"shift": shift_id}}
+    (row,) = finder.rows_for(current_user, [shift])
+    return htmx.answer("shifts/partials/booking_widget.html", redirect_to=url_for("shifts.show", shift_id=shift_id),
+                       row=row, mine=shift_page.for_student(current_user, shift), action_form=EmptyForm(), **outcome)
 
 
 @bp.app_template_global("shift_page_url")
@@ -61,7 +50,7 @@ def shift_page_url(shift_id: int) -> str:
     return external_url("shifts.show", shift_id=shift_id)
 
 
-@bp.route("/<int:shift_id>")
+@bp.route("/shifts/<int:shift_id>")
 @access.roles_required("student")
 def show(shift_id):
     """The shift's page: the student's own shift (where, when, who leads, status, cancel, calendar) once
@@ -74,14 +63,14 @@ def show(shift_id):
                        mine=shift_page.for_student(current_user, shift), action_form=EmptyForm())
 
 
-@bp.route("/<int:shift_id>/book", methods=["POST"])
+@bp.route("/shifts/<int:shift_id>/book", methods=["POST"])
 @access.roles_required("student")
 def book(shift_id):
     """Book a seat."""
-    return _act(shift_id, lambda: service.book(current_user, shift_id), _("Shift booked."))
+    return _act(shift_id, lambda: booking.book(current_user, shift_id), _("Shift booked."))
 
 
-@bp.route("/<int:shift_id>/cancel", methods=["POST"])
+@bp.route("/shifts/<int:shift_id>/cancel", methods=["POST"])
 @access.roles_required("student")
 def cancel(shift_id):
     """Cancel my booking (until the campaign's cut-off)."""
@@ -89,26 +78,25 @@ def cancel(shift_id):
         Booking.shift_id == shift_id, Booking.user_id == current_user.id, Booking.status == "booked"))
     if mine is None:
         abort(404)
-    return _act(shift_id, lambda: service.cancel(mine, current_user), _("Your booking is cancelled."))
+    return _act(shift_id, lambda: booking.cancel(mine, current_user), _("Your booking is cancelled."))
 
 
-@bp.route("/<int:shift_id>/waitlist", methods=["POST"])
+@bp.route("/shifts/<int:shift_id>/waitlist", methods=["POST"])
 @access.roles_required("student")
 def waitlist(shift_id):
     """Join the waitlist of a full shift, or leave it ('action=leave')."""
     if request.form.get("action") == "leave":
-        return _act(shift_id, lambda: service.leave_waitlist(current_user, shift_id), _("You left the waitlist."))
-    return _act(shift_id, lambda: service.join_waitlist(current_user, shift_id), _("You are on the waitlist."))
+        return _act(shift_id, lambda: booking.leave_waitlist(current_user, shift_id), _("You left the waitlist."))
+    return _act(shift_id, lambda: booking.join_waitlist(current_user, shift_id), _("You are on the waitlist."))
 
 
-def _my_shifts(page: bool, message=None, error=None, status=200):
-    """My shifts, the page or its list; the cancel buttons only where the list is the page's own
-    (the finder's aside shows the list for reading: a cancel there would leave its card stale)."""
+def _my_shifts(page: bool) -> dict:
+    """What My shifts shows; the cancel buttons only where the list is the page's own (the finder's
+    aside asks for the list for reading: a cancel there would leave its card stale)."""
     upcoming, past = finder.my_bookings(current_user)
-    return htmx.render("shifts/mine.html", "shifts/partials/my_shifts.html", status, upcoming=upcoming, past=past,
-                       waiting=finder.my_waitlist(current_user), message=message, error=error, action_form=EmptyForm(),
-                       cancel=shift_page.cancel_states(upcoming) if page else {},
-                       feed_url=_feed_url())
+    return {"upcoming": upcoming, "past": past, "waiting": finder.my_waitlist(current_user),
+            "cancel": shift_page.cancel_states(upcoming) if page else {}, "feed_url": _feed_url(),
+            "action_form": EmptyForm()}
 
 
 def _feed_url() -> str | None:
@@ -117,48 +105,41 @@ def _feed_url() -> str | None:
     return external_url("shifts.feed", token=token) if token else None
 
 
-@bp.route("/mine")
+@bp.route("/shifts/mine")
 @access.roles_required("student")
 def mine():
-    """My shifts: upcoming and past, with status; refreshed by the booking-changed event."""
-    return _my_shifts(page=not htmx.is_fragment_request())
+    """My shifts: upcoming and past, with status; the finder's aside loads the list with '?aside=1'
+    and refreshes it on the booking-changed event."""
+    return htmx.render("shifts/mine.html", MY_SHIFTS, **_my_shifts(page=request.args.get("aside") != "1"))
 
 
-@bp.route("/mine/<int:booking_id>/cancel", methods=["POST"])
+@bp.route("/shifts/mine/<int:booking_id>/cancel", methods=["POST"])
 @access.roles_required("student")
 def cancel_mine(booking_id):
     """Cancel one of my bookings from My shifts: the list comes back (htmx), or a 303 to it with a message."""
-    booking = db.get_or_404(Booking, booking_id)
-    if booking.user_id != current_user.id:
+    own = db.get_or_404(Booking, booking_id)
+    if own.user_id != current_user.id:
         abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     try:
-        service.cancel(booking.id, current_user)
+        booking.cancel(own.id, current_user)
     except BookingRefused as refused:
-        if not htmx.is_htmx():
-            flash(str(refused.message), "error")
-            return redirect(url_for("shifts.mine"), 303)
-        return _my_shifts(page=True, error=refused.message, status=422)
-    done = _("Your booking at %(point)s on %(date)s is cancelled.", point=booking.shift.point.name,
-             date=format_date(booking.shift.starts_at))
-    if not htmx.is_htmx():
-        flash(done, "success")
-        return redirect(url_for("shifts.mine"), 303)
-    return htmx.trigger(_my_shifts(page=True, message=done), "booking-changed", {"shift": booking.shift_id})
+        return htmx.answer(MY_SHIFTS, redirect_to=url_for("shifts.mine"), status_code=422, error=refused.message,
+                           flash_message=refused.message, flash_category="error", **_my_shifts(page=True))
+    done = _("Your booking at %(point)s on %(date)s is cancelled.", point=own.shift.point.name,
+             date=format_date(own.shift.starts_at))
+    return htmx.answer(MY_SHIFTS, redirect_to=url_for("shifts.mine"), flash_message=done, message=done,
+                       event="booking-changed", event_detail={"shift": own.shift_id}, **_my_shifts(page=True))
 
 
-@bp.route("/calendar/regenerate", methods=["POST"])
+@bp.route("/shifts/calendar/regenerate", methods=["POST"])
 @access.roles_required("student")
 def regenerate_feed():
     """Make my secret calendar address, or a new one (the old one stops working)."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     calendar.new_feed_token(current_user)
     return htmx.redirect(url_for("shifts.mine"))
 
 
-@bp.route("/<int:shift_id>.ics")
+@bp.route("/shifts/<int:shift_id>.ics")
 @access.signed_in
 def shift_ics(shift_id):
     """One shift as a calendar file."""
@@ -169,7 +150,7 @@ def shift_ics(shift_id):
                     headers={"Content-Disposition": f'attachment; filename="ca-truc-{shift.id}.ics"'})
 
 
-@bp.route("/calendar/<token>.ics")
+@bp.route("/shifts/calendar/<token>.ics")
 @access.public
 @limiter.limit("60 per minute")
 def feed(token):

@@ -22,7 +22,7 @@ from portal.extensions import db
 from portal.forms import BaseForm, show_error
 from portal.i18n import lazy_ntext, lazy_text
 from portal.operations import activity, checkin
-from portal.shifts import booking as bookings
+from portal.shifts import booking
 from portal.shifts.models import Booking
 from tests.factories import enrol
 
@@ -131,7 +131,7 @@ def hostile(make_user, make_campaign, make_point, make_shift, make_module):
 def test_a_booking_refusal_names_a_hostile_point_as_text(client, auth, hostile, make_shift):
     mine = make_shift(hostile.campaign, hostile.point)
     clash = make_shift(hostile.campaign, hostile.calm, starts_at=mine.starts_at)
-    bookings.book(hostile.student, mine.id)
+    booking.book(hostile.student, mine.id)
     auth.as_(hostile.student)
     refused = client.post(f"/shifts/{clash.id}/book", headers={"HX-Request": "true"})
     assert refused.status_code == 422

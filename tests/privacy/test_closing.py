@@ -15,7 +15,7 @@ from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.privacy import closing
-from portal.shifts import booking as service
+from portal.shifts import booking
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 from tests.factories import PASSWORD, enrol, served
 
@@ -41,11 +41,11 @@ def world(make_user, make_campaign, make_point):
 
 def test_closing_cancels_future_bookings_promotes_the_waitlist_and_deactivates(world, outbox, app, make_shift):
     full = make_shift(world.campaign, world.point, capacity=1)
-    mine = service.book(world.leaving, full.id)
-    service.join_waitlist(world.waiting, full.id)
+    mine = booking.book(world.leaving, full.id)
+    booking.join_waitlist(world.waiting, full.id)
     other = make_shift(world.campaign, world.point, starts_in=timedelta(days=3), capacity=1)
-    service.book(world.waiting, other.id)
-    service.join_waitlist(world.leaving, other.id)
+    booking.book(world.waiting, other.id)
+    booking.join_waitlist(world.leaving, other.id)
     past = served(world.campaign, world.point, world.leaving)
     expires = clock.now() + timedelta(hours=1)
     db.session.add(UserSession(user_id=world.leaving.id, token_hash="a" * 64, expires_at=expires))

@@ -206,7 +206,7 @@ def test_the_ledger_and_the_printable_report(town, auth, client, make_user):
 def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_students(
         app, make_user, make_campaign, make_point, make_shift, make_module, auth, client, outbox):
     from portal.reports.staffing import call_volunteers, candidates, needs
-    from portal.shifts import booking as bookings
+    from portal.shifts import booking
     from portal.training import signoff
     from tests.factories import enrol
 
@@ -218,11 +218,11 @@ def test_staffing_puts_the_shortest_shifts_first_and_calls_only_free_trained_stu
     free, busy, capped, untrained = (make_user(full_name=n) for n in ("Tự Do", "Bận Rộn", "Đủ Ca", "Chưa Học"))
     enrol(campaign, free, busy, capped, untrained)
     signoff.complete(make_user(role="admin"), module, [free.id, busy.id, capped.id], method="session")
-    bookings.book(busy, full.id)  # at that very time, elsewhere
+    booking.book(busy, full.id)  # at that very time, elsewhere
     for hours_later in (5, 8):  # two shifts that week already (the same afternoon): the campaign's cap
         extra = make_shift(campaign, other, starts_at=short.starts_at + timedelta(hours=hours_later), hours=2,
                            capacity=2)
-        bookings.book(capped, extra.id)
+        booking.book(capped, extra.id)
     first = needs()[0]
     assert first.shift.id == short.id and first.shortfall == 4
     assert [u.full_name for u in candidates(short)] == ["Tự Do"]

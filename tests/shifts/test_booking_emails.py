@@ -6,8 +6,7 @@ import pytest
 from portal.campaigns.models import PointLeader
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.shifts import booking as service
-from portal.shifts import planning
+from portal.shifts import booking, planning
 from portal.shifts.rules import BookingRefused
 from tests.factories import enrol
 
@@ -35,7 +34,7 @@ def _when(shift):
 
 def test_a_booking_queues_one_email_in_vietnamese_with_point_time_address_and_link(world, outbox):
     shift, point, student = world["shift"], world["point"], world["vi"]
-    service.book(student, shift.id)
+    booking.book(student, shift.id)
     (mail,) = outbox(student.email)
     day, start = _when(shift)
     assert mail.kind == "shift-booked"
@@ -48,7 +47,7 @@ def test_a_booking_queues_one_email_in_vietnamese_with_point_time_address_and_li
 
 def test_a_booking_email_is_in_english_for_a_student_who_reads_english(world, outbox):
     shift, student = world["shift"], world["en"]
-    service.book(student, shift.id)
+    booking.book(student, shift.id)
     (mail,) = outbox(student.email)
     assert mail.subject.startswith("Shift booked: Điểm Hỗ trợ dịch vụ công số xã Gia Lâm, ")
     assert "Hello Trần Thị Bình," in mail.body_text and "Your seat on this shift is booked:" in mail.body_text
@@ -59,15 +58,15 @@ def test_a_refused_booking_queues_nothing(world, outbox, make_user, make_module)
     shift = world["shift"]
     make_module(world["campaign"])  # required training the students have not done
     with pytest.raises(BookingRefused):
-        service.book(world["vi"], shift.id)
+        booking.book(world["vi"], shift.id)
     assert outbox() == []
 
 
 def test_a_second_click_books_once_and_emails_once(world, outbox, make_module):
     shift, student = world["shift"], world["vi"]
-    service.book(student, shift.id)
+    booking.book(student, shift.id)
     with pytest.raises(BookingRefused):
-        service.book(student, shift.id)
+        booking.book(student, shift.id)
     assert [m.kind for m in outbox(student.email)] == ["shift-booked"]
 
 
@@ -76,15 +75,15 @@ def test_a_full_shift_refuses_and_queues_nothing(world, outbox, make_user):
     shift.capacity = 0
     db.session.commit()
     with pytest.raises(BookingRefused):
-        service.book(world["en"], shift.id)
+        booking.book(world["en"], shift.id)
     assert outbox() == []
 
 
 def test_a_cancellation_queues_one_email_in_each_students_language(world, outbox):
     shift = world["shift"]
     for key in ("vi", "en"):
-        booking = service.book(world[key], shift.id)
-        service.cancel(booking.id, world[key])
+        seat = booking.book(world[key], shift.id)
+        booking.cancel(seat.id, world[key])
     (vi_mail,) = [m for m in outbox(world["vi"].email) if m.kind == "booking-cancelled"]
     (en_mail,) = [m for m in outbox(world["en"].email) if m.kind == "booking-cancelled"]
     assert "Chào bạn Nguyễn Văn An," in vi_mail.body_text and LINK.format(shift.id) in vi_mail.body_text
@@ -95,15 +94,15 @@ def test_a_cancellation_queues_one_email_in_each_students_language(world, outbox
 
 def test_a_cancellation_refused_after_the_cut_off_queues_nothing(world, outbox, make_shift, make_point):
     soon = make_shift(world["campaign"], make_point(), starts_in=timedelta(hours=2))
-    booking = service.book(world["en"], soon.id)
+    seat = booking.book(world["en"], soon.id)
     with pytest.raises(BookingRefused):
-        service.cancel(booking.id, world["en"])
+        booking.cancel(seat.id, world["en"])
     assert [m.kind for m in outbox(world["en"].email)] == ["shift-booked"]
 
 
 def test_a_seat_released_by_the_leader_tells_the_student_without_naming_anyone(world, outbox):
-    booking = service.book(world["en"], world["shift"].id)
-    service.cancel(booking.id, world["leader"])
+    seat = booking.book(world["en"], world["shift"].id)
+    booking.cancel(seat.id, world["leader"])
     mail = outbox(world["en"].email)[-1]
     assert mail.kind == "booking-cancelled" and "Your team leader released your seat" in mail.body_text
     assert "Phạm Thu Hà" not in mail.body_text and "0912345678" not in mail.body_text
@@ -111,7 +110,7 @@ def test_a_seat_released_by_the_leader_tells_the_student_without_naming_anyone(w
 
 
 def test_a_leader_adding_a_student_emails_them_that_they_were_booked(world, outbox):
-    service.book(world["en"], world["shift"].id, actor=world["leader"])
+    booking.book(world["en"], world["shift"].id, actor=world["leader"])
     (mail,) = outbox(world["en"].email)
     assert mail.kind == "shift-booked" and "A team leader or organiser booked you on this shift:" in mail.body_text
 
@@ -120,17 +119,17 @@ def test_promotion_from_the_waitlist_sends_only_its_own_email_with_the_link(worl
     shift, waiting = world["shift"], world["en"]
     first, second = make_user(), make_user()
     enrol(world["campaign"], first, second)
-    held = service.book(first, shift.id)
-    service.book(second, shift.id)
-    service.join_waitlist(waiting, shift.id)
-    service.cancel(held.id, first)
+    held = booking.book(first, shift.id)
+    booking.book(second, shift.id)
+    booking.join_waitlist(waiting, shift.id)
+    booking.cancel(held.id, first)
     (mail,) = outbox(waiting.email)
     assert mail.kind == "waitlist-promoted" and LINK.format(shift.id) in mail.body_text
 
 
 def test_shift_changed_and_shift_cancelled_emails_carry_the_link(world, outbox, make_user):
     shift, student = world["shift"], world["en"]
-    service.book(student, shift.id)
+    booking.book(student, shift.id)
     admin = make_user(role="admin")
     later = shift.starts_at.astimezone(LOCAL_TZ) + timedelta(days=1)
     planning.edit_shift(admin, shift, later.date(), later.time(), (later + timedelta(hours=4)).time(), 2)
@@ -154,5 +153,5 @@ def test_the_email_is_queued_in_the_bookings_transaction_and_dies_with_it(world,
 
     monkeypatch.setattr(db.session, "commit", seats_check_fails)
     with pytest.raises(BookingRefused):
-        service.book(world["vi"], world["shift"].id)
+        booking.book(world["vi"], world["shift"].id)
     assert outbox() == [] and db.session.scalar(select(func.count()).select_from(Booking)) == 0

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.shifts import booking as service
+from portal.shifts import booking
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 from portal.shifts.rules import BookingRefused
 from tests.factories import enrol
@@ -39,17 +39,17 @@ def test_fifty_students_for_the_last_ten_seats(app, make_user, make_campaign, ma
     students = [make_user() for _ in range(50)]
     enrol(campaign, *early, *students)
     for user in early:  # two seats already gone: ten are left
-        service.book(user, shift.id)
+        booking.book(user, shift.id)
     shift_id, ids = shift.id, [u.id for u in students]
 
     def book_or_wait(user):
         try:
-            service.book(user, shift_id)
+            booking.book(user, shift_id)
             return "booked"
         except BookingRefused as refused:
             if refused.code != "full":
                 raise
-            service.join_waitlist(user, shift_id)
+            booking.join_waitlist(user, shift_id)
             return "waitlisted"
 
     results = rush(app, ids, book_or_wait)
@@ -68,7 +68,7 @@ def test_one_student_double_submitting_books_once(app, make_user, make_campaign,
     student = make_user()
     enrol(campaign, student)
     shift_id = shift.id
-    results = rush(app, [student.id] * 20, lambda user: service.book(user, shift_id) and "booked")
+    results = rush(app, [student.id] * 20, lambda user: booking.book(user, shift_id) and "booked")
     assert results.count("booked") == 1
     assert set(results) == {"booked", "duplicate"}
     db.session.expire_all()
@@ -89,7 +89,7 @@ def test_one_student_rushing_overlapping_shifts_gets_one(app, make_user, make_ca
         outcome = []
         for shift_id in ids:
             try:
-                service.book(user, shift_id)
+                booking.book(user, shift_id)
                 outcome.append("booked")
             except BookingRefused as refused:
                 outcome.append(refused.code)
@@ -121,7 +121,7 @@ def test_moving_a_shift_and_booking_a_clashing_one_at_once_never_leaves_an_overl
         morning = datetime.combine(day + timedelta(days=2 * round_), time(8), LOCAL_TZ)
         a = make_shift(campaign, make_point(), starts_at=morning, hours=3)
         b = make_shift(campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
-        service.book(student, b.id)
+        booking.book(student, b.id)
         ids = {"a": a.id, "b": b.id, "student": student.id, "admin": admin.id}
         barrier = Barrier(2)
 
@@ -130,7 +130,7 @@ def test_moving_a_shift_and_booking_a_clashing_one_at_once_never_leaves_an_overl
                 barrier.wait()
                 try:
                     if which == "book":
-                        service.book(db.session.get(User, ids["student"]), ids["a"])
+                        booking.book(db.session.get(User, ids["student"]), ids["a"])
                     else:
                         shift = db.session.get(Shift, ids["b"])
                         planning.edit_shift(db.session.get(User, ids["admin"]), shift, morning.date(),

@@ -13,8 +13,7 @@ from portal.campaigns.models import Campaign, ServicePoint
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.shifts import booking as bookings
-from portal.shifts import finder
+from portal.shifts import booking, finder
 from portal.shifts.models import WaitlistEntry
 from tests.conftest import AFTER_MIDNIGHT, BEFORE_MIDNIGHT, DAY_BOUNDARIES, MONDAY_MORNING, SUNDAY_NIGHT
 from tests.factories import enrol
@@ -87,7 +86,7 @@ def test_an_overlap_is_said_on_its_own_card_and_the_others_stay_bookable(client,
     mine, clash, free = (make_shift(town.campaign, town.gia_lam, starts_at=at(day)),
                          make_shift(town.campaign, town.bat_trang, starts_at=at(day)),
                          make_shift(town.campaign, town.bat_trang, starts_at=at(day, 14)))
-    bookings.book(town.student, mine.id)
+    booking.book(town.student, mine.id)
     auth.as_(town.student)
     body = client.get("/shifts/").get_data(as_text=True)
     assert 'id="finder-blockers"' not in body
@@ -219,7 +218,7 @@ def test_the_statement_count_stays_the_same_with_more_shifts_and_bookings(client
                                                                           make_point, count_queries):
     day = hanoi_today() + timedelta(days=2)
     first = make_shift(town.campaign, town.gia_lam, starts_at=at(day))
-    bookings.book(town.student, first.id)
+    booking.book(town.student, first.id)
     auth.as_(town.student)
     client.get("/shifts/")
     with count_queries() as small:
@@ -231,9 +230,9 @@ def test_the_statement_count_stays_the_same_with_more_shifts_and_bookings(client
         shift = make_shift(town.campaign, point, starts_at=at(day + timedelta(days=n % 4 + 1), 7 + n % 3 * 5),
                            capacity=1)
         if n < 3:
-            bookings.book(town.student, shift.id)
+            booking.book(town.student, shift.id)
         elif n < 6:
-            bookings.book(other, shift.id)
+            booking.book(other, shift.id)
             db.session.add(WaitlistEntry(shift_id=shift.id, user_id=town.student.id))
     db.session.commit()
     with count_queries() as large:

@@ -7,7 +7,7 @@ import pytest
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.extensions import db
-from portal.shifts import booking as service
+from portal.shifts import booking
 from portal.shifts.models import Shift
 from portal.shifts.rules import PHONE_NEEDED, BookingRefused
 from tests.factories import enrol
@@ -35,24 +35,24 @@ def world(make_user, make_campaign, make_point, make_shift):
 
 def test_a_student_without_a_phone_cannot_book_and_is_told_why(world):
     with pytest.raises(BookingRefused) as refused:
-        service.book(world.student, world.shift.id)
+        booking.book(world.student, world.shift.id)
     assert refused.value.code == "phone" and refused.value.message is PHONE_NEEDED
     world.student.phone = "0912345678"
     db.session.commit()
-    assert service.book(world.student, world.shift.id).status == "booked"
+    assert booking.book(world.student, world.shift.id).status == "booked"
 
 
 def test_nor_join_a_waitlist(world):
     world.shift.capacity = 0
     db.session.commit()
     with pytest.raises(BookingRefused) as refused:
-        service.join_waitlist(world.student, world.shift.id)
+        booking.join_waitlist(world.student, world.shift.id)
     assert refused.value.code == "phone"
 
 
 def test_a_leader_adds_a_volunteer_without_a_phone(world, make_user):
     leader = make_user(role="leader")
-    assert service.book(world.student, world.shift.id, actor=leader).status == "booked"
+    assert booking.book(world.student, world.shift.id, actor=leader).status == "booked"
 
 
 def test_the_shift_card_links_to_my_details(client, auth, world):
@@ -64,10 +64,10 @@ def test_the_shift_card_links_to_my_details(client, auth, world):
 
 def test_a_release_note_with_a_citizens_phone_is_refused(world, make_user):
     leader = make_user(role="leader")
-    booking = service.book(world.student, world.shift.id, actor=leader)
+    seat = booking.book(world.student, world.shift.id, actor=leader)
     with pytest.raises(BookingRefused) as refused:
-        service.cancel(booking.id, leader, note="Bà cụ gọi 0912 345 678 báo nghỉ")
+        booking.cancel(seat.id, leader, note="Bà cụ gọi 0912 345 678 báo nghỉ")
     assert refused.value.code == "note"
-    db.session.refresh(booking)
-    assert booking.status == "booked" and booking.cancel_note is None
-    assert service.cancel(booking.id, leader, note="Ốm, xin nghỉ ca 08:00-11:30").status == "released"
+    db.session.refresh(seat)
+    assert seat.status == "booked" and seat.cancel_note is None
+    assert booking.cancel(seat.id, leader, note="Ốm, xin nghỉ ca 08:00-11:30").status == "released"

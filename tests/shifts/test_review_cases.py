@@ -14,8 +14,7 @@ from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.shifts import booking as service
-from portal.shifts import planning
+from portal.shifts import booking, planning
 from portal.shifts.models import Booking, Shift
 from portal.shifts.rules import BookingRefused
 from portal.training import signoff
@@ -49,10 +48,10 @@ def next_hanoi_midnight_utc(days=3):
 @pytest.mark.parametrize("hanoi_time", DAY_BOUNDARIES)
 def test_daily_cap_counts_the_hanoi_day_not_the_utc_day(hanoi_time, world, make_point, make_shift):
     start = next_hanoi_midnight_utc() + timedelta(hours=6)   # 06:00 Hanoi = 23:00 UTC the day before
-    service.book(world.student, make_shift(world.campaign, make_point(), starts_at=start, hours=4).id)
+    booking.book(world.student, make_shift(world.campaign, make_point(), starts_at=start, hours=4).id)
     later = start + timedelta(hours=5)                       # 11:00 Hanoi, 04:00 UTC: another UTC day
     with pytest.raises(BookingRefused) as caught:
-        service.book(world.student, make_shift(world.campaign, make_point(), starts_at=later, hours=3).id)
+        booking.book(world.student, make_shift(world.campaign, make_point(), starts_at=later, hours=3).id)
     assert caught.value.code == "day_cap"
 
 
@@ -64,12 +63,12 @@ def test_weekly_cap_counts_the_hanoi_week(hanoi_time, world, make_point, make_sh
     sunday_utc = datetime(monday.year, monday.month, monday.day, tzinfo=timezone.utc) - timedelta(hours=1)
     world.campaign.booking_window_days = 20
     db.session.commit()
-    service.book(world.student, make_shift(world.campaign, make_point(), starts_at=sunday_utc, hours=2).id)
+    booking.book(world.student, make_shift(world.campaign, make_point(), starts_at=sunday_utc, hours=2).id)
     monday_shift = make_shift(world.campaign, make_point(), starts_at=sunday_utc + timedelta(days=1), hours=2)
-    service.book(world.student, monday_shift.id)
+    booking.book(world.student, monday_shift.id)
     with pytest.raises(BookingRefused) as caught:
         tuesday_shift = make_shift(world.campaign, make_point(), starts_at=sunday_utc + timedelta(days=2), hours=2)
-        service.book(world.student, tuesday_shift.id)
+        booking.book(world.student, tuesday_shift.id)
     assert caught.value.code == "week_cap"
 
 
@@ -79,9 +78,9 @@ def test_gate_checks_expiry_at_the_end_of_the_shift(world, make_module, make_use
     completion = db.session.scalar(select(Completion))
     completion.completed_at = clock.now() - timedelta(days=29)  # expires tomorrow
     db.session.commit()
-    service.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(hours=13)).id)
+    booking.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(hours=13)).id)
     with pytest.raises(BookingRefused) as caught:
-        service.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(days=3)).id)
+        booking.book(world.student, make_shift(world.campaign, make_point(), starts_in=timedelta(days=3)).id)
     assert caught.value.code == "training"
 
 
@@ -90,14 +89,14 @@ def test_deactivated_or_non_student_accounts_cannot_be_booked_even_by_staff(worl
     gone = make_user(active=False)
     enrol(world.campaign, gone)
     with pytest.raises(BookingRefused) as caught:
-        service.book(gone, shift.id, actor=make_user(role="leader"))
+        booking.book(gone, shift.id, actor=make_user(role="leader"))
     assert caught.value.code == "account"
 
 
 def test_shifts_at_a_closed_point_cannot_be_booked(world, make_point, make_shift):
     shift = make_shift(world.campaign, make_point(is_active=False))
     with pytest.raises(BookingRefused) as caught:
-        service.book(world.student, shift.id)
+        booking.book(world.student, shift.id)
     assert caught.value.code == "point"
 
 
@@ -109,8 +108,8 @@ def test_editing_a_shift_onto_a_volunteers_other_shift_is_refused(world, make_us
                                LOCAL_TZ)
     a = make_shift(world.campaign, make_point(), starts_at=morning, hours=3)
     b = make_shift(world.campaign, make_point(), starts_at=morning + timedelta(days=1), hours=3)
-    service.book(world.student, a.id)
-    service.book(world.student, b.id)
+    booking.book(world.student, a.id)
+    booking.book(world.student, b.id)
     admin = make_user(role="admin")
     local = a.starts_at.astimezone(LOCAL_TZ)
     with pytest.raises(Exception) as caught:
@@ -140,8 +139,8 @@ def test_lowering_seats_below_the_bookings_is_refused(client, auth, world, make_
     shift = make_shift(world.campaign, make_point(), capacity=3)
     other = make_user()
     enrol(world.campaign, other)
-    service.book(world.student, shift.id)
-    service.book(other, shift.id)
+    booking.book(world.student, shift.id)
+    booking.book(other, shift.id)
     auth.as_(make_user(role="admin"))
     local = shift.starts_at.astimezone(LOCAL_TZ)
     response = client.post(f"/shifts/{shift.id}/edit", data={
@@ -166,7 +165,7 @@ def test_cancelling_a_shift_during_a_rush_leaves_no_booking_behind(app, make_use
         with app.app_context():
             barrier.wait()
             try:
-                service.book(db.session.get(User, user_id), shift_id)
+                booking.book(db.session.get(User, user_id), shift_id)
             except BookingRefused:
                 pass
             finally:

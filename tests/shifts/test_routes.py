@@ -11,7 +11,7 @@ from portal.accounts.models import User
 from portal.campaigns.models import Campaign, PointLeader, ServicePoint
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.shifts import booking as service
+from portal.shifts import booking
 from portal.shifts.models import Booking, CalendarFeed, Shift, ShiftTemplate
 from tests.factories import enrol
 
@@ -61,7 +61,7 @@ def test_refusal_comes_back_in_the_widget_with_422(client, auth, world, make_mod
 
 def test_find_lists_shifts_by_day_and_says_why_some_are_not_for_me(client, auth, world, make_shift, make_point):
     clash = make_shift(world.campaign, make_point(name="Điểm Bát Tràng"), starts_at=world.shift.starts_at)
-    service.book(world.student, world.shift.id)
+    booking.book(world.student, world.shift.id)
     auth.as_(world.student)
     body = client.get("/shifts/").get_data(as_text=True)
     assert f'id="shift-{world.shift.id}-booking"' in body and f'id="shift-{clash.id}-booking"' in body
@@ -71,7 +71,7 @@ def test_find_lists_shifts_by_day_and_says_why_some_are_not_for_me(client, auth,
 
 
 def test_my_shifts_panel_is_a_fragment_for_the_event_refresh(client, auth, world):
-    service.book(world.student, world.shift.id)
+    booking.book(world.student, world.shift.id)
     auth.as_(world.student)
     fragment = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'id="my-shifts"' in fragment and "<html" not in fragment and world.point.name in fragment
@@ -81,14 +81,14 @@ def test_cancel_and_waitlist_through_the_widget(client, auth, world, make_user):
     others = [make_user(), make_user()]
     enrol(world.campaign, *others)
     for other in others:
-        service.book(other, world.shift.id)
+        booking.book(other, world.shift.id)
     auth.as_(world.student)
     joined = client.post(f"/shifts/{world.shift.id}/waitlist", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Danh sách chờ: vị trí số 1" in joined
     panel = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Đang trong danh sách chờ" in panel and "Vị trí số 1" in panel and world.point.name in panel
     holder = db.session.scalar(select(Booking).where(Booking.user_id == others[0].id))
-    service.cancel(holder.id, others[0])
+    booking.cancel(holder.id, others[0])
     mine = db.session.scalar(select(Booking).where(Booking.user_id == world.student.id, Booking.status == "booked"))
     assert mine is not None and mine.source == "waitlist"
     panel = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -110,7 +110,7 @@ def test_shift_ics_parses_back_in_hanoi_time(client, auth, world):
 
 
 def test_calendar_feed_lists_bookings_and_dies_when_regenerated(client, auth, world, make_app):
-    service.book(world.student, world.shift.id)
+    booking.book(world.student, world.shift.id)
     auth.as_(world.student)
     page = client.get("/shifts/mine").get_data(as_text=True)
     assert "http://portal.test/shifts/calendar/" not in page  # opening the page makes no address
@@ -128,7 +128,7 @@ def test_calendar_feed_lists_bookings_and_dies_when_regenerated(client, auth, wo
 
 def test_generation_preview_then_create_with_peak_seats_and_skipped_dates(client, auth, world, make_user):
     auth.as_(make_user(role="admin"))
-    response = client.post("/shifts/campaigns/mua-xuan/templates", data={
+    response = client.post("/campaigns/mua-xuan/shift-templates", data={
         "point": str(world.point.id), "weekdays": ["1", "3"], "start_time": "07:30", "end_time": "11:30",
         "capacity": "4", "task_focus": "Phân luồng giờ cao điểm"})
     assert response.status_code == 303
@@ -153,8 +153,8 @@ def test_generation_preview_then_create_with_peak_seats_and_skipped_dates(client
 def test_cancelling_a_shift_notifies_every_booked_student(client, auth, world, make_user):
     other = make_user()
     enrol(world.campaign, other)
-    service.book(world.student, world.shift.id)
-    service.book(other, world.shift.id)
+    booking.book(world.student, world.shift.id)
+    booking.book(other, world.shift.id)
     auth.as_(make_user(role="admin"))
     assert client.post(f"/shifts/{world.shift.id}/cancel-shift", data={"cancel-reason": ""}).status_code == 422
     cancelled = client.post(f"/shifts/{world.shift.id}/cancel-shift",
@@ -167,7 +167,7 @@ def test_cancelling_a_shift_notifies_every_booked_student(client, auth, world, m
 
 
 def test_edit_refuses_fewer_seats_than_bookings(client, auth, world, make_user):
-    service.book(world.student, world.shift.id)
+    booking.book(world.student, world.shift.id)
     auth.as_(make_user(role="admin"))
     response = client.post(f"/shifts/{world.shift.id}/edit", data={"date": "01/12/2026", "start_time": "08:00",
                                                              "end_time": "12:00", "capacity": "0"})
@@ -184,11 +184,11 @@ def test_leaders_run_only_their_own_points(client, auth, world, make_user):
     assert f'id="schedule-shift-{world.shift.id}"' in page and "understaffed" in page
     added = client.post(f"/shifts/{world.shift.id}/add", data={"who": world.student.email})
     assert added.status_code == 303
-    booking = db.session.scalar(select(Booking).where(Booking.user_id == world.student.id))
-    assert booking.source == "staff" and booking.created_by_id == leader.id
-    client.post(f"/shifts/bookings/{booking.id}/release")
-    db.session.refresh(booking)
-    assert booking.status == "released"
+    seat = db.session.scalar(select(Booking).where(Booking.user_id == world.student.id))
+    assert seat.source == "staff" and seat.created_by_id == leader.id
+    client.post(f"/shifts/bookings/{seat.id}/release")
+    db.session.refresh(seat)
+    assert seat.status == "released"
 
 
 def test_students_cannot_reach_staff_pages_and_staff_cannot_book(client, auth, world, make_user):
@@ -221,18 +221,18 @@ def test_a_leader_cannot_act_at_another_point(client, auth, world, make_user, ma
     mine = make_point()
     db.session.add(PointLeader(point_id=mine.id, user_id=leader.id))
     db.session.commit()
-    booking = service.book(world.student, world.shift.id)
+    seat = booking.book(world.student, world.shift.id)
     auth.as_(leader)
     assert client.post(f"/shifts/{world.shift.id}/add", data={"who": world.student.email}).status_code == 403
-    assert client.post(f"/shifts/bookings/{booking.id}/release").status_code == 403
-    db.session.refresh(booking)
-    assert booking.status == "booked"
+    assert client.post(f"/shifts/bookings/{seat.id}/release").status_code == 403
+    db.session.refresh(seat)
+    assert seat.status == "booked"
 
 
 def test_a_student_cannot_cancel_someone_elses_booking(client, auth, world, make_user):
     other = make_user()
     enrol(world.campaign, other)
-    theirs = service.book(other, world.shift.id)
+    theirs = booking.book(other, world.shift.id)
     auth.as_(world.student)
     assert client.post(f"/shifts/{world.shift.id}/cancel").status_code == 404
     db.session.refresh(theirs)
@@ -244,3 +244,12 @@ def test_without_javascript_booking_answers_with_a_redirect(client, auth, world)
     response = client.post(f"/shifts/{world.shift.id}/book")
     assert response.status_code == 303 and response.headers["Location"] == f"/shifts/{world.shift.id}"
     assert "Đã đăng ký ca trực." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_old_shift_templates_address_moves_permanently_to_the_campaign(client, auth, world, make_user, method):
+    auth.as_(make_user(role="admin"))
+    response = client.open("/shifts/campaigns/mua-xuan/templates", method=method)
+    assert response.status_code == 308 and response.headers["Location"].endswith("/campaigns/mua-xuan/shift-templates")
+    page = client.get("/campaigns/mua-xuan/shift-templates")
+    assert page.status_code == 200 and 'action="/campaigns/mua-xuan/shift-templates"' in page.get_data(as_text=True)

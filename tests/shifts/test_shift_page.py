@@ -8,8 +8,7 @@ from icalendar import Calendar
 from portal.campaigns.models import PointLeader
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
-from portal.shifts import booking as service
-from portal.shifts import planning
+from portal.shifts import booking, planning
 from tests.factories import enrol
 
 ADDRESS = "Số 8 Ngõ 29 Cổ Bi"
@@ -39,7 +38,7 @@ def _page(client, shift):
 
 def test_booked_student_sees_where_when_who_leads_and_can_cancel_or_add_to_calendar(client, auth, world):
     shift, point = world["shift"], world["point"]
-    service.book(world["student"], shift.id)
+    booking.book(world["student"], shift.id)
     auth.as_(world["student"])
     page = _page(client, shift)
     local = shift.starts_at.astimezone(LOCAL_TZ)
@@ -60,7 +59,7 @@ def test_booked_student_sees_where_when_who_leads_and_can_cancel_or_add_to_calen
 def test_the_points_own_map_link_wins_over_the_search(client, auth, world):
     world["point"].map_url = "https://maps.example.org/gia-lam"
     db.session.commit()
-    service.book(world["student"], world["shift"].id)
+    booking.book(world["student"], world["shift"].id)
     auth.as_(world["student"])
     page = _page(client, world["shift"])
     assert 'href="https://maps.example.org/gia-lam"' in page and "google.com/maps" not in page
@@ -77,7 +76,7 @@ def test_a_student_without_a_booking_sees_the_booking_widget_and_no_leader(clien
 
 def test_a_shift_the_organisers_cancelled_shows_their_reason(client, auth, world, make_user):
     shift = world["shift"]
-    service.book(world["student"], shift.id)
+    booking.book(world["student"], shift.id)
     planning.cancel_shift(make_user(role="admin"), shift, "Điểm tạm đóng cửa để sửa chữa")
     auth.as_(world["student"])
     page = _page(client, shift)
@@ -87,8 +86,8 @@ def test_a_shift_the_organisers_cancelled_shows_their_reason(client, auth, world
 
 def test_a_booking_i_cancelled_says_so_and_i_can_book_again(client, auth, world):
     shift = world["shift"]
-    booking = service.book(world["student"], shift.id)
-    service.cancel(booking.id, world["student"])
+    seat = booking.book(world["student"], shift.id)
+    booking.cancel(seat.id, world["student"])
     auth.as_(world["student"])
     page = _page(client, shift)
     assert "You cancelled this booking" in page and "Cancelled on" in page
@@ -97,19 +96,19 @@ def test_a_booking_i_cancelled_says_so_and_i_can_book_again(client, auth, world)
 
 def test_cancelling_on_the_shift_page_without_javascript_comes_back_to_it(client, auth, world):
     shift = world["shift"]
-    booking = service.book(world["student"], shift.id)
+    seat = booking.book(world["student"], shift.id)
     auth.as_(world["student"])
     response = client.post(f"/shifts/{shift.id}/cancel")
     assert response.status_code == 303 and response.headers["Location"] == f"/shifts/{shift.id}"
     page = _page(client, shift)
     assert "Your booking is cancelled." in page and "You cancelled this booking" in page
-    db.session.refresh(booking)
-    assert booking.status == "cancelled"
+    db.session.refresh(seat)
+    assert seat.status == "cancelled"
 
 
 def test_after_the_cut_off_the_page_says_why_it_cannot_cancel(client, auth, world, make_shift, make_point):
     soon = make_shift(world["campaign"], make_point(), starts_in=timedelta(hours=6))
-    service.book(world["student"], soon.id)
+    booking.book(world["student"], soon.id)
     auth.as_(world["student"])
     page = _page(client, soon)
     assert "Cancellations close 12 hours before the start" in page and "Ask your team leader" in page
@@ -119,9 +118,9 @@ def test_after_the_cut_off_the_page_says_why_it_cannot_cancel(client, auth, worl
 def test_a_checked_in_student_sees_when(client, auth, world):
     from portal.operations.models import Attendance
 
-    booking = service.book(world["student"], world["shift"].id)
+    seat = booking.book(world["student"], world["shift"].id)
     arrived = world["shift"].starts_at - timedelta(minutes=10)
-    db.session.add(Attendance(booking_id=booking.id, status="present", checked_in_at=arrived, check_in_method="self"))
+    db.session.add(Attendance(booking_id=seat.id, status="present", checked_in_at=arrived, check_in_method="self"))
     db.session.commit()
     auth.as_(world["student"])
     page = _page(client, world["shift"])
@@ -133,8 +132,8 @@ def test_a_student_on_the_waitlist_sees_their_place_and_can_leave(client, auth, 
     others = [make_user(), make_user()]
     enrol(world["campaign"], *others)
     for other in others:
-        service.book(other, shift.id)
-    service.join_waitlist(world["student"], shift.id)
+        booking.book(other, shift.id)
+    booking.join_waitlist(world["student"], shift.id)
     auth.as_(world["student"])
     page = _page(client, shift)
     assert "You are on the waitlist" in page and "Number 1 in line" in page
@@ -146,7 +145,7 @@ def test_the_page_refreshes_itself_as_a_fragment_when_a_booking_changes(client, 
     auth.as_(world["student"])
     page = _page(client, shift)
     assert 'hx-trigger="booking-changed from:body"' in page
-    service.book(world["student"], shift.id)
+    booking.book(world["student"], shift.id)
     fragment = client.get(f"/shifts/{shift.id}", headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
     assert "<html" not in body and body.count('id="shift-page"') == 1 and "You are booked on this shift" in body
@@ -155,63 +154,65 @@ def test_the_page_refreshes_itself_as_a_fragment_when_a_booking_changes(client, 
 
 def test_my_shifts_rows_lead_to_the_shift_page(client, auth, world):
     shift = world["shift"]
-    booking = service.book(world["student"], shift.id)
+    seat = booking.book(world["student"], shift.id)
     auth.as_(world["student"])
     page = client.get("/shifts/mine").get_data(as_text=True)
     assert f'href="/shifts/{shift.id}"' in page
-    assert f'action="/shifts/mine/{booking.id}/cancel"' in page
+    assert f'action="/shifts/mine/{seat.id}/cancel"' in page
 
 
 def test_cancel_from_my_shifts_with_htmx_re_renders_the_list(client, auth, world, outbox):
     shift = world["shift"]
-    booking = service.book(world["student"], shift.id)
+    seat = booking.book(world["student"], shift.id)
     auth.as_(world["student"])
-    response = client.post(f"/shifts/mine/{booking.id}/cancel", headers={"HX-Request": "true"})
+    response = client.post(f"/shifts/mine/{seat.id}/cancel", headers={"HX-Request": "true"})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert 'id="my-shifts"' in body and "is cancelled" in body and "data-focus-after-swap" in body
-    assert f'action="/shifts/mine/{booking.id}/cancel"' not in body and "You have no shifts booked." in body
+    assert f'action="/shifts/mine/{seat.id}/cancel"' not in body and "You have no shifts booked." in body
     assert "booking-changed" in response.headers["HX-Trigger"]
-    db.session.refresh(booking)
-    assert booking.status == "cancelled"
+    db.session.refresh(seat)
+    assert seat.status == "cancelled"
 
 
 def test_cancel_from_my_shifts_without_javascript_redirects_with_a_message(client, auth, world):
-    booking = service.book(world["student"], world["shift"].id)
+    seat = booking.book(world["student"], world["shift"].id)
     auth.as_(world["student"])
-    response = client.post(f"/shifts/mine/{booking.id}/cancel")
+    response = client.post(f"/shifts/mine/{seat.id}/cancel")
     assert response.status_code == 303 and response.headers["Location"] == "/shifts/mine"
     page = client.get("/shifts/mine").get_data(as_text=True)
     assert "Your booking at Điểm Hỗ trợ dịch vụ công số xã Gia Lâm on" in page and "is cancelled." in page
-    db.session.refresh(booking)
-    assert booking.status == "cancelled"
+    db.session.refresh(seat)
+    assert seat.status == "cancelled"
 
 
 def test_my_shifts_refuses_a_cancel_after_the_cut_off_and_changes_nothing(client, auth, world, make_shift,
                                                                          make_point, outbox):
     soon = make_shift(world["campaign"], make_point(), starts_in=timedelta(hours=6))
-    booking = service.book(world["student"], soon.id)
+    seat = booking.book(world["student"], soon.id)
     auth.as_(world["student"])
     page = client.get("/shifts/mine").get_data(as_text=True)
-    assert f'action="/shifts/mine/{booking.id}/cancel"' not in page and "Cancellations close 12 hours" in page
+    assert f'action="/shifts/mine/{seat.id}/cancel"' not in page and "Cancellations close 12 hours" in page
     queued = len(outbox())
-    response = client.post(f"/shifts/mine/{booking.id}/cancel", headers={"HX-Request": "true"})
+    response = client.post(f"/shifts/mine/{seat.id}/cancel", headers={"HX-Request": "true"})
     assert response.status_code == 422 and "Cancellations close 12 hours" in response.get_data(as_text=True)
-    db.session.refresh(booking)
-    assert booking.status == "booked" and len(outbox()) == queued
+    db.session.refresh(seat)
+    assert seat.status == "booked" and len(outbox()) == queued
 
 
 def test_the_finders_aside_lists_my_shifts_without_cancel_buttons(client, auth, world):
-    booking = service.book(world["student"], world["shift"].id)
+    seat = booking.book(world["student"], world["shift"].id)
     auth.as_(world["student"])
-    aside = client.get("/shifts/mine", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert f'href="/shifts/{world["shift"].id}"' in aside and f"/shifts/mine/{booking.id}/cancel" not in aside
+    finder_page = client.get("/shifts/").get_data(as_text=True)
+    assert 'hx-get="/shifts/mine?aside=1"' in finder_page
+    aside = client.get("/shifts/mine?aside=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'href="/shifts/{world["shift"].id}"' in aside and f"/shifts/mine/{seat.id}/cancel" not in aside
 
 
 def test_a_student_cannot_cancel_someone_elses_booking_from_my_shifts(client, auth, world, make_user):
     other = make_user()
     enrol(world["campaign"], other)
-    theirs = service.book(other, world["shift"].id)
+    theirs = booking.book(other, world["shift"].id)
     auth.as_(world["student"])
     assert client.post(f"/shifts/mine/{theirs.id}/cancel").status_code == 404
     db.session.refresh(theirs)
@@ -220,7 +221,7 @@ def test_a_student_cannot_cancel_someone_elses_booking_from_my_shifts(client, au
 
 def test_calendar_file_and_feed_carry_the_shift_page_link(client, auth, world):
     shift = world["shift"]
-    service.book(world["student"], shift.id)
+    booking.book(world["student"], shift.id)
     auth.as_(world["student"])
     link = f"http://portal.test/shifts/{shift.id}"
     (event,) = Calendar.from_ical(client.get(f"/shifts/{shift.id}.ics").data).walk("VEVENT")
@@ -249,7 +250,7 @@ def test_a_leader_whose_account_is_switched_off_is_not_named(client, auth, world
     gone = make_user(role="leader", full_name="Lê Văn Cũ", active=False)
     db.session.add(PointLeader(point_id=world["point"].id, user_id=gone.id))
     db.session.commit()
-    service.book(world["student"], world["shift"].id)
+    booking.book(world["student"], world["shift"].id)
     auth.as_(world["student"])
     page = _page(client, world["shift"])
     assert "Phạm Thu Hà" in page and "Lê Văn Cũ" not in page and "Team leaders" not in page
