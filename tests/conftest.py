@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
@@ -115,7 +116,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        _db.session.expire_all()  # the test's session sees what the request committed
+        if has_app_context():  # a redirect followed (follow_redirects) opens again inside the empty context
+            _db.session.expire_all()  # the test's session sees what the request committed
         return response
 
 

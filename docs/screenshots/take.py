@@ -76,7 +76,7 @@ def prepare(env: dict) -> None:
     from sqlalchemy import select
 
     from portal import create_app
-    from portal.accounts import services as accounts
+    from portal.accounts import staff
     from portal.accounts.models import User
     from portal.campaigns import services as campaigns
     from portal.campaigns.models import ServicePoint
@@ -96,7 +96,7 @@ def prepare(env: dict) -> None:
         people = [("Trần Thị Mai", NEW_STUDENT), ("Phạm Quốc Huy", "huy.pham@example.org"),
                   ("Đỗ Thu Hà", "ha.do@example.org")]
         for n, (name, email) in enumerate(people):
-            user = accounts.create_user(email, name, ["student"], NEW_PASSWORD)
+            user = staff.create_user(email, name, ["student"], NEW_PASSWORD)
             user.email_verified_at = clock.now()
             db.session.commit()
             campaigns.join(user, campaign)

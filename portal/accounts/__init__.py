@@ -3,9 +3,11 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from portal.accounts import (  # noqa: E402,F401
-    admin_routes,
+from portal.accounts import labels as accounts_labels  # noqa: E402,F401  (declares the account statuses at start)
+from portal.accounts import (  # noqa: E402,F401  (the routes register on bp)
     routes,
-    routes_outbox,  # noqa: E402,F401
-    routes_sessions,  # noqa: E402,F401
+    routes_admin,
+    routes_outbox,
+    routes_sessions,
+    routes_two_factor,
 )

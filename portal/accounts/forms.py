@@ -8,11 +8,13 @@ from wtforms import (
     StringField,
     TelField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
-from portal.accounts import consent as consents
-from portal.accounts import models as m
-from portal.accounts import validation
+from portal.accounts import models, validation
+from portal.accounts.consent import DESCRIPTIONS as CONSENT_DESCRIPTIONS
+from portal.accounts.consent import LABELS as CONSENT_LABELS
+from portal.accounts.consent import NEWS, REFERRALS
+from portal.accounts.labels import ROLE_LABELS
 from portal.accounts.validation import PASSWORD_MAX
 from portal.forms import BaseForm, MultiCheckboxField, choices
 from portal.i18n import lazy_text as _l
@@ -64,32 +66,32 @@ class SignupForm(PasswordRules, BaseForm):
     # Each field says why it is asked (Law No. 91/2025/QH15: collect only what a purpose needs).
     full_name = StringField(
         _l("Full name"),
-        [_required(_l("Enter your full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+        [_required(_l("Enter your full name.")), _max(models.NAME_MAX), rule(validation.check_name)],
         description=_l("Why we ask: it is printed on your certificate, and your team leader sees it at the point."),
     )
     email = EmailField(
         _l("Email"),
-        [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
+        [_required(_l("Enter your email address.")), _max(models.EMAIL_MAX), rule(validation.normalise_email)],
         filters=EMAIL_FILTERS,
         description=_l("Why we ask: you log in with it, and we send your shift confirmations and certificate to it."),
     )
     phone = TelField(
         _l("Mobile phone (optional)"),
-        [Optional(), _max(m.PHONE_MAX), rule(validation.normalise_phone)],
+        [Optional(), _max(models.PHONE_MAX), rule(validation.normalise_phone)],
         description=_l("Why we ask: only to book a shift, so that your team leader can call you if it changes. "
                        "You can add it later in My details."),
     )
     school = StringField(
-        _l("School or university"), [_required(_l("Enter your school or university.")), _max(m.SCHOOL_MAX)],
+        _l("School or university"), [_required(_l("Enter your school or university.")), _max(models.SCHOOL_MAX)],
         description=_l("Why we ask: the campaign counts volunteers by school, and it is printed on your certificate."),
     )
     student_code = StringField(
-        _l("Student ID"), [_required(_l("Enter your student ID.")), _max(m.STUDENT_ID_MAX)],
+        _l("Student ID"), [_required(_l("Enter your student ID.")), _max(models.STUDENT_ID_MAX)],
         description=_l("Why we ask: it tells you apart from students with the same name, for example when a "
                        "trainer signs your training off from an attendance sheet."),
     )
     chapter = StringField(
-        _l("Youth Union chapter"), [_required(_l("Enter your Youth Union chapter.")), _max(m.CHAPTER_MAX)],
+        _l("Youth Union chapter"), [_required(_l("Enter your Youth Union chapter.")), _max(models.CHAPTER_MAX)],
         description=_l("Why we ask: the campaign reports volunteering by chapter, which proposes commendations."),
     )
     password = PasswordField(
@@ -101,15 +103,14 @@ class SignupForm(PasswordRules, BaseForm):
         [DataRequired(message=_l("You must agree to the privacy notice to sign up."))],
     )
     # Optional purposes, each its own consent, unticked unless the person ticks it (never by silence).
-    consent_referrals = BooleanField(consents.LABELS[consents.REFERRALS],
-                                     description=consents.DESCRIPTIONS[consents.REFERRALS])
-    consent_news = BooleanField(consents.LABELS[consents.NEWS], description=consents.DESCRIPTIONS[consents.NEWS])
+    consent_referrals = BooleanField(CONSENT_LABELS[REFERRALS], description=CONSENT_DESCRIPTIONS[REFERRALS])
+    consent_news = BooleanField(CONSENT_LABELS[NEWS], description=CONSENT_DESCRIPTIONS[NEWS])
 
 
 class LoginForm(BaseForm):
     """Log in."""
 
-    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(m.EMAIL_MAX)],
+    email = EmailField(_l("Email"), [_required(_l("Enter your email address.")), _max(models.EMAIL_MAX)],
                        filters=EMAIL_FILTERS)
     password = PasswordField(_l("Password"), [_required(_l("Enter your password.")), _max(PASSWORD_MAX)])
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -123,7 +124,7 @@ class EmailOnlyForm(BaseForm):
         _l("Email"),
         [
             _required(_l("Enter your email address.")),
-            _max(m.EMAIL_MAX),
+            _max(models.EMAIL_MAX),
             Email(message=_l("Enter an email address like ten@example.com.")),
         ],
         filters=EMAIL_FILTERS,
@@ -157,20 +158,18 @@ class ProfileForm(BaseForm):
 
     full_name = StringField(
         _l("Full name"),
-        [_required(_l("Enter your full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+        [_required(_l("Enter your full name.")), _max(models.NAME_MAX), rule(validation.check_name)],
     )
-    phone = TelField(_l("Mobile phone"), [Optional(), _max(m.PHONE_MAX), rule(validation.normalise_phone)])
-    school = StringField(_l("School or university"), [Optional(), _max(m.SCHOOL_MAX)])
-    student_code = StringField(_l("Student ID"), [Optional(), _max(m.STUDENT_ID_MAX)])
-    chapter = StringField(_l("Youth Union chapter"), [Optional(), _max(m.CHAPTER_MAX)])
+    phone = TelField(_l("Mobile phone"), [Optional(), _max(models.PHONE_MAX), rule(validation.normalise_phone)])
+    school = StringField(_l("School or university"), [Optional(), _max(models.SCHOOL_MAX)])
+    student_code = StringField(_l("Student ID"), [Optional(), _max(models.STUDENT_ID_MAX)])
+    chapter = StringField(_l("Youth Union chapter"), [Optional(), _max(models.CHAPTER_MAX)])
     locale = SelectField(_l("Language for emails"), choices=choices([("vi", "Tiếng Việt"), ("en", "English")]))
 
 
 def role_choices():
     """The roles with their translated names."""
-    from portal.accounts.labels import ROLE_LABELS
-
-    return choices((r, ROLE_LABELS[r]) for r in m.ROLE_VALUES)
+    return choices((r, ROLE_LABELS[r]) for r in models.ROLE_VALUES)
 
 
 class InviteForm(BaseForm):
@@ -178,11 +177,11 @@ class InviteForm(BaseForm):
 
     full_name = StringField(
         _l("Full name"),
-        [_required(_l("Enter the person's full name.")), _max(m.NAME_MAX), rule(validation.check_name)],
+        [_required(_l("Enter the person's full name.")), _max(models.NAME_MAX), rule(validation.check_name)],
     )
     email = EmailField(
         _l("Email"),
-        [_required(_l("Enter the person's email address.")), _max(m.EMAIL_MAX), rule(validation.normalise_email)],
+        [_required(_l("Enter the person's email address.")), _max(models.EMAIL_MAX), rule(validation.normalise_email)],
         filters=EMAIL_FILTERS,
     )
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
@@ -193,6 +192,13 @@ class RolesForm(BaseForm):
     """An admin changes a person's roles."""
 
     roles = MultiCheckboxField(_l("Roles"), choices=role_choices)
+
+
+class ActiveForm(BaseForm):
+    """An admin deactivates ("0") or reactivates ("1") an account; the page sets the hidden field."""
+
+    active = HiddenField(validators=[AnyOf(("0", "1"), message=_l("Choose whether to deactivate or reactivate "
+                                                                   "the account."))])
 
 
 CODE_HINT = _l("The 6 digits your authenticator app shows, or one of your recovery codes.")

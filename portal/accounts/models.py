@@ -119,6 +119,13 @@ class User(UserMixin, db.Model):
         return self.email_verified_at is not None
 
     @property
+    def account_status(self) -> str:
+        """The people list's status: "deactivated", else "unconfirmed" until the email is confirmed, else "active"."""
+        if not self.is_active_account:
+            return "deactivated"
+        return "active" if self.is_verified else "unconfirmed"
+
+    @property
     def given_name(self) -> str:
         """The last word of a Vietnamese full name, by which lists are sorted."""
         return self.full_name.split()[-1] if self.full_name.split() else ""

@@ -1,12 +1,12 @@
-"""Self-service account pages: thin views over accounts.services."""
+"""Self-service account pages: thin views over the accounts rules (registration, signed links, credentials)."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal import access, htmx
-from portal.accounts import bp, services, two_factor
+from portal.accounts import bp, credentials, registration, sessions, signed_links, staff, two_factor
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -39,7 +39,12 @@ def _email_key():
 
 def _record_lockout(limit):
     """on_breach of the per-account limits: record the lockout in the audit log."""
-    services.record_lockout(request.form.get("email") or "", f"{request.endpoint} {limit.limit}")
+    credentials.record_lockout(request.form.get("email") or "", f"{request.endpoint} {limit.limit}")
+
+
+def _link_problem(error: signed_links.TokenError):
+    """The page for an expired, tampered or spent link."""
+    return htmx.render("accounts/link_problem.html", None, 400, message=error.message)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -50,11 +55,11 @@ def signup():
     """Student sign-up, with consent; sends the verification email."""
     form = SignupForm()
     if form.validate_on_submit():
-        data = services.StudentSignup(locale=current_locale(), **{
-            f: form[f].data for f in services.StudentSignup.__dataclass_fields__ if f != "locale"
+        data = registration.StudentSignup(locale=current_locale(), **{
+            f: form[f].data for f in registration.StudentSignup.__dataclass_fields__ if f != "locale"
         })
         try:
-            user = services.register_student(data)
+            user = registration.register_student(data)
         except InvalidInput as error:
             show_error(form, error)
         else:
@@ -68,7 +73,7 @@ def signup():
 @access.public
 def signup_done():
     """Tell the new student to open the link in their email."""
-    return render_template("accounts/signup_done.html", email=session.get("signup_email", ""))
+    return htmx.render("accounts/signup_done.html", email=session.get("signup_email", ""))
 
 
 @bp.route("/account/verify/<token>")
@@ -76,11 +81,10 @@ def signup_done():
 def verify_email(token):
     """Confirm an email address from the signed link."""
     try:
-        services.verify_email(token)
-    except services.TokenError as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
-    flash(_("Your email address is confirmed. You can log in now."), "success")
-    return redirect(url_for("accounts.login"))
+        signed_links.verify_email(token)
+    except signed_links.TokenError as error:
+        return _link_problem(error)
+    return htmx.redirect(url_for("accounts.login"), _("Your email address is confirmed. You can log in now."))
 
 
 @bp.route("/account/verify/resend", methods=["GET", "POST"])
@@ -91,10 +95,10 @@ def resend_verification():
     """Send the verification email again."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.resend_verification(form.email.data)
+        signed_links.resend_verification(form.email.data)
         session["signup_email"] = form.email.data
-        return redirect(url_for("accounts.signup_done"), 303)
-    return render_template("accounts/resend.html", form=form), 422 if form.is_submitted() else 200
+        return htmx.redirect(url_for("accounts.signup_done"))
+    return htmx.render("accounts/resend.html", None, 422 if form.is_submitted() else 200, form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -104,19 +108,19 @@ def resend_verification():
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return htmx.redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     unverified = False
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.LoginRefused as refusal:
+            user = credentials.authenticate(form.email.data, form.password.data)
+        except credentials.LoginRefused as refusal:
             form.form_errors.append(refusal.message)
             unverified = refusal.unverified
         else:
             return _after_password(user, form.remember.data, form.next.data)
     status = 422 if form.is_submitted() else 200
-    return render_template("accounts/login.html", form=form, unverified=unverified), status
+    return htmx.render("accounts/login.html", None, status, form=form, unverified=unverified)
 
 
 def _after_password(user, remember: bool, next_url: str):
@@ -124,24 +128,21 @@ def _after_password(user, remember: bool, next_url: str):
     and ask for a code."""
     if two_factor.is_enabled(user):
         start_pending_login(user, remember, next_url)
-        return redirect(url_for("accounts.login_code"), 303)
-    services.complete_login(user)
+        return htmx.redirect(url_for("accounts.login_code"))
+    credentials.complete_login(user)
     login_user(user, remember=remember)
     if access.must_enrol_two_factor(user):  # an organiser's first stop: nothing else would open
-        return redirect(url_for("accounts.two_factor_setup"), 303)
-    return redirect(safe_next(next_url), 303)
+        return htmx.redirect(url_for("accounts.two_factor_setup"))
+    return htmx.redirect(safe_next(next_url))
 
 
 @bp.route("/logout", methods=["POST"])
 @access.signed_in
 def logout():
     """Log out (a POST, so another site cannot log you out)."""
-    from portal.accounts.sessions import sign_out
-
-    sign_out(current_user._get_current_object())  # the server-side session ends: a copied cookie is refused
+    sessions.sign_out(current_user._get_current_object())  # the server-side session ends: a copied cookie is refused
     logout_user()
-    flash(_("You have logged out."), "success")
-    return redirect(url_for("home.index"), 303)
+    return htmx.redirect(url_for("home.index"), _("You have logged out."))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -152,30 +153,28 @@ def forgot_password():
     """Ask for a password reset link; the answer is the same whether the account exists or not."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        return render_template("accounts/forgot_sent.html", email=form.email.data)
-    return render_template("accounts/forgot.html", form=form), 422 if form.is_submitted() else 200
+        credentials.request_password_reset(form.email.data)
+        return htmx.render("accounts/forgot_sent.html", email=form.email.data)
+    return htmx.render("accounts/forgot.html", None, 422 if form.is_submitted() else 200, form=form)
 
 
 def _new_password_page(token, load, act, template, success):
     """Shared flow of the reset and invitation links: check the link, then set the password."""
     try:
         user = load(token)
-    except services.TokenError as error:
-        return render_template("accounts/link_problem.html", message=error.message), 400
+    except signed_links.TokenError as error:
+        return _link_problem(error)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
             act(token, form.password.data)
         except InvalidInput as error:
             show_error(form, error)
-        except services.TokenError as error:
-            return render_template("accounts/link_problem.html", message=error.message), 400
+        except signed_links.TokenError as error:
+            return _link_problem(error)
         else:
-            flash(success, "success")
-            return redirect(url_for("accounts.login"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template(template, form=form, user=user), status
+            return htmx.redirect(url_for("accounts.login"), success)
+    return htmx.render(template, None, 422 if form.is_submitted() else 200, form=form, user=user)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -183,11 +182,8 @@ def _new_password_page(token, load, act, template, success):
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def reset_password(token):
     """Choose a new password through an emailed link that works once."""
-    load = lambda t: services.load_token("reset", t, current_app.config["PASSWORD_RESET_MAX_AGE"])  # noqa: E731
-    return _new_password_page(
-        token, load, services.reset_password, "accounts/reset.html",
-        _("Your password has been changed. Log in with the new one."),
-    )
+    return _new_password_page(token, signed_links.load_reset, credentials.reset_password, "accounts/reset.html",
+                              _("Your password has been changed. Log in with the new one."))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -195,11 +191,8 @@ def reset_password(token):
 @limiter.limit(_limit("RATELIMIT_RESET"), methods=["POST"])
 def accept_invite(token):
     """A staff member sets their first password through the invitation link."""
-    load = lambda t: services.load_token("invite", t, current_app.config["INVITE_MAX_AGE"])  # noqa: E731
-    return _new_password_page(
-        token, load, services.accept_invite, "accounts/accept_invite.html",
-        _("Your account is ready. Log in with your new password."),
-    )
+    return _new_password_page(token, signed_links.load_invite, staff.accept_invite, "accounts/accept_invite.html",
+                              _("Your account is ready. Log in with your new password."))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -209,15 +202,13 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, **{f: form[f].data for f in services.PROFILE_FIELDS})
+            registration.update_profile(current_user, **{f: form[f].data for f in registration.PROFILE_FIELDS})
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash(_("Your details have been saved."), "success")
-            return redirect(url_for("accounts.profile"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/profile.html", form=form,
-                           two_factor_codes_left=two_factor.recovery_codes_left(current_user)), status
+            return htmx.redirect(url_for("accounts.profile"), _("Your details have been saved."))
+    return htmx.render("accounts/profile.html", None, 422 if form.is_submitted() else 200, form=form,
+                       two_factor_codes_left=two_factor.recovery_codes_left(current_user))
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -227,12 +218,10 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            credentials.change_password(current_user, form.current_password.data, form.password.data)
         except InvalidInput as error:
             show_error(form, error)
         else:
             login_user(current_user._get_current_object())  # keep this session; the others end
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.profile"), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/change_password.html", form=form), status
+            return htmx.redirect(url_for("accounts.profile"), _("Your password has been changed."))
+    return htmx.render("accounts/change_password.html", None, 422 if form.is_submitted() else 200, form=form)

@@ -4,14 +4,13 @@ accounts/sessions.py holds the rules; this module moves tokens in and out of the
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, session, url_for
+from flask import current_app, flash, g, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 
 from portal import access, htmx
 from portal.accounts import bp, sessions
 from portal.extensions import db
-from portal.forms import EmptyForm
 
 
 def load_user(token: str):
@@ -45,8 +44,6 @@ def _on_login(sender, user, **extra) -> None:
 def rotate_after_change(response):
     """after_request hook: when this request changed the signed-in person's own password or roles,
     their session ended with it (accounts/sessions.py); carry on in a new one rather than log out."""
-    from flask import g
-
     user = g.get("_login_user")
     changed = db.session.info.get("sessions_ended_for")
     if not changed or user is None or not user.is_authenticated or user.id not in changed:
@@ -62,11 +59,11 @@ def rotate_after_change(response):
 def end_all_sessions():
     """End every session of the person; this browser carries on in a new one, so that a copy of
     its cookie stops working as well."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     user = current_user._get_current_object()
     sessions.sign_out(user, everywhere=True)
     _use(user, replacing=user.current_session)
+    # Flashed here rather than through flash_message: the form posts with htmx (for its confirmation),
+    # and htmx.answer's client redirect does not carry a message.
     flash(_("You have been signed out on every other device. Anyone using them must log in again."), "success")
     return htmx.redirect(url_for("accounts.profile"))
 

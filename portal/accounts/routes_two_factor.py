@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
 from portal import access, htmx
-from portal.accounts import bp, services, two_factor
+from portal.accounts import bp, credentials, two_factor
 from portal.accounts.forms import CodeForm, DisableTwoFactorForm
 from portal.accounts.models import User
 from portal.core.urls import safe_next
@@ -39,7 +39,7 @@ def _record_lockout(limit):
     user = db.session.get(User, (session.get(PENDING) or {}).get("uid") or 0)
     session.pop(PENDING, None)
     if user is not None:
-        services.record_lockout(user.email, f"login_code {limit.limit}")
+        credentials.record_lockout(user.email, f"login_code {limit.limit}")
 
 
 def start_pending_login(user: User, remember: bool, next_url: str) -> None:
@@ -66,11 +66,21 @@ def _wrong_code(user: User, pending: dict, form: CodeForm):
     pending["fails"] = pending.get("fails", 0) + 1
     if pending["fails"] >= MAX_FAILURES:
         session.pop(PENDING, None)
-        flash(_("Too many wrong codes. Enter your email and password again."), "error")
-        return redirect(url_for("accounts.login"), 303)
+        return htmx.redirect(url_for("accounts.login"), _("Too many wrong codes. Enter your email and password again."),
+                             "error")
     session[PENDING] = pending
     form.code.errors.append(two_factor.WRONG_CODE)
     return None
+
+
+def _signed_in(user: User, pending: dict, method: str):
+    """Finish the sign-in the code completed, and go where the person was heading."""
+    session.pop(PENDING, None)
+    credentials.complete_login(user, method)
+    login_user(user, remember=pending["remember"])
+    spent = _("You signed in with a recovery code, which now cannot be used again. %(n)d codes are left.",
+              n=two_factor.recovery_codes_left(user)) if method == "recovery" else None
+    return htmx.redirect(safe_next(pending["next"]), spent, "warning")
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -82,25 +92,16 @@ def login_code():
     user, pending = _pending_user()
     if user is None:
         session.pop(PENDING, None)
-        flash(_("Enter your email and password first."), "warning")
-        return redirect(url_for("accounts.login"), 303)
+        return htmx.redirect(url_for("accounts.login"), _("Enter your email and password first."), "warning")
     form = CodeForm()
     if form.validate_on_submit():
         method = two_factor.use_code(user, form.code.data)
-        if method is None:
-            ended = _wrong_code(user, pending, form)
-            if ended is not None:
-                return ended
-        else:
-            session.pop(PENDING, None)
-            services.complete_login(user, method)
-            login_user(user, remember=pending["remember"])
-            if method == "recovery":
-                flash(_("You signed in with a recovery code, which now cannot be used again. "
-                        "%(n)d codes are left.", n=two_factor.recovery_codes_left(user)), "warning")
-            return redirect(safe_next(pending["next"]), 303)
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/login_code.html", form=form), status
+        if method is not None:
+            return _signed_in(user, pending, method)
+        ended = _wrong_code(user, pending, form)
+        if ended is not None:
+            return ended
+    return htmx.render("accounts/login_code.html", None, 422 if form.is_submitted() else 200, form=form)
 
 
 @bp.route("/account/two-factor/setup", methods=["GET", "POST"])
@@ -108,7 +109,7 @@ def login_code():
 def two_factor_setup():
     """Enrol: scan the QR code (or type the secret), then confirm with a code from the app."""
     if two_factor.is_enabled(current_user):
-        return redirect(url_for("accounts.profile"), 303)
+        return htmx.redirect(url_for("accounts.profile"))
     secret = two_factor.pending_secret(current_user)
     form = CodeForm()
     if secret and form.validate_on_submit():
@@ -117,19 +118,20 @@ def two_factor_setup():
         except InvalidInput as error:
             show_error(form, error)
         else:
-            return render_template("accounts/recovery_codes.html", codes=codes, enrolled=True)
+            return htmx.render("accounts/recovery_codes.html", codes=codes, enrolled=True)
     qr = Markup(two_factor.qr_svg(two_factor.provisioning_uri(current_user, secret))) if secret else None
-    return render_template(
-        "accounts/two_factor_setup.html", form=form, start_form=EmptyForm(), qr=qr,
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "accounts/two_factor_setup.html", None, status, form=form, start_form=EmptyForm(), qr=qr,
         secret=two_factor.grouped(secret) if secret else None, required=two_factor.is_required(current_user),
-    ), 422 if form.is_submitted() else 200
+    )
 
 
 @bp.route("/account/two-factor/start", methods=["POST"])
 @access.signed_in
 def two_factor_start():
     """Make a new secret to enrol (a POST: a page view never writes)."""
-    if EmptyForm().validate_on_submit() and not two_factor.is_enabled(current_user):
+    if not two_factor.is_enabled(current_user):
         two_factor.start_enrolment(current_user)
     return htmx.redirect(url_for("accounts.two_factor_setup"))
 
@@ -140,7 +142,7 @@ def two_factor_start():
 def recovery_codes():
     """Make ten new recovery codes (the old ones stop working), given a current code."""
     if not two_factor.is_enabled(current_user):
-        return redirect(url_for("accounts.two_factor_setup"), 303)
+        return htmx.redirect(url_for("accounts.two_factor_setup"))
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -148,9 +150,9 @@ def recovery_codes():
         except InvalidInput as error:
             show_error(form, error)
         else:
-            return render_template("accounts/recovery_codes.html", codes=codes, enrolled=False)
-    return render_template("accounts/recovery_codes_new.html", form=form,
-                           left=two_factor.recovery_codes_left(current_user)), 422 if form.is_submitted() else 200
+            return htmx.render("accounts/recovery_codes.html", codes=codes, enrolled=False)
+    return htmx.render("accounts/recovery_codes_new.html", None, 422 if form.is_submitted() else 200, form=form,
+                       left=two_factor.recovery_codes_left(current_user))
 
 
 @bp.route("/account/two-factor/disable", methods=["GET", "POST"])
@@ -159,7 +161,7 @@ def recovery_codes():
 def two_factor_disable():
     """Turn two-factor sign-in off, given the password and a code."""
     if not two_factor.is_enabled(current_user):
-        return redirect(url_for("accounts.profile"), 303)
+        return htmx.redirect(url_for("accounts.profile"))
     form = DisableTwoFactorForm()
     if form.validate_on_submit():
         try:
@@ -167,7 +169,6 @@ def two_factor_disable():
         except InvalidInput as error:
             show_error(form, error)
         else:
-            flash(_("Two-factor sign-in is off."), "success")
-            return redirect(url_for("accounts.profile"), 303)
-    return render_template("accounts/two_factor_disable.html", form=form,
-                           required=two_factor.is_required(current_user)), 422 if form.is_submitted() else 200
+            return htmx.redirect(url_for("accounts.profile"), _("Two-factor sign-in is off."))
+    return htmx.render("accounts/two_factor_disable.html", None, 422 if form.is_submitted() else 200, form=form,
+                       required=two_factor.is_required(current_user))

@@ -18,8 +18,11 @@ import click
 from flask import current_app
 from sqlalchemy import delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User, UserRole, UserSession
+from portal.audit import labels as audit_labels
+from portal.audit import services as audit
 from portal.core import clock
 from portal.extensions import db
 
@@ -124,8 +127,6 @@ def _touch(row: UserSession, now: datetime) -> None:
     with db.engine.begin() as connection:
         connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.id == row.id)
                            .values(last_seen_at=now))
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(row, "last_seen_at", now)
 
 
@@ -147,17 +148,14 @@ def end_all(user: User, reason: str) -> int:
 
 def sign_out(user: User, everywhere: bool = False) -> None:
     """End this browser's session, or every session of the person, and log it; commits."""
-    from portal.audit import labels
-    from portal.audit import services as audit
-
     if everywhere:
         count = end_all(user, "everywhere")
-        audit.record(user, labels.AUTH_SIGNOUT_EVERYWHERE, "user", user.id, after={"sessions": count})
+        audit.record(user, audit_labels.AUTH_SIGNOUT_EVERYWHERE, "user", user.id, after={"sessions": count})
     else:
         current = getattr(user, "current_session", None)
         if current is not None:
             end(current, "logout", commit=False)
-        audit.record(user, labels.AUTH_LOGOUT, "user", user.id)
+        audit.record(user, audit_labels.AUTH_LOGOUT, "user", user.id)
     db.session.commit()
 
 

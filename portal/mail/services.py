@@ -14,9 +14,19 @@ from sqlalchemy import select
 
 from portal.core import clock
 from portal.extensions import db
-from portal.mail.models import OutboxMessage
+from portal.mail.models import STATUSES, OutboxMessage
 
 MAX_ATTEMPTS = 5
+
+
+def outbox_query(to: str = "", status: str = ""):
+    """The outbox for admins, newest first, filtered by a piece of the recipient's address and a status."""
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if to:
+        stmt = stmt.where(OutboxMessage.to_email.contains(to))
+    if status in STATUSES:
+        stmt = stmt.where(OutboxMessage.status == status)
+    return stmt
 
 
 def queue(to_email: str, template: str, kind: str, locale: str = "vi", **context) -> OutboxMessage:

@@ -31,7 +31,7 @@ def test_full_journey_from_signup_to_password_reset(client, outbox):
 
     verify = link_in(outbox(GOOD["email"])[-1], "/account/verify/")
     response = client.get(verify)
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
 
     response = client.post("/login", data={"email": GOOD["email"].upper(), "password": GOOD["password"]})
     assert response.status_code == 303

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from portal.accounts import sessions
+from portal.accounts import credentials, sessions, signed_links
 from portal.accounts.models import UserSession
 from portal.audit.models import AuditEvent
 from portal.core import clock
@@ -155,11 +155,9 @@ def test_a_password_change_ends_other_sessions_and_renews_this_one(app, make_use
 
 
 def test_a_password_reset_ends_every_session(app, make_user):
-    from portal.accounts import services
-
     user = make_user()
     browser = log_in(app, user)
-    services.reset_password(services.make_token("reset", user), NEW_PASSWORD)
+    credentials.reset_password(signed_links.make_token("reset", user), NEW_PASSWORD)
     assert not signed_in(browser)
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from portal.accounts import services
+from portal.accounts import signed_links
 from portal.extensions import db
 
 
@@ -19,11 +19,11 @@ def _payload(token: str) -> str:
 @pytest.mark.parametrize("purpose", ["verify", "reset", "invite"])
 def test_tokens_carry_no_email(app, make_user, purpose):
     user = make_user(email="an.tran@example.org")
-    token = services.make_token(purpose, user)
+    token = signed_links.make_token(purpose, user)
     payload = _payload(token)
     assert "an.tran" not in payload and "example.org" not in payload and "@" not in payload
     assert json.loads(payload)["uid"] == user.id
-    assert services.load_token(purpose, token, 3600).id == user.id
+    assert signed_links.load_token(purpose, token, 3600).id == user.id
 
 
 def test_emailed_links_carry_no_email(client, make_user, outbox):
@@ -35,14 +35,14 @@ def test_emailed_links_carry_no_email(client, make_user, outbox):
 
 def test_a_link_dies_when_the_email_changes(app, make_user):
     user = make_user(email="an.tran@example.org")
-    token = services.make_token("verify", user)
+    token = signed_links.make_token("verify", user)
     user.email = "an.tran2@example.org"
     db.session.commit()
-    with pytest.raises(services.TokenError):
-        services.load_token("verify", token, 3600)
+    with pytest.raises(signed_links.TokenError):
+        signed_links.load_token("verify", token, 3600)
 
 
 def test_a_token_for_one_purpose_is_refused_for_another(app, make_user):
     user = make_user()
-    with pytest.raises(services.TokenError):
-        services.load_token("reset", services.make_token("verify", user), 3600)
+    with pytest.raises(signed_links.TokenError):
+        signed_links.load_token("reset", signed_links.make_token("verify", user), 3600)

@@ -20,6 +20,7 @@ ACCESS = {
     "accounts.logout": ("signed in", ""),
     "accounts.people": ("admin", ""),
     "accounts.person": ("admin", "any person"),
+    "accounts.person_summary": ("admin", "any person"),
     "accounts.profile": ("signed in", ""),
     "accounts.recovery_codes": ("signed in", "own codes"),
     "accounts.resend_link": ("admin", "any outbox message with a masked link"),

@@ -43,7 +43,8 @@ def staff(right, wrong, **kwargs):
 
 
 ADMIN_ONLY = [
-    "accounts.change_active", "accounts.change_roles", "accounts.person", "accounts.resend_link",
+    "accounts.change_active", "accounts.change_roles", "accounts.person", "accounts.person_summary",
+    "accounts.resend_link",
     "campaigns.edit_point",
     "certificates.reissue", "certificates.revoke", "certificates.show", "mail.show", "referrals.award",
     "referrals.case", "referrals.decide", "referrals.edit_host", "referrals.outcome", "referrals.send",
