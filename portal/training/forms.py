@@ -1,6 +1,6 @@
 """One form per training screen."""
 from wtforms import BooleanField, FileField, IntegerField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from portal.forms import BaseForm, LocalDateField, MultiCheckboxField
 from portal.i18n import lazy_text as _l
@@ -22,6 +22,18 @@ class ModuleForm(BaseForm):
     validity_days = IntegerField(
         _l("Valid for (days)"), [Optional(), NumberRange(1, 3650, message=_l("Enter a number from 1 to 3650."))],
         description=_l("Leave empty if a completion never expires."))
+
+
+class MoveForm(BaseForm):
+    """Move a module one place up or down the list (the arrow button pressed)."""
+
+    direction = StringField(validators=[AnyOf(("up", "down"), message=_l("Choose to move the module up or down."))])
+
+
+class RetireForm(BaseForm):
+    """Retire a module ("1"), or restore a retired one ("0")."""
+
+    retired = StringField(validators=[AnyOf(("0", "1"), message=_l("Choose to retire or restore the module."))])
 
 
 class QuizForm(BaseForm):

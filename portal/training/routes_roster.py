@@ -1,12 +1,13 @@
 """Trainers' roster of a module: search, filter, sign off one or many, undo, import a sheet."""
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, htmx
 from portal.accounts.models import User
+from portal.core import statuses
 from portal.core.converters import small_int
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -19,6 +20,7 @@ from portal.training.models import ImportBatch
 
 PAGE_SIZE = 50
 STAFF = ("trainer", "admin")
+ROSTER_TABLE = "training/partials/roster_table.html"
 
 
 def _filters():
@@ -27,15 +29,26 @@ def _filters():
     return source.get("q", "").strip()[:100], source.get("status", "")
 
 
-def _roster(module, status_code=200, **extra):
-    """The roster page, or its table for htmx."""
+def _roster(module) -> dict:
+    """What the roster shows: the filtered, paginated students and the status counts."""
     search, status = _filters()
-    page = paginate_rows(signoff.roster_query(module, search, status), PAGE_SIZE)
-    return htmx.render(
-        "training/roster.html", "training/partials/roster_table.html", status_code,
-        module=module, page=page, q=search, status=status, counts=signoff.status_counts(module),
-        form=EmptyForm(), undo_form=UndoForm(), **extra,
-    )
+    return {"module": module, "page": paginate_rows(signoff.roster_query(module, search, status), PAGE_SIZE),
+            "q": search, "status": status, "counts": signoff.status_counts(module), "form": EmptyForm(),
+            "undo_form": UndoForm(), "status_labels": statuses.labels("training")}
+
+
+def _refused(module, error):
+    """The roster again with what was wrong, 422: its table for htmx, else the whole page."""
+    return htmx.render("training/roster.html", ROSTER_TABLE, 422, error=error, **_roster(module))
+
+
+def _done(module, message):
+    """After a sign-off or an undo: the table with the training-completed event (htmx), else a 303 to the roster."""
+    search, status = _filters()
+    return htmx.answer(ROSTER_TABLE, redirect_to=url_for("training.roster", module_id=module.id, q=search or None,
+                                                         status=status or None),
+                       flash_message=message, message=message, event="training-completed",
+                       event_detail={"module": module.id}, **_roster(module))
 
 
 def _staff_module(module_id):
@@ -45,60 +58,54 @@ def _staff_module(module_id):
     return module
 
 
-@bp.route("/modules/<int:module_id>/roster")
+@bp.route("/training/modules/<int:module_id>/roster")
 @access.roles_required(*STAFF)
 def roster(module_id):
     """Enrolled students and their status on this module, searchable, filterable, paginated."""
-    return _roster(_staff_module(module_id))
+    return htmx.render("training/roster.html", ROSTER_TABLE, **_roster(_staff_module(module_id)))
 
 
-@bp.route("/modules/<int:module_id>/counts")
+@bp.route("/training/modules/<int:module_id>/counts")
 @access.roles_required(*STAFF)
 def counts(module_id):
-    """The status counts widget, refreshed when a completion changes."""
+    """The status counts widget, refreshed when a completion changes; without htmx, the roster that shows it."""
     module = _staff_module(module_id)
-    return render_template("training/partials/counts.html", module=module, counts=signoff.status_counts(module))
+    return htmx.answer("training/partials/counts.html", redirect_to=url_for("training.roster", module_id=module.id),
+                       module=module, counts=signoff.status_counts(module))
 
 
-@bp.route("/modules/<int:module_id>/complete", methods=["POST"])
+@bp.route("/training/modules/<int:module_id>/complete", methods=["POST"])
 @access.roles_required(*STAFF)
 def complete(module_id):
     """Sign off the chosen students, or everyone matching the filter ('scope=filter')."""
     module = _staff_module(module_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     search, status = _filters()
+    everyone = request.form.get("scope") == "filter"
     ids = [small_int(i) for i in request.form.getlist("user_id")]
-    if request.form.get("scope") != "filter" and (not ids or None in ids):
-        flash(_("Choose at least one student."), "error")
-        return _roster(module, 422)
-    method = "single" if len(ids) == 1 and request.form.get("scope") != "filter" else "bulk"
-    done = signoff.complete(current_user, module, None if request.form.get("scope") == "filter" else ids,
-                            search=search, status=status, method=method)
-    flash(_("%(n)d students marked complete.", n=done), "success")
-    return htmx.trigger(_roster(module), "training-completed", {"module": module.id})
+    if not everyone and (not ids or None in ids):
+        return _refused(module, _("Choose at least one student."))
+    done = signoff.complete(current_user, module, None if everyone else ids, search=search, status=status,
+                            method="single" if len(ids) == 1 and not everyone else "bulk")
+    return _done(module, _("%(n)d students marked complete.", n=done))
 
 
-@bp.route("/modules/<int:module_id>/undo/<int:user_id>", methods=["POST"])
+@bp.route("/training/modules/<int:module_id>/undo/<int:user_id>", methods=["POST"])
 @access.roles_required(*STAFF)
 def undo(module_id, user_id):
     """Withdraw one student's completion, with a reason."""
     module = _staff_module(module_id)
     student = db.get_or_404(User, user_id)
     form = UndoForm()
-    if form.validate_on_submit():
-        try:
-            signoff.undo(current_user, module, student.id, form.reason.data)
-        except InvalidInput as error:
-            flash(str(error.message), "error")
-            return _roster(module, 422)
-        flash(_("Completion of %(name)s undone.", name=student.full_name), "success")
-        return htmx.trigger(_roster(module), "training-completed", {"module": module.id})
-    flash(_("Say why you undo this completion."), "error")
-    return _roster(module, 422)
+    if not form.validate_on_submit():
+        return _refused(module, _("Say why you undo this completion."))
+    try:
+        signoff.undo(current_user, module, student.id, form.reason.data)
+    except InvalidInput as error:
+        return _refused(module, error.message)
+    return _done(module, _("Completion of %(name)s undone.", name=student.full_name))
 
 
-@bp.route("/modules/<int:module_id>/import", methods=["GET", "POST"])
+@bp.route("/training/modules/<int:module_id>/import", methods=["GET", "POST"])
 @access.roles_required(*STAFF)
 def import_sheet(module_id):
     """Upload an attendance sheet and see the preview; nothing is written until you confirm."""
@@ -112,7 +119,7 @@ def import_sheet(module_id):
             show_error(form, error)
         else:
             return htmx.redirect(url_for("training.import_preview", batch_id=batch.id))
-    return render_template("training/import.html", module=module, form=form), 422 if form.is_submitted() else 200
+    return htmx.render("training/import.html", None, 422 if form.is_submitted() else 200, module=module, form=form)
 
 
 def _batch(batch_id):
@@ -121,21 +128,19 @@ def _batch(batch_id):
     return batch, _staff_module(batch.module_id)
 
 
-@bp.route("/imports/<int:batch_id>")
+@bp.route("/training/imports/<int:batch_id>")
 @access.roles_required(*STAFF)
 def import_preview(batch_id):
     """What the sheet would do: matched, already completed, and every row that will be skipped."""
     batch, module = _batch(batch_id)
-    return render_template("training/import_preview.html", batch=batch, module=module, form=EmptyForm())
+    return htmx.render("training/import_preview.html", None, batch=batch, module=module, form=EmptyForm())
 
 
-@bp.route("/imports/<int:batch_id>/commit", methods=["POST"])
+@bp.route("/training/imports/<int:batch_id>/commit", methods=["POST"])
 @access.roles_required(*STAFF)
 def import_commit(batch_id):
     """Complete the matched students of a previewed sheet, in one transaction."""
     batch, module = _batch(batch_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     try:
         done = signoff.commit_import(current_user, batch)
     except InvalidInput as error:

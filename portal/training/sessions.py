@@ -79,8 +79,7 @@ def schedule(actor, campaign: Campaign, data: SessionData) -> TrainingSession:
     db.session.add(session)
     db.session.flush()
     audit.record(actor, "session.create", "training_session", session.id,
-                 after={"title": session.title, "starts_at": session.starts_at, "capacity": session.capacity,
-                        "modules": [m.id for m in modules]})
+                 after=audit.snapshot(session, ["title", "starts_at", "capacity"], modules=[m.id for m in modules]))
     db.session.commit()
     return session
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from portal.core import clock
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.training import services, signoff
+from portal.training import services as training
+from portal.training import signoff
 from portal.training.models import SessionRegistration, TrainingSession
 from portal.training.sessions import take_attendance
 from tests.factories import enrol
@@ -112,8 +113,8 @@ def test_confirming_through_the_roster_queues_the_email(client, auth, world, mak
     assign(campaign, trainer)
     student = make_user()
     enrol(campaign, student)
-    services.mark_read(student, first)
+    training.mark_read(student, first)
     auth.as_(trainer)
     response = client.post(f"/training/modules/{first.id}/complete", data={"user_id": [student.id]})
-    assert response.status_code == 200
+    assert response.status_code == 303 and response.headers["Location"] == f"/training/modules/{first.id}/roster"
     assert len(confirmations(student)) == 1

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.core import clock
 from portal.extensions import db
-from portal.training import services, signoff
+from portal.training import services as training
+from portal.training import signoff
 from portal.training.models import Completion, ModuleProgress, TrainingModule
 from tests.factories import assign, enrol
 
@@ -76,7 +77,9 @@ def test_bulk_sign_off_of_everything_matching_the_filter(client, auth, world):
     auth.as_(trainer)
     response = client.post(f"/training/modules/{module.id}/complete",
                            data={"scope": "filter", "q": "bách khoa", "status": ""})
-    assert response.status_code == 200
+    assert response.status_code == 303  # back to the roster, filtered as it was, with what was done
+    assert response.headers["Location"] == f"/training/modules/{module.id}/roster?q=b%C3%A1ch+khoa"
+    assert "Đã xác nhận hoàn thành cho 1 sinh viên." in client.get(response.headers["Location"]).get_data(as_text=True)
     done = {s.full_name for s in students if current(module, s)}
     assert done == {"Trần Thị Bình"}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "training.complete.bulk"))
@@ -143,10 +146,10 @@ def test_opening_a_module_records_nothing_until_the_student_says_they_read_it(cl
     assert "Bảo mật thông tin công dân" in listing and 'id="training-gate"' in listing
     page = client.get(f"/training/modules/{module.id}").get_data(as_text=True)
     assert "<strong>chính</strong>" in page and f'action="/training/modules/{module.id}/read"' in page
-    assert services.statuses_for(students[0], [module])[module.id]["status"] == "not_started"
+    assert training.statuses_for(students[0], [module])[module.id]["status"] == "not_started"
     pressed = client.post(f"/training/modules/{module.id}/read")
     assert pressed.status_code == 303 and pressed.headers["Location"].endswith(f"/training/modules/{module.id}")
-    assert services.statuses_for(students[0], [module])[module.id]["status"] == "ready"
+    assert training.statuses_for(students[0], [module])[module.id]["status"] == "ready"
     page = client.get(f"/training/modules/{module.id}").get_data(as_text=True)
     widget = page[page.index(f'id="module-{module.id}-read"'):]
     assert f'action="/training/modules/{module.id}/read"' not in page
@@ -157,13 +160,13 @@ def test_pressing_i_have_read_again_changes_nothing_and_answers_the_widget(clien
     campaign, trainer, students, module = world
     auth.as_(students[0])
     first = client.post(f"/training/modules/{module.id}/read", headers={"HX-Request": "true"})
-    read_at = services.statuses_for(students[0], [module])[module.id]["progress"].read_at
+    read_at = training.statuses_for(students[0], [module])[module.id]["progress"].read_at
     again = client.post(f"/training/modules/{module.id}/read", headers={"HX-Request": "true"})
     html = again.get_data(as_text=True)
     assert first.status_code == again.status_code == 200 and "<html" not in html
     assert f'id="module-{module.id}-read"' in html and f'id="module-{module.id}-status" hx-swap-oob="true"' in html
     assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 1
-    assert services.statuses_for(students[0], [module])[module.id]["progress"].read_at == read_at
+    assert training.statuses_for(students[0], [module])[module.id]["progress"].read_at == read_at
 
 
 def test_a_student_outside_the_campaign_cannot_mark_a_module_read(client, auth, make_user, world):
@@ -175,26 +178,27 @@ def test_a_student_outside_the_campaign_cannot_mark_a_module_read(client, auth, 
 
 def test_quiz_through_the_page(client, auth, world, make_user):
     campaign, trainer, students, module = world
-    services.set_quiz(make_user(role="admin"), module, "Ai được xem hồ sơ?\n- Mọi người\n* Cán bộ có thẩm quyền")
+    training.set_quiz(make_user(role="admin"), module, "Ai được xem hồ sơ?\n- Mọi người\n* Cán bộ có thẩm quyền")
     question = module.questions[0]
     auth.as_(students[0])
     wrong = client.post(f"/training/modules/{module.id}/quiz", data={f"q{question.id}": "0"}).get_data(as_text=True)
     assert "Bạn đã trả lời đúng 0/1 câu." in wrong
     client.post(f"/training/modules/{module.id}/quiz", data={f"q{question.id}": "1"})
-    assert services.statuses_for(students[0], [module])[module.id]["status"] == "ready"
+    assert training.statuses_for(students[0], [module])[module.id]["status"] == "ready"
     assert current(module, students[0]) is None  # a quiz never completes a module
 
 
 def test_admin_creates_edits_reorders_and_retires_modules(client, auth, make_user, world):
     campaign, trainer, students, module = world
     auth.as_(make_user(role="admin"))
-    created = client.post("/training/mua-he/modules/new", data={
+    created = client.post("/campaigns/mua-he/training/modules/new", data={
         "title": "Kỹ năng ứng xử", "summary": "Giao tiếp với người dân", "body_md": "- Lắng nghe\n- Kiên nhẫn",
         "estimated_minutes": "45", "is_required": "y", "validity_days": ""})
     assert created.status_code == 303
     new = db.session.scalar(select(TrainingModule).where(TrainingModule.title == "Kỹ năng ứng xử"))
     assert "<li>Lắng nghe</li>" in new.body_html
-    duplicate = client.post("/training/mua-he/modules/new", data={"title": "Kỹ năng ứng xử", "estimated_minutes": "10"})
+    duplicate = client.post("/campaigns/mua-he/training/modules/new",
+                            data={"title": "Kỹ năng ứng xử", "estimated_minutes": "10"})
     assert duplicate.status_code == 422
     bad = client.post(f"/training/modules/{new.id}/edit",
                       data={"title": "", "estimated_minutes": "0", "validity_days": "-3"})
@@ -204,18 +208,18 @@ def test_admin_creates_edits_reorders_and_retires_modules(client, auth, make_use
         assert f'id="{field}-error"' in body
     moved = client.post(f"/training/modules/{new.id}/move", data={"direction": "up"}, headers={"HX-Request": "true"})
     assert moved.status_code == 200 and 'id="module-list"' in moved.get_data(as_text=True)
-    assert [m.title for m in services.modules_of(campaign)] == ["Kỹ năng ứng xử", "Bảo mật thông tin công dân"]
+    assert [m.title for m in training.modules_of(campaign)] == ["Kỹ năng ứng xử", "Bảo mật thông tin công dân"]
     client.post(f"/training/modules/{module.id}/retire", data={"retired": "1"})
-    assert [m.title for m in services.modules_of(campaign)] == ["Kỹ năng ứng xử"]
+    assert [m.title for m in training.modules_of(campaign)] == ["Kỹ năng ứng xử"]
     assert client.get(f"/training/modules/{module.id}").status_code == 404
 
 
 def test_retired_module_keeps_its_completions(client, auth, make_user, world):
     campaign, trainer, students, module = world
     signoff.complete(trainer, module, [students[0].id])
-    services.set_retired(make_user(role="admin"), module, True)
+    training.set_retired(make_user(role="admin"), module, True)
     assert current(module, students[0]) is not None
-    assert services.missing_required_modules(students[1], campaign) == []
+    assert training.missing_required_modules(students[1], campaign) == []
 
 
 def test_expired_completion_shows_as_expired_on_the_roster(client, auth, world, make_module):
@@ -227,3 +231,42 @@ def test_expired_completion_shows_as_expired_on_the_roster(client, auth, world, 
     auth.as_(trainer)
     body = client.get(f"/training/modules/{expiring.id}/roster?status=expired").get_data(as_text=True)
     assert "Nguyễn Văn An" in body and "Trần Thị Bình" not in body
+
+
+def test_moving_a_module_neither_up_nor_down_says_so_and_changes_nothing(client, auth, make_user, world, make_module):
+    campaign, trainer, students, module = world
+    second = make_module(campaign, title="Kỹ năng ứng xử")
+    auth.as_(make_user(role="admin"))
+    refused = client.post(f"/training/modules/{second.id}/move", data={"direction": "sideways"},
+                          headers={"HX-Request": "true"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="module-list"' in body and 'class="flash flash--error"' in body
+    assert "HX-Trigger" not in refused.headers
+    retire = client.post(f"/training/modules/{module.id}/retire", data={"retired": "maybe"})
+    assert retire.status_code == 303 and retire.headers["Location"] == "/campaigns/mua-he/training"
+    assert [m.title for m in training.modules_of(campaign)] == ["Bảo mật thông tin công dân", "Kỹ năng ứng xử"]
+    page = client.get("/campaigns/mua-he/training").get_data(as_text=True)
+    assert 'class="flash flash--error"' in page and 'id="module-list"' in page
+
+
+def test_counts_without_htmx_go_to_the_roster_that_shows_them(client, auth, world):
+    campaign, trainer, students, module = world
+    auth.as_(trainer)
+    response = client.get(f"/training/modules/{module.id}/counts")
+    assert response.status_code == 303 and response.headers["Location"] == f"/training/modules/{module.id}/roster"
+
+
+@pytest.mark.parametrize(("method", "old", "new"), [
+    ("GET", "/training/mua-he/manage", "/campaigns/mua-he/training"),
+    ("GET", "/training/mua-he/modules/new", "/campaigns/mua-he/training/modules/new"),
+    ("POST", "/training/mua-he/modules/new", "/campaigns/mua-he/training/modules/new"),
+    ("GET", "/training/mua-he/sessions", "/campaigns/mua-he/training/sessions"),
+    ("GET", "/training/mua-he/sessions/new", "/campaigns/mua-he/training/sessions/new"),
+    ("POST", "/training/mua-he/sessions/new", "/campaigns/mua-he/training/sessions/new"),
+])
+def test_the_old_training_settings_addresses_move_permanently_to_the_campaign(client, auth, make_user, world,
+                                                                               method, old, new):
+    auth.as_(make_user(role="admin"))
+    response = client.open(old, method=method)
+    assert response.status_code == 308 and response.headers["Location"].endswith(new)
+    assert client.open(new, method=method).status_code in ((200,) if method == "GET" else (422,))

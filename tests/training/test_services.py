@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from portal.core import clock
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.training import markdown, services, signoff
+from portal.training import markdown, signoff
+from portal.training import services as training
 from portal.training.models import Completion
 from tests.factories import enrol
 
@@ -25,21 +26,21 @@ def test_each_status_from_not_started_to_expired(setup):
     campaign, trainer, student, make_module = setup
     plain = make_module(campaign)
     quizzed = make_module(campaign)
-    services.set_quiz(trainer, quizzed, "Câu hỏi?\n* Đúng\n- Sai")
+    training.set_quiz(trainer, quizzed, "Câu hỏi?\n* Đúng\n- Sai")
     expiring = make_module(campaign, validity_days=30)
 
     def status(module):
-        return services.statuses_for(student, [module])[module.id]["status"]
+        return training.statuses_for(student, [module])[module.id]["status"]
 
     assert status(plain) == "not_started"
-    services.mark_read(student, plain)
+    training.mark_read(student, plain)
     assert status(plain) == "ready"  # no quiz: reading is enough to be ready
-    services.mark_read(student, quizzed)
+    training.mark_read(student, quizzed)
     assert status(quizzed) == "read"
     question = quizzed.questions[0]
-    assert services.grade_quiz(student, quizzed, {question.id: 1})[2] is False
+    assert training.grade_quiz(student, quizzed, {question.id: 1})[2] is False
     assert status(quizzed) == "read"
-    assert services.grade_quiz(student, quizzed, {question.id: 0})[2] is True
+    assert training.grade_quiz(student, quizzed, {question.id: 0})[2] is True
     assert status(quizzed) == "ready"
     signoff.complete(trainer, plain, [student.id], method="single")
     assert status(plain) == "completed"
@@ -55,7 +56,7 @@ def test_roster_status_filter_agrees_with_the_student_view(setup, make_user):
     module = make_module(campaign, validity_days=10)
     others = [make_user() for _ in range(3)]
     enrol(campaign, *others)
-    services.mark_read(others[0], module)
+    training.mark_read(others[0], module)
     signoff.complete(trainer, module, [others[1].id, others[2].id])
     old = db.session.scalar(select(Completion).where(Completion.user_id == others[2].id))
     old.completed_at = clock.now() - timedelta(days=11)
@@ -64,7 +65,7 @@ def test_roster_status_filter_agrees_with_the_student_view(setup, make_user):
     shown = (counts["not_started"], counts["ready"], counts["completed"], counts["expired"], counts["total"])
     assert shown == (1, 1, 1, 1, 4)
     for user in [student, *others]:
-        expected = services.statuses_for(user, [module])[module.id]["status"]
+        expected = training.statuses_for(user, [module])[module.id]["status"]
         rows = db.session.execute(signoff.roster_query(module, status=expected)).all()
         assert user.id in {row[0].id for row in rows}
 
@@ -76,12 +77,12 @@ def test_gate_names_exactly_the_missing_required_modules(setup):
     make_module(campaign, title="Tuỳ chọn", is_required=False)
     make_module(campaign, title="Đã nghỉ", is_retired=True)
     signoff.complete(trainer, a, [student.id])
-    with pytest.raises(services.TrainingIncomplete) as refused:
-        services.require_training(student, campaign)
+    with pytest.raises(training.TrainingIncomplete) as refused:
+        training.require_training(student, campaign)
     assert [m.title for m in refused.value.modules] == ["Bảo mật thông tin công dân"]
     assert "Bảo mật thông tin công dân" in str(refused.value.message)
     signoff.complete(trainer, b, [student.id])
-    services.require_training(student, campaign)  # passes now
+    training.require_training(student, campaign)  # passes now
 
 
 def test_gate_refuses_an_expired_completion(setup):
@@ -90,7 +91,7 @@ def test_gate_refuses_an_expired_completion(setup):
     signoff.complete(trainer, module, [student.id])
     db.session.scalar(select(Completion)).completed_at = clock.now() - timedelta(days=8)
     db.session.commit()
-    assert services.missing_required_modules(student, campaign) == [module]
+    assert training.missing_required_modules(student, campaign) == [module]
 
 
 def test_completing_twice_keeps_one_current_completion(setup):
@@ -122,7 +123,7 @@ def test_undo_needs_a_reason_and_keeps_history(setup):
     (record,) = signoff.history(module, student.id)
     assert (record.is_current, record.undone_by_id, record.undo_reason, record.method) == (
         False, trainer.id, "Nhầm người, chưa tham dự", "single")
-    assert services.statuses_for(student, [module])[module.id]["status"] == "not_started"
+    assert training.statuses_for(student, [module])[module.id]["status"] == "not_started"
     with pytest.raises(InvalidInput):
         signoff.undo(trainer, module, student.id, "lần nữa thôi")
 
@@ -170,9 +171,9 @@ def test_markdown_is_rendered_and_sanitised():
 def test_bad_quiz_text_is_refused_and_keeps_the_old_quiz(setup, text):
     campaign, trainer, student, make_module = setup
     module = make_module(campaign)
-    services.set_quiz(trainer, module, "Cũ?\n* đúng\n- sai")
+    training.set_quiz(trainer, module, "Cũ?\n* đúng\n- sai")
     with pytest.raises(InvalidInput):
-        services.set_quiz(trainer, module, text)
+        training.set_quiz(trainer, module, text)
     db.session.rollback()
     db.session.refresh(module)
     assert [q.prompt for q in module.questions] == ["Cũ?"]

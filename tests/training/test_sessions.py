@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from portal.core import clock
 from portal.extensions import db
-from portal.training import services
+from portal.training import services as training
 from portal.training.models import Completion, SessionRegistration, TrainingSession
 from tests.factories import assign, enrol
 
@@ -28,7 +28,7 @@ def schedule(client, modules, **change):
     data = {"title": "Tập huấn đợt 1", "date": tomorrow, "start_time": "08:00", "end_time": "11:00",
             "place": "Hội trường A, Học viện Nông nghiệp", "online_url": "", "capacity": "2",
             "module_ids": [m.id for m in modules], **change}
-    return client.post("/training/mua-dong/sessions/new", data=data)
+    return client.post("/campaigns/mua-dong/training/sessions/new", data=data)
 
 
 def test_trainer_schedules_and_takes_attendance_that_completes_modules(client, auth, world):
@@ -45,7 +45,7 @@ def test_trainer_schedules_and_takes_attendance_that_completes_modules(client, a
     done = db.session.scalars(select(Completion)).all()
     assert {(c.user_id, c.module_id, c.method, c.session_id) for c in done} == {
         (students[0].id, m.id, "session", session.id) for m in modules}
-    assert services.missing_required_modules(students[0], campaign) == []
+    assert training.missing_required_modules(students[0], campaign) == []
     regs = {r.user_id: r.attended for r in db.session.scalars(select(SessionRegistration))}
     assert regs == {students[0].id: True, students[1].id: False}
 
