@@ -1,9 +1,9 @@
 """One form per campaigns screen."""
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.campaigns import models as m
-from portal.campaigns.labels import STATUS_LABELS
+from portal.core import statuses
 from portal.forms import BaseForm, LocalDateField, MultiCheckboxField, choices
 from portal.i18n import lazy_text as _l
 
@@ -27,7 +27,7 @@ class CampaignForm(BaseForm):
     end_date = _date(_l("End date"))
     peak_start = _date(_l("Peak period starts"), required=False)
     peak_end = _date(_l("Peak period ends"), required=False)
-    status = SelectField(_l("Status"), choices=lambda: choices(STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=lambda: choices(statuses.labels("campaign").items()))
     booking_window_days = IntegerField(
         _l("Shifts open for booking (days ahead)"), [InputRequired(message=_l("Enter a number of days.")),
                                                     NumberRange(1, 365, message=_l("Enter a number from 1 to 365."))],
@@ -70,3 +70,11 @@ class PointForm(BaseForm):
     volunteer_notes = TextAreaField(_l("Notes for volunteers"), [Optional(), Length(max=2000)])
     is_active = BooleanField(_l("Open to volunteers"))
     leader_ids = MultiCheckboxField(_l("Team leaders"), coerce=int, choices=[])
+
+
+class StaffForm(BaseForm):
+    """Assign one person to a campaign in a staff role, or remove them (one button per person and role)."""
+
+    user_id = IntegerField(validators=[InputRequired(message=_l("Choose a person from the list."))])
+    role = StringField(validators=[AnyOf(m.STAFF_ROLES, message=_l("Choose trainer or team leader."))])
+    assigned = StringField(validators=[AnyOf(("0", "1"), message=_l("Choose to assign or remove."))])

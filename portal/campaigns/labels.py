@@ -1,8 +1,10 @@
-"""Translated names of campaign values."""
+"""Translated names and tones of the campaign statuses, shown with the status_tag macro."""
+from portal.core import statuses
 from portal.i18n import lazy_text as _l
 
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "open": _l("Open"),
-    "closed": _l("Closed"),
-}
+# Where a campaign stands: drafts are seen by organisers only; students join open ones.
+STATUSES = statuses.declare("campaign", {
+    "draft": (_l("Draft"), "draft"),
+    "open": (_l("Open"), "open"),
+    "closed": (_l("Closed"), "closed"),
+})

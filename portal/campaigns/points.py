@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User, UserRole
 from portal.audit import services as audit
-from portal.campaigns.models import Branch, ServicePoint
+from portal.campaigns.models import Branch, PointLeader, ServicePoint
 from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -69,16 +69,12 @@ def save_point(actor, point: ServicePoint | None, data: PointData) -> ServicePoi
 
 def points_led_by(user) -> list[ServicePoint]:
     """The points a leader leads."""
-    from portal.campaigns.models import PointLeader
-
     return list(db.session.scalars(select(ServicePoint).join(PointLeader, PointLeader.point_id == ServicePoint.id)
                                    .where(PointLeader.user_id == user.id).order_by(ServicePoint.name)))
 
 
 def runs_point(user, point_id: int) -> bool:
     """Admins run every point; a leader only the points they lead."""
-    from portal.campaigns.models import PointLeader
-
     if user.has_role("admin"):
         return True
     return user.has_role("leader") and db.session.get(PointLeader, (point_id, user.id)) is not None

@@ -1,35 +1,34 @@
 """Campaign pages: everyone signed in sees campaigns; organisers create and edit them."""
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, htmx
-from portal.accounts.models import User
-from portal.campaigns import bp, services
+from portal.campaigns import bp
 from portal.campaigns import points as points_service
-from portal.campaigns.forms import CampaignForm, PointForm
+from portal.campaigns import services as campaigns
+from portal.campaigns.forms import CampaignForm, PointForm, StaffForm
 from portal.campaigns.loaders import campaign_or_404
 from portal.campaigns.models import STAFF_ROLES, ServicePoint
-from portal.core.converters import small_int
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.forms import EmptyForm, choices, show_error
+from portal.forms import choices, show_error
 
 
-def _data(form: CampaignForm) -> services.CampaignData:
+def _data(form: CampaignForm) -> campaigns.CampaignData:
     """Turn the form into the service's input."""
-    fields = {f: form[f].data for f in services.CampaignData.__dataclass_fields__ if f != "organisers"}
-    return services.CampaignData(organisers=services.parse_organisers(form.organiser_text.data), **fields)
+    fields = {f: form[f].data for f in campaigns.CampaignData.__dataclass_fields__ if f != "organisers"}
+    return campaigns.CampaignData(organisers=campaigns.parse_organisers(form.organiser_text.data), **fields)
 
 
 @bp.route("/")
 @access.signed_in
 def index():
     """All campaigns, newest first."""
-    campaigns = services.listing(include_drafts=current_user.has_role("admin"))
-    return htmx.render("campaigns/index.html", None, campaigns=campaigns)
+    return htmx.render("campaigns/index.html", None,
+                       campaigns=campaigns.listing(include_drafts=current_user.has_role("admin")))
 
 
 @bp.route("/<slug>")
@@ -38,7 +37,7 @@ def show(slug):
     """One campaign's page."""
     campaign = campaign_or_404(slug)
     return htmx.render("campaigns/show.html", None, campaign=campaign,
-                       enrolled=services.is_enrolled(current_user, campaign))
+                       enrolled=campaigns.is_enrolled(current_user, campaign))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -48,7 +47,7 @@ def create():
     form = CampaignForm(status="draft")
     if form.validate_on_submit():
         try:
-            campaign = services.create(current_user, _data(form))
+            campaign = campaigns.create(current_user, _data(form))
         except InvalidInput as error:
             show_error(form, error)
         else:
@@ -66,7 +65,7 @@ def edit(slug):
     form = CampaignForm(obj=campaign, organiser_text="\n".join(campaign.organiser_names))
     if form.validate_on_submit():
         try:
-            services.update(current_user, campaign, _data(form))
+            campaigns.update(current_user, campaign, _data(form))
         except InvalidInput as error:
             show_error(form, error)
         else:
@@ -81,7 +80,7 @@ def edit(slug):
 def points():
     """The service points, grouped by branch."""
     led = {p.id for p in points_service.points_led_by(current_user)} if current_user.has_role("leader") else set()
-    return htmx.render("campaigns/points.html", None, branches=services.branches_with_points(), led=led)
+    return htmx.render("campaigns/points.html", None, branches=campaigns.branches_with_points(), led=led)
 
 
 @bp.route("/<slug>/join", methods=["POST"])
@@ -89,10 +88,8 @@ def points():
 def join(slug):
     """A student joins an open campaign."""
     campaign = campaign_or_404(slug)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     try:
-        services.join(current_user, campaign)
+        campaigns.join(current_user, campaign)
     except InvalidInput as error:
         flash(str(error.message), "error")
     else:
@@ -105,21 +102,18 @@ def join(slug):
 def staff(slug):
     """Assign trainers and leaders to a campaign."""
     campaign = campaign_or_404(slug)
-    form = EmptyForm()
-    if request.method == "POST":
-        user_id = request.form.get("user_id", "")
-        person = db.session.get(User, small_int(user_id)) if small_int(user_id) else None
-        if not form.validate_on_submit() or person is None:
-            abort(400)
+    form = StaffForm()
+    if form.is_submitted():
         try:
-            services.set_staff(current_user, campaign, person, request.form.get("role", ""),
-                               request.form.get("assigned") == "1")
+            if not form.validate():
+                raise InvalidInput(next(iter(form.errors.values()))[0])
+            campaigns.set_staff(current_user, campaign, form.user_id.data, form.role.data, form.assigned.data == "1")
         except InvalidInput as error:
             flash(str(error.message), "error")
         return htmx.redirect(url_for("campaigns.staff", slug=slug))
-    return htmx.render("campaigns/staff.html", None, campaign=campaign, form=form,
-                       candidates={r: services.staff_candidates(r) for r in STAFF_ROLES},
-                       assigned={r: services.staff_of(campaign, r) for r in STAFF_ROLES})
+    return htmx.render("campaigns/staff.html", None, campaign=campaign,
+                       candidates={r: campaigns.staff_candidates(r) for r in STAFF_ROLES},
+                       assigned={r: campaigns.staff_of(campaign, r) for r in STAFF_ROLES})
 
 
 def _point_form(point=None):

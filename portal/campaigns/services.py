@@ -7,11 +7,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from blinker import Namespace
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
+from portal.accounts.models import User, UserRole
 from portal.audit import services as audit
-from portal.campaigns.models import ORGANISER_MAX, SLUG_MAX, STATUSES, Campaign, CampaignOrganiser
+from portal.campaigns.models import (
+    ORGANISER_MAX,
+    SLUG_MAX,
+    STAFF_ROLES,
+    STATUSES,
+    Branch,
+    Campaign,
+    CampaignEnrolment,
+    CampaignOrganiser,
+    CampaignStaff,
+    ServicePoint,
+)
 from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -160,10 +173,6 @@ def by_slug(slug: str) -> Campaign | None:
 
 def branches_with_points():
     """Every branch with its active service points, for the public directory."""
-    from sqlalchemy.orm import selectinload
-
-    from portal.campaigns.models import Branch, ServicePoint
-
     return db.session.scalars(
         select(Branch).options(selectinload(Branch.points).selectinload(ServicePoint.leaders)).order_by(Branch.name)
     ).all()
@@ -171,10 +180,6 @@ def branches_with_points():
 
 def directory_counts() -> tuple[int, int]:
     """How many branches and active service points there are."""
-    from sqlalchemy import func
-
-    from portal.campaigns.models import Branch, ServicePoint
-
     branches = db.session.scalar(select(func.count()).select_from(Branch))
     points = db.session.scalar(select(func.count()).select_from(ServicePoint).where(ServicePoint.is_active))
     return branches, points
@@ -185,16 +190,12 @@ def directory_counts() -> tuple[int, int]:
 
 def is_enrolled(user, campaign: Campaign) -> bool:
     """Tell whether a student takes part in the campaign."""
-    from portal.campaigns.models import CampaignEnrolment
-
     return db.session.scalar(select(CampaignEnrolment.id).where(
         CampaignEnrolment.campaign_id == campaign.id, CampaignEnrolment.user_id == user.id)) is not None
 
 
 def join(user, campaign: Campaign) -> None:
     """Enrol a student in an open campaign (joining twice changes nothing)."""
-    from portal.campaigns.models import CampaignEnrolment
-
     if campaign.status != "open":
         raise InvalidInput(_l("This campaign is not open for volunteers."), "campaign")
     if not user.has_role("student"):
@@ -210,19 +211,17 @@ def join(user, campaign: Campaign) -> None:
 
 def staff_of(campaign: Campaign, role: str):
     """The people assigned to a campaign in `role`, sorted by given name."""
-    from portal.accounts.models import User
-    from portal.campaigns.models import CampaignStaff
-
     return list(db.session.scalars(
         select(User).join(CampaignStaff, CampaignStaff.user_id == User.id)
         .where(CampaignStaff.campaign_id == campaign.id, CampaignStaff.role == role).order_by(User.sort_name)
     ))
 
 
-def set_staff(actor, campaign: Campaign, user, role: str, assigned: bool) -> None:
+def set_staff(actor, campaign: Campaign, user_id: int, role: str, assigned: bool) -> None:
     """Assign a trainer or leader to a campaign, or remove them; audited."""
-    from portal.campaigns.models import STAFF_ROLES, CampaignStaff
-
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None:
+        raise InvalidInput(_l("Choose a person from the list."), "user_id")
     if role not in STAFF_ROLES or not user.has_role(role):
         raise InvalidInput(_l("This person does not have that role."), "user_id")
     link = db.session.scalar(select(CampaignStaff).where(
@@ -243,8 +242,6 @@ def set_staff(actor, campaign: Campaign, user, role: str, assigned: bool) -> Non
 
 def staff_candidates(role: str):
     """Active people holding `role`, who may be assigned to a campaign."""
-    from portal.accounts.models import User, UserRole
-
     return list(db.session.scalars(
         select(User).where(User.is_active_account, User.roles.any(UserRole.role == role)).order_by(User.sort_name)
     ))
@@ -252,8 +249,6 @@ def staff_candidates(role: str):
 
 def assigned_campaigns(user, role: str) -> list[Campaign]:
     """Campaigns (not drafts) that a trainer or leader is assigned to, newest first."""
-    from portal.campaigns.models import CampaignStaff
-
     return list(db.session.scalars(
         select(Campaign).join(CampaignStaff, CampaignStaff.campaign_id == Campaign.id)
         .where(CampaignStaff.user_id == user.id, CampaignStaff.role == role, Campaign.status != "draft")

@@ -2,8 +2,8 @@
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
+from portal.campaigns import services as campaigns
 from portal.campaigns.models import Campaign
-from portal.campaigns.services import slugify
 from portal.extensions import db
 
 FORM = {
@@ -26,7 +26,8 @@ def campaign_count():
 
 
 def test_slug_is_made_from_a_vietnamese_name():
-    assert slugify("Thanh niên đồng hành cùng hành chính công 2026") == "thanh-nien-dong-hanh-cung-hanh-chinh-cong-2026"
+    slug = campaigns.slugify("Thanh niên đồng hành cùng hành chính công 2026")
+    assert slug == "thanh-nien-dong-hanh-cung-hanh-chinh-cong-2026"
 
 
 def test_admin_creates_a_campaign_with_dates_in_dd_mm_yyyy(client, auth, make_user):
@@ -120,3 +121,25 @@ def test_service_points_page_lists_branches_and_points(client, auth, make_user, 
     auth.as_(make_user())
     body = client.get("/campaigns/points").get_data(as_text=True)
     assert "Chi nhánh số 6" in body and "Điểm Hỗ trợ dịch vụ công số xã Gia Lâm" in body
+
+
+def test_admin_assigns_and_removes_campaign_staff_and_a_wrong_role_is_refused(client, auth, make_user, make_campaign):
+    campaign = make_campaign(slug="mua-dong")
+    trainer = make_user(role="trainer", full_name="Lê Quang Huy")
+    auth.as_(make_user(role="admin"))
+    assigned = client.post("/campaigns/mua-dong/staff",
+                           data={"user_id": trainer.id, "role": "trainer", "assigned": "1"})
+    assert assigned.status_code == 303 and assigned.headers["Location"] == "/campaigns/mua-dong/staff"
+    assert campaigns.staff_of(campaign, "trainer") == [trainer]
+    for wrong in ({"user_id": trainer.id, "role": "leader", "assigned": "1"},  # not a leader
+                  {"user_id": trainer.id, "role": "mayor", "assigned": "1"},
+                  {"user_id": "abc", "role": "trainer", "assigned": "0"},
+                  {"user_id": 999_999, "role": "trainer", "assigned": "0"}):
+        refused = client.post("/campaigns/mua-dong/staff", data=wrong)
+        assert refused.status_code == 303
+        assert 'class="flash flash--error"' in client.get("/campaigns/mua-dong/staff").get_data(as_text=True)
+    assert campaigns.staff_of(campaign, "trainer") == [trainer] and campaigns.staff_of(campaign, "leader") == []
+    client.post("/campaigns/mua-dong/staff", data={"user_id": trainer.id, "role": "trainer", "assigned": "0"})
+    assert campaigns.staff_of(campaign, "trainer") == []
+    changes = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "campaign.staff")).all()
+    assert [e.after["assigned"] for e in changes] == [True, False]
