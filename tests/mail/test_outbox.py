@@ -185,3 +185,21 @@ def test_emails_are_written_in_the_recipients_language(client, outbox):
     assert vietnamese.subject == "Xác nhận địa chỉ email của bạn trên Đồng hành"
     assert english.subject == "Confirm your email address for Đồng hành"
     assert "Chào bạn Nguyễn Thị Lan" in vietnamese.body_text
+
+
+def test_the_outbox_shows_each_status_in_words_and_colour_and_filters_by_it(client, auth, make_user):
+    client.post("/signup", data=GOOD)
+    client.post("/signup", data={**GOOD, "email": "hai@example.org"})
+    sent = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_email == "hai@example.org"))
+    sent.status = "sent"
+    db.session.commit()
+    auth.as_(make_user(role="admin"))
+    listing = client.get("/admin/outbox/").get_data(as_text=True)
+    assert '<span class="tag tag--pending">Đang chờ gửi</span>' in listing
+    assert '<span class="tag tag--sent">Đã gửi</span>' in listing
+    assert 'hx-target="#outbox-messages"' in listing
+    assert '<option value="failed">Gửi không thành công</option>' in listing
+    only_sent = client.get("/admin/outbox/?status=sent", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "hai@example.org" in only_sent and GOOD["email"] not in only_sent and "<html" not in only_sent
+    shown = client.get(f"/admin/outbox/{sent.id}").get_data(as_text=True)
+    assert '<span class="tag tag--sent">Đã gửi</span>' in shown
