@@ -1,7 +1,7 @@
 """Forms of the shifts screens."""
 from datetime import date
 
-from wtforms import BooleanField, Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.utils import unset_value
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -125,7 +125,7 @@ class GenerateForm(BaseForm):
 
     skip = TextAreaField(_l("Dates to skip"), [Optional(), Length(max=4000)],
                          description=_l("Holidays and closures, one dd/mm/yyyy per line (e.g. 01/01/2026)."))
-    confirm = HiddenField()  # the button pressed: "1" creates the shifts, anything else updates the preview
+    confirm = StringField()  # the button pressed ("1" creates the shifts, "0" updates the preview); no input of its own
 
 
 class ShiftEditForm(BaseForm):

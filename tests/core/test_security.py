@@ -51,6 +51,9 @@ def test_every_post_route_refuses_a_missing_csrf_token(make_app, make_user):
         for rule in posts:
             url = rule.build({a: 1 if a.endswith("_id") else "x" for a in rule.arguments})[1]
             response = client.post(url, data={"email": "x@example.org"})
+            if rule.endpoint.endswith(".moved"):  # the URL map answers 308 first; the new address checks the token
+                assert response.status_code == 308, rule.rule
+                response = client.post(response.headers["Location"], data={"email": "x@example.org"})
             if rule.endpoint in READ_ONLY_POSTS:
                 assert response.status_code in (200, 404), rule.rule
             else:
