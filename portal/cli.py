@@ -2,24 +2,34 @@
 from __future__ import annotations
 
 import os
+import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from portal import seed, seed_scale
+from portal.accounts import staff
 from portal.accounts.models import ROLE_VALUES
+from portal.campaigns import services as campaigns
+from portal.certificates import codes, records
+from portal.certificates import services as certificates
 from portal.core.validation import InvalidInput
+from portal.mail import services as mail
+from portal.privacy import retention
+from portal.reports.scope import today
+from portal.reports.services import send_period
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
-    app.cli.add_command(outbox)
-    app.cli.add_command(certificates)
-    app.cli.add_command(reports)
-    app.cli.add_command(seed_scale)
-    app.cli.add_command(privacy)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(certificates_group)
+    app.cli.add_command(reports_group)
+    app.cli.add_command(seed_scale_command)
+    app.cli.add_command(privacy_group)
 
 
 @click.command("create-user")
@@ -30,13 +40,11 @@ def init_app(app: Flask) -> None:
               help="A role; repeat for several.")
 def create_user(email, full_name, roles):
     """Create an active account. The password comes from PORTAL_USER_PASSWORD or a prompt."""
-    from portal.accounts import services
-
     password = os.environ.get("PORTAL_USER_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
     try:
-        user = services.create_user(email, full_name, roles, password)
+        user = staff.create_user(email, full_name, roles, password)
     except InvalidInput as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.role_names))}")
@@ -46,10 +54,6 @@ def create_user(email, full_name, roles):
 @with_appcontext
 def seed_demo():
     """Load the demo campaign, service points and one account per role (safe to run twice)."""
-    from flask import current_app
-
-    from portal import seed
-
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("seed-demo creates accounts with a published password; "
                                    "it does not run with PORTAL_ENV=production.")
@@ -59,25 +63,21 @@ def seed_demo():
 
 
 @click.group("outbox")
-def outbox():
+def outbox_group():
     """The mail outbox."""
 
 
-@outbox.command("send")
+@outbox_group.command("send")
 @with_appcontext
 @click.option("--limit", default=100, show_default=True, help="At most this many messages a round.")
 @click.option("--loop", "interval", type=float, default=None,
               help="Keep running, sending every INTERVAL seconds (a mail worker).")
 def outbox_send(limit, interval):
     """Send pending emails through SMTP: once (cron), or as a worker with --loop."""
-    import time
-
-    from portal.mail import services
-
-    if not services.smtp_enabled():
+    if not mail.smtp_enabled():
         raise click.ClickException("MAIL_SERVER is not set; emails stay in the outbox page.")
     while True:
-        sent, failed = services.send_pending(limit)
+        sent, failed = mail.send_pending(limit)
         click.echo(f"sent {sent}, failed {failed}")
         if interval is None:
             return
@@ -85,24 +85,21 @@ def outbox_send(limit, interval):
 
 
 @click.group("certificates")
-def certificates():
+def certificates_group():
     """Issue certificates and render their PDFs."""
 
 
-@certificates.command("issue")
+@certificates_group.command("issue")
 @with_appcontext
 @click.option("--campaign", "slug", required=True, help="The campaign's slug, e.g. thanh-nien-dong-hanh-2025.")
 @click.option("--reason", default=None, help="Needed before the campaign ends: why certificates are issued early.")
 def certificates_issue(slug, reason):
     """Issue certificates to everyone newly eligible and print the codes issued (safe to run again)."""
-    from portal.campaigns.services import by_slug
-    from portal.certificates import codes, services
-
-    campaign = by_slug(slug)
+    campaign = campaigns.by_slug(slug)
     if campaign is None:
         raise click.ClickException(f"No campaign has the slug {slug!r}.")
     try:
-        issued = services.issue_all(None, campaign, reason)
+        issued = certificates.issue_all(None, campaign, reason)
     except InvalidInput as error:
         raise click.ClickException(str(error.message)) from error
     for credential in issued:
@@ -110,38 +107,33 @@ def certificates_issue(slug, reason):
     click.echo(f"{len(issued)} certificates issued for {campaign.slug}.", err=True)
 
 
-@certificates.command("pdf")
+@certificates_group.command("pdf")
 @with_appcontext
 @click.argument("code")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="Where to write the PDF.")
 def certificates_pdf(code, output):
     """Write a certificate's PDF (the same bytes as the download) to a file."""
-    from portal.certificates import services
-
-    credential = services.find(code)
+    credential = records.find(code)
     if credential is None:
         raise click.ClickException(f"No certificate has the code {code!r}.")
-    data = services.pdf_bytes(credential)
+    data = records.pdf_bytes(credential)
     with open(output, "wb") as handle:
         handle.write(data)
     click.echo(f"{output}: {len(data)} bytes, SHA-256 {credential.pdf_sha256}")
 
 
 @click.group("reports")
-def reports():
+def reports_group():
     """Weekly and monthly reports."""
 
 
-@reports.command("send")
+@reports_group.command("send")
 @with_appcontext
 @click.option("--period", "kind", type=click.Choice(["week", "month"]), required=True,
               help="Mail the last full week's (Monday to Sunday) or month's report.")
 def reports_send(kind):
     """Queue the last full period's report for every organiser, per running campaign (the outbox sends it)."""
-    from portal.reports.scope import today
-    from portal.reports.services import send_period
-
     lines = send_period(kind, today())
     for line in lines:
         click.echo(line)
@@ -150,34 +142,26 @@ def reports_send(kind):
 
 @click.command("seed-scale")
 @with_appcontext
-def seed_scale():
+def seed_scale_command():
     """Create a city-sized campaign (126 points, 10,000 students, about 100,000 bookings) for load tests."""
-    import time
-
-    from flask import current_app
-
-    from portal.seed_scale import seed_scale as build
-
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("seed-scale creates thousands of test accounts; it does not run in production.")
     started = time.perf_counter()
-    for line in build():
+    for line in seed_scale.seed_scale():
         click.echo(line)
     click.echo(f"done in {time.perf_counter() - started:.1f} s", err=True)
 
 
 @click.group("privacy")
-def privacy():
+def privacy_group():
     """Personal data: retention."""
 
 
-@privacy.command("apply-retention")
+@privacy_group.command("apply-retention")
 @with_appcontext
 @click.option("--dry-run", is_flag=True, help="Only print what would be done; change nothing.")
 def privacy_apply_retention(dry_run):
     """Apply the retention rules (idempotent) and print what each did, or would do with --dry-run."""
-    from portal.privacy import retention
-
     for rule, count in retention.apply(dry_run=dry_run):
         click.echo(f"{rule.key}: {count}")
     click.echo("dry run: nothing was changed." if dry_run else "done.", err=True)
