@@ -28,14 +28,13 @@ def answer(fragment: str | None = None, /, *, page_template: str | None = None, 
     when there is no fragment, a client redirect to `redirect_to`. Any other request gets a 303 to
     `redirect_to` with `flash_message` shown there, or else the whole `page_template` with `context`.
     """
-    if is_fragment_request() and (fragment or not page_template):
-        response = (make_response(render_template(fragment, **context), status_code) if fragment
-                    else client_redirect(redirect_to, status_code))
+    if is_fragment_request() and fragment:
+        response = make_response(render_template(fragment, **context), status_code)
         return trigger(response, event, event_detail) if event else response
     if redirect_to is not None:
-        if flash_message:
+        if flash_message:  # shown by the page the browser lands on, after a 303 or htmx's full reload
             flash(str(flash_message), flash_category)
-        return flask_redirect(redirect_to, code=303)
+        return client_redirect(redirect_to, status_code) if is_fragment_request() else flask_redirect(redirect_to, 303)
     return make_response(render_template(page_template or fragment, **context), status_code)
 
 
