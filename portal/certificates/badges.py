@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 
 from portal.certificates import codes
+from portal.certificates.labels import FIELD_LABELS
 from portal.certificates.models import Credential
 from portal.core.urls import external_url
 from portal.i18n import format_hours
@@ -22,7 +23,6 @@ def open_badge(credential: Credential) -> dict:
     claims = credential.claims
     page = external_url("certificates.verify", code=credential.code)
     home = external_url("home.index").rstrip("/")
-    from portal.certificates import FIELD_LABELS
 
     with force_locale("vi"):
         title = str(FIELD_LABELS[f"kind_{claims.get('kind', 'participation')}"])

@@ -2,7 +2,9 @@
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
+from portal.certificates.labels import REVOKE_CATEGORY_LABELS
 from portal.forms import BaseForm, choices
+from portal.i18n import current_locale
 from portal.i18n import lazy_text as _l
 
 
@@ -19,8 +21,6 @@ class HoursField(DecimalField):
         super().process_formdata([v.strip().replace(",", ".") for v in valuelist] if valuelist else valuelist)
 
     def _value(self):
-        from portal.i18n import current_locale
-
         shown = super()._value()
         return shown.replace(".", ",") if not self.raw_data and current_locale() == "vi" else shown
 
@@ -62,8 +62,6 @@ class RevokeForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.certificates import REVOKE_CATEGORY_LABELS
-
         self.category.choices = choices([("", _l("Choose…"))] + list(REVOKE_CATEGORY_LABELS.items()))
 
 

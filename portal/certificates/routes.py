@@ -1,15 +1,17 @@
 """Public routes of the credential mechanism: the keys, the verification page, a code typed by hand."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, jsonify, make_response, request, url_for
+from flask_babel import gettext as _
 
-from portal import access
-from portal.certificates import bp, codes, services, signing
+from portal import access, htmx
+from portal.certificates import bp, codes, records, signing
 from portal.certificates.forms import LookupForm
 from portal.extensions import csrf, limiter
 
 
 def _verify_limit():
+    """The verification pages' shared rate limit, from the settings."""
     return current_app.config["RATELIMIT_VERIFY"]
 
 
@@ -44,18 +46,17 @@ def lookup():
     """Type a code by hand: found codes go to their page, others get a clear message."""
     form = LookupForm(request.args)
     if "code" not in request.args:
-        return _private(make_response(render_template("certificates/lookup.html", form=form)))
+        return _private(htmx.render("certificates/lookup.html", form=form))
     if form.validate():
         code = codes.normalise(form.code.data)
         if code:
-            return _private(redirect(url_for("certificates.verify", code=code, lang=_lang()), 303))
+            return _private(htmx.redirect(url_for("certificates.verify", code=code, lang=_lang())))
         form.code.errors.append(_bad_code_message())
-    return _private(make_response(render_template("certificates/lookup.html", form=form), 422))
+    return _private(htmx.render("certificates/lookup.html", None, 422, form=form))
 
 
 def _bad_code_message():
-    from flask_babel import gettext as _
-
+    """What a visitor is told when what they typed cannot be a code."""
     return _("That is not a certificate code: it has 16 letters and digits, such as 7KQ2-M9XD-4FHT-PW3R.")
 
 
@@ -64,17 +65,16 @@ def _bad_code_message():
 @limiter.shared_limit(_verify_limit, scope="verify")
 def verify(code):
     """The public status of a certificate: valid, revoked, superseded or not found. No JavaScript needed."""
-    credential = services.public_record(code)
+    credential = records.public_record(code)
     if credential is None:
-        page = render_template("certificates/verify.html", credential=None, code=code[:40], form=LookupForm())
-        return _private(make_response(page, 404))
+        return _private(htmx.render("certificates/verify.html", None, 404, credential=None, code=code[:40],
+                                    form=LookupForm()))
     if credential.code != code:  # typed in lower case or with hyphens: the one canonical address
-        return _private(redirect(url_for("certificates.verify", code=credential.code, lang=_lang()), 302))
-    replacement = services.replacement_of(credential) if credential.status == "superseded" else None
-    page = render_template("certificates/verify.html", credential=credential, claims=credential.claims,
-                           replacement=replacement, form=LookupForm(),
-                           masked=services.masked_name(credential.claims["name"]))
-    return _private(make_response(page))
+        return _private(htmx.redirect(url_for("certificates.verify", code=credential.code, lang=_lang())))
+    replacement = records.replacement_of(credential) if credential.status == "superseded" else None
+    return _private(htmx.render("certificates/verify.html", credential=credential, claims=credential.claims,
+                                replacement=replacement, form=LookupForm(),
+                                masked=records.masked_name(credential.claims["name"])))
 
 
 @bp.route("/verify/<code>/holder", methods=["POST"])
@@ -83,13 +83,10 @@ def verify(code):
 @limiter.shared_limit(_verify_limit, scope="verify")
 def holder(code):
     """The full name, for whoever holds the token from the QR code (sent from the page's #fragment)."""
-    credential = services.public_record(code)
+    credential = records.public_record(code)
     if credential is None:
         return _private(make_response("", 404))
-    matches = services.token_matches(credential, request.form.get("token", ""))
-    page = render_template("certificates/partials/holder.html", credential=credential, claims=credential.claims,
-                           matches=matches, checked=True, masked=services.masked_name(credential.claims["name"]))
-    return _private(make_response(page))
+    matches = records.token_matches(credential, request.form.get("token", ""))
+    return _private(htmx.render("certificates/partials/holder.html", credential=credential, claims=credential.claims,
+                                matches=matches, checked=True, masked=records.masked_name(credential.claims["name"])))
 
-
-from portal.certificates import routes_admin, routes_student  # noqa: E402,F401

@@ -5,14 +5,14 @@ import json
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import abort, make_response, render_template
+from flask import abort, make_response
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access
+from portal import access, htmx
 from portal.audit import labels as audit_labels
 from portal.audit import services as audit
-from portal.certificates import badges, bp, codes, services
+from portal.certificates import badges, bp, codes, records
 from portal.certificates.models import Credential
 from portal.core.urls import external_url
 from portal.extensions import db
@@ -20,7 +20,7 @@ from portal.extensions import db
 
 def _own_or_admin(code: str) -> Credential:
     """Load (404) a credential, then check (403) that it is the student's own or the viewer is an admin."""
-    credential = services.find(code)
+    credential = records.find(code)
     if credential is None:
         abort(404)
     if credential.user_id != current_user.id and not current_user.has_role("admin"):
@@ -46,8 +46,8 @@ def mine():
     """My certificates, newest first, with download and share links."""
     credentials = db.session.scalars(select(Credential).where(Credential.user_id == current_user.id)
                                      .order_by(Credential.issued_at.desc(), Credential.id.desc())).all()
-    return render_template("certificates/mine.html", credentials=credentials, linkedin_url=linkedin_url,
-                           verify_url=services.verify_url, pretty=codes.pretty)
+    return htmx.render("certificates/mine.html", credentials=credentials, linkedin_url=linkedin_url,
+                       verify_url=records.verify_url, pretty=codes.pretty)
 
 
 def _record_staff_download(credential, fmt: str) -> None:
@@ -64,7 +64,7 @@ def download_pdf(code):
     if credential.status != "valid" and not current_user.has_role("admin"):
         abort(404)  # a revoked or replaced paper must not be printed again
     _record_staff_download(credential, "pdf")
-    response = make_response(services.pdf_bytes(credential))
+    response = make_response(records.pdf_bytes(credential))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

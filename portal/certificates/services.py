@@ -1,27 +1,23 @@
-"""Issuing, revoking and correcting certificates; every change in one transaction, audited."""
+"""The rule, issuing, revoking and correcting certificates; every change in one transaction, audited.
+(The signed document itself is documents.py; reading one, its QR link and its PDF, records.py.)"""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign
-from portal.certificates import codes, signing
-from portal.certificates.eligibility import Standing, has_ended, standings
+from portal.certificates import documents
+from portal.certificates.eligibility import has_ended, standings
 from portal.certificates.models import REVOKE_CATEGORIES, CertificateRule, Credential
 from portal.core import clock
-from portal.core.clock import LOCAL_TZ
 from portal.core.locks import lock_row
 from portal.core.text import nfc
-from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
-from portal.mail import services as mail
 
 REASON_MIN, REASON_MAX = 5, 500
 BATCH = 250  # students per step of an issuing run (one transaction each)
@@ -64,70 +60,6 @@ def _rule_dict(rule: CertificateRule) -> dict:
             "max_no_shows": rule.max_no_shows}
 
 
-# --- the signed fields --------------------------------------------------------------------
-
-
-def claims_for(code: str, standing: Standing, campaign: Campaign, issued_on: date, kind: str = "participation",
-               extra: dict | None = None) -> dict:
-    """The fields printed on the paper, exactly as they are signed (NFC text, ISO dates).
-
-    Every kind carries the student's record; a referral adds its host (`extra`)."""
-    user = standing.user
-    return {
-        "v": 1,
-        "kind": kind,
-        "code": code,
-        "name": nfc(user.full_name),
-        "school": nfc(user.school or ""),
-        "campaign": nfc(campaign.name),
-        "organisers": [nfc(name) for name in campaign.organiser_names],
-        "start": campaign.start_date.isoformat(),
-        "end": campaign.end_date.isoformat(),
-        "minutes": standing.minutes,
-        "shifts": standing.attended,
-        "points": sorted(nfc(p) for p in standing.points),
-        "issued": issued_on.isoformat(),
-        **{key: nfc(value) if isinstance(value, str) else value for key, value in (extra or {}).items()},
-    }
-
-
-def _new_credential(actor, standing: Standing, campaign: Campaign, now: datetime, kind: str = "participation",
-                    extra: dict | None = None, **columns) -> Credential:
-    code = codes.new_code()
-    claims = claims_for(code, standing, campaign, now.astimezone(LOCAL_TZ).date(), kind, extra)
-    payload = signing.canonical(claims)
-    signature, kid = signing.sign_detached(payload)
-    return Credential(code=code, kind=kind, campaign_id=campaign.id, user_id=standing.user.id,
-                      claims_json=payload.decode(), signature=signature, kid=kid, issued_at=now,
-                      issued_by_id=getattr(actor, "id", None), **columns)
-
-
-def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, record: dict | None = None) -> Credential:
-    """Issue a referral letter or a commendation for one student, in the caller's transaction:
-    the same codes, signatures, verification page and revocation as certificates. `record` (minutes,
-    shifts, points) replaces today's figures, e.g. with what the student agreed to share."""
-    found = standings(campaign, [user.id])
-    if not found:
-        raise InvalidInput(_l("This student no longer takes part in the campaign."), "student")
-    standing = found[0]
-    if record:
-        standing.minutes, standing.attended = record["minutes"], record["shifts"]
-        standing.points = set(record["points"])
-    credential = _new_credential(actor, standing, campaign, clock.now(), kind, extra)
-    db.session.add(credential)
-    db.session.flush()
-    audit.record(actor, "credential.issue", "credential", credential.id, after={"code": credential.code,
-                                                                                "kind": kind})
-    return credential
-
-
-def _tell(credential: Credential, user) -> None:
-    """Queue the student's email (in the same transaction as the document)."""
-    mail.queue(user.email, "certificate_issued", "certificate", user.locale, user=user,
-               campaign_name=credential.claims["campaign"], code=codes.pretty(credential.code),
-               link=external_url("certificates.mine"))
-
-
 # --- issuing ------------------------------------------------------------------------------
 
 
@@ -168,9 +100,9 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
         now = clock.now()
         issued = []
         for standing in chosen:
-            credential = _new_credential(actor, standing, campaign, now, early_reason=reason)
+            credential = documents.new_credential(actor, standing, campaign, now, early_reason=reason)
             db.session.add(credential)
-            _tell(credential, standing.user)
+            documents.tell(credential, standing.user)
             issued.append(credential)
         if issued:
             db.session.flush()
@@ -190,51 +122,6 @@ def issue_all(actor, campaign: Campaign, early_reason: str | None = None) -> lis
 
 
 # --- revoking and correcting --------------------------------------------------------------
-
-
-def find(code_text: str) -> Credential | None:
-    """The credential with this code (typed in any case, with or without hyphens)."""
-    code = codes.normalise(code_text)
-    if code is None:
-        return None
-    return db.session.scalar(select(Credential).where(Credential.code == code))
-
-
-@dataclass(frozen=True)
-class PublicRecord:
-    """What the public verification page needs of a credential, read without the ORM's overhead."""
-
-    id: int
-    code: str
-    claims_json: str
-    signature: str
-    kid: str
-    is_current: bool
-    superseded_at: datetime | None
-    revoked_at: datetime | None
-    revoke_category: str | None
-
-    claims = Credential.claims
-    status = Credential.status
-
-
-_PUBLIC_QUERY = select(*[getattr(Credential, f) for f in PublicRecord.__dataclass_fields__]).where(
-    Credential.code == bindparam("code"))
-
-
-def public_record(code_text: str) -> PublicRecord | None:
-    """The public view of the credential with this code (typed in any case, with or without hyphens)."""
-    code = codes.normalise(code_text)
-    if code is None:
-        return None
-    with db.engine.connect() as connection:  # one read, no ORM session to set up and tear down
-        row = connection.execute(_PUBLIC_QUERY, {"code": code}).first()
-    return PublicRecord(*row) if row else None
-
-
-def replacement_of(credential: Credential) -> Credential | None:
-    """The credential that superseded this one."""
-    return db.session.scalar(select(Credential).where(Credential.supersedes_id == credential.id))
 
 
 def _locked_valid(credential: Credential, message) -> None:
@@ -278,11 +165,11 @@ def reissue(actor, credential: Credential, reason: str) -> Credential:
     credential.is_current, credential.superseded_at = False, now
     db.session.flush()  # frees the "one current certificate" slot
     extra = {key: credential.claims[key] for key in ("host",) if key in credential.claims}
-    replacement = _new_credential(actor, standing, credential.campaign, now, credential.kind, extra,
+    replacement = documents.new_credential(actor, standing, credential.campaign, now, credential.kind, extra,
                                   supersedes_id=credential.id, correction_reason=reason,
                                   early_reason=credential.early_reason)
     db.session.add(replacement)
-    _tell(replacement, standing.user)
+    documents.tell(replacement, standing.user)
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -293,33 +180,3 @@ def reissue(actor, credential: Credential, reason: str) -> Credential:
                  before={"code": credential.code}, after={"code": replacement.code, "reason": reason})
     db.session.commit()
     return replacement
-
-
-# --- the PDF, cached ----------------------------------------------------------------------
-
-
-def verify_url(credential: Credential) -> str:
-    """What the QR code encodes: the public page, with the token after # (never sent to a server log)."""
-    return external_url("certificates.verify", code=credential.code) + "#" + credential.signature
-
-
-def pdf_bytes(credential: Credential) -> bytes:
-    """The PDF: rendered on first download, then served from the record; its SHA-256 is kept."""
-    if credential.pdf is not None:
-        return credential.pdf
-    from portal.certificates.pdf import render
-
-    data = render(credential.claims, verify_url(credential))
-    credential.pdf, credential.pdf_sha256 = data, hashlib.sha256(data).hexdigest()
-    db.session.commit()
-    return data
-
-
-def token_matches(credential: Credential | PublicRecord, token: str | None) -> bool:
-    """The token from the QR signs this record's current fields with one of our keys."""
-    return bool(token) and signing.verify_detached(token, credential.claims_json.encode())
-
-
-def masked_name(name: str) -> str:
-    """The first letter of each word: Nguyễn Thị Lan → N. T. L."""
-    return " ".join(word[0] + "." for word in name.split())

@@ -19,7 +19,7 @@ from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
-from portal.operations import services
+from portal.operations import services as operations
 from portal.operations.services import CHECK_IN_OPENS
 from portal.operations.transaction import refusal_rolls_back
 from portal.shifts.models import Booking, Shift
@@ -62,7 +62,7 @@ def qr_svg(data: str) -> str:
 
 
 @refusal_rolls_back
-def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> services.Result:
+def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -> operations.Result:
     """Check a student in by the code of the point they stand at; refuse any other day's or point's code.
     A second scan changes nothing (the result's change is None) and the page says they already are."""
     now = now or clock.now()
@@ -78,4 +78,4 @@ def self_check_in(user, point_id: int, code: str, now: datetime | None = None) -
     if booking is None:
         raise InvalidInput(_l("You have no shift here right now. Check-in opens an hour before your shift starts."),
                            "code")
-    return services.check_in(user, booking, at=now, method="self")
+    return operations.check_in(user, booking, at=now, method="self")

@@ -22,16 +22,18 @@ from portal.operations.models import Attendance
 from portal.shifts.models import Booking
 
 
-def _today_page(point_id: int | None, failed: tuple[int, WalkInForm] | None = None, status: int = 200):
-    """Today's board with a blank walk-in form per shift; `failed` is a walk-in form to show with its errors."""
+def _today_page(point_id: int | None, failed: tuple[int, WalkInForm] | None = None, status: int = 200,
+                fragment: str | None = None, **context):
+    """Today's board with a blank walk-in form per shift; `failed` is a walk-in form to show with its errors;
+    `fragment` (with its `context`) is what an htmx request gets instead."""
     shown = board.for_user(current_user, point_id)
     walk_ins = {s.id: walk_in_form(s.id, formdata=None) for s in shown.shifts}
     if failed:
         walk_ins[failed[0]] = failed[1]
     counts = board.counts([s.id for s in shown.shifts], shown.rows)
-    return htmx.render("operations/today.html", None, status, points=shown.points, shown=shown.shown,
-                       shifts=shown.shifts, rows=shown.rows, counts=counts, day=shown.day,
-                       now=clock.now(), services=operations, row_forms=forms, walk_in_forms=walk_ins, undo=shown.undo)
+    return htmx.render("operations/today.html", fragment, status, points=shown.points, shown=shown.shown,
+                       shifts=shown.shifts, rows=shown.rows, shift_counts=counts, day=shown.day, now=clock.now(),
+                       services=operations, row_forms=forms, walk_in_forms=walk_ins, undo=shown.undo, **context)
 
 
 def _back_to_today(point_id: int, message, category: str = "success"):
@@ -49,9 +51,10 @@ def today():
 @bp.route("/operations/shifts/<int:shift_id>/counts")
 @access.roles_required("leader", "admin")
 def shift_counts(shift_id):
-    """A shift's counts on Today (booked, expected, present, checked out, no-show), refreshed after each tap."""
+    """A shift's counts on Today (booked, expected, present, checked out, no-show), refreshed after each tap;
+    without htmx, Today itself, where they stand."""
     shift = shift_at_my_point(shift_id)
-    return htmx.render("operations/partials/shift_counts.html", None, shift=shift,
+    return _today_page(shift.point_id, fragment="operations/partials/shift_counts.html", shift=shift,
                        counts=board.counts([shift.id])[shift.id])
 
 

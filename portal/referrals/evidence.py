@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from portal.accounts import consent
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign, ServicePoint
 from portal.certificates.eligibility import Standing, standings
@@ -66,8 +67,6 @@ class Candidate:
 def shortlist(campaign: Campaign, school: str = "", chapter: str = "", point_id: int | None = None) -> list[Candidate]:
     """Students who attended at least one shift, best first: most hours, fewest no-shows, best rated;
     not those who withdrew their consent to internship referrals."""
-    from portal.accounts import consent
-
     withdrawn = set(db.session.scalars(consent.withdrawn_user_ids(consent.REFERRALS)))
     everyone = [s for s in standings(campaign) if s.attended and s.user.id not in withdrawn]
     if school:

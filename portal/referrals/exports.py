@@ -10,6 +10,7 @@ from portal.certificates.codes import pretty
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.referrals.evidence import evidence_for
+from portal.referrals.labels import STATUS_LABELS
 from portal.referrals.models import Recommendation
 from portal.spreadsheets import hours
 
@@ -28,8 +29,6 @@ def _cases(campaign: Campaign, kind: str, host_id: int | None = None) -> list[Re
 
 def table(campaign: Campaign, kind: str, host_id: int | None = None) -> tuple[list[str], list[list]]:
     """The header and rows of an export (no email or phone: those go to a host only with consent)."""
-    from portal.referrals.labels import STATUS_LABELS
-
     cases = sorted(_cases(campaign, kind, host_id),
                    key=lambda c: ((c.host.name if c.host else ""), c.user.sort_name))
     records = evidence_for(campaign, [c.user_id for c in cases])

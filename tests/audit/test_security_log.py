@@ -84,7 +84,7 @@ def test_report_exports_are_recorded(client, organiser, url, action):
 def test_referral_exports_are_recorded_with_their_campaign(client, organiser, make_campaign):
     campaign = make_campaign()
     for kind in ("referrals", "commendations"):
-        response = client.get(f"/referrals/{campaign.slug}/export/{kind}.xlsx")
+        response = client.get(f"/campaigns/{campaign.slug}/referrals/export/{kind}.xlsx")
         assert response.status_code == 200
         [event] = events(f"export.{kind}")
         assert (event.target_type, event.target_id, event.after["format"]) == ("campaign", campaign.id, "xlsx")

@@ -10,14 +10,15 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from portal.certificates import codes, services
+from portal.certificates import codes, records
+from portal.certificates import services as certificates
 from portal.certificates.pdf import render
 from tests.certificates.conftest import LONG_NAME
 
 
 @pytest.fixture
 def issued(season):
-    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
     return credential, season.people
 
 
@@ -70,7 +71,7 @@ def test_the_pdf_text_holds_the_name_in_nfc_and_the_rendering_is_deterministic(i
     assert LONG_NAME in text and codes.pretty(credential.code) in text
     assert unicodedata.is_normalized("NFC", text)
     assert "Trường Đại học Luật Hà Nội" in text and "0987654321" not in text and "LHN2025001" not in text
-    assert render(credential.claims, services.verify_url(credential)) == pdf
+    assert render(credential.claims, records.verify_url(credential)) == pdf
     from portal.extensions import db
 
     db.session.refresh(credential)
@@ -112,7 +113,7 @@ def test_a_token_with_one_changed_byte_does_not_reveal_the_name(issued, client):
 
 def test_revoked_superseded_and_unknown_codes_each_show_their_state(issued, client):
     credential, people = issued
-    services.revoke(people["admin"], credential, "Khai man số giờ tham gia", "misconduct")
+    certificates.revoke(people["admin"], credential, "Khai man số giờ tham gia", "misconduct")
     page = client.get(f"/verify/{credential.code}").get_data(as_text=True)
     assert "verdict--revoked" in page and "vi phạm quy định của chiến dịch" in page
     # The organiser's own words never reach the public page, in either language.
@@ -128,10 +129,10 @@ def test_revoked_superseded_and_unknown_codes_each_show_their_state(issued, clie
     from portal.certificates.models import Credential
     from portal.extensions import db
 
-    services.set_rule(people["admin"], campaign, False, 0, None)
-    services.issue_all(people["admin"], campaign)
+    certificates.set_rule(people["admin"], campaign, False, 0, None)
+    certificates.issue_all(people["admin"], campaign)
     other = db.session.query(Credential).filter(Credential.user_id == people["short"].id).one()
-    replacement = services.reissue(people["admin"], other, "Sửa tên trường")
+    replacement = certificates.reissue(people["admin"], other, "Sửa tên trường")
     page = client.get(f"/verify/{other.code}").get_data(as_text=True)
     assert "verdict--superseded" in page and f"/verify/{replacement.code}" in page
     assert "verdict--valid" in client.get(f"/verify/{replacement.code}").get_data(as_text=True)
@@ -177,7 +178,7 @@ def test_students_see_only_their_own_certificates(issued, auth, client, make_use
     from datetime import date
 
     assert f"issueYear={date.fromisoformat(credential.claims['issued']).year}" in page
-    services.revoke(people["admin"], credential, "Cấp nhầm người")
+    certificates.revoke(people["admin"], credential, "Cấp nhầm người")
     assert client.get(f"/certificates/{credential.code}.pdf").status_code == 404  # no reprint of a revoked paper
     auth.logout()
     auth.as_(make_user())

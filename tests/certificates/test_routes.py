@@ -3,7 +3,8 @@ import functools
 
 from sqlalchemy import func, select
 
-from portal.certificates import codes, services
+from portal.certificates import codes, records
+from portal.certificates import services as certificates
 from portal.certificates.eligibility import rule_for
 from portal.certificates.models import Credential
 from portal.extensions import db
@@ -17,15 +18,15 @@ def _count():
 
 def test_the_preview_lists_who_qualifies_and_why_not(season, auth, client):
     auth.as_(season.people["admin"])
-    page = client.get(f"/admin/campaigns/{season.campaign.slug}/certificates").get_data(as_text=True)
+    page = client.get(f"/campaigns/{season.campaign.slug}/certificates").get_data(as_text=True)
     assert "Phạm Văn Vắng" in page and "Trần Thị Nghỉ" in page
-    only = client.get(f"/admin/campaigns/{season.campaign.slug}/certificates?show=eligible").get_data(as_text=True)
+    only = client.get(f"/campaigns/{season.campaign.slug}/certificates?show=eligible").get_data(as_text=True)
     assert "Nguyễn Thị Phương Thảo" in only and "Trần Thị Nghỉ" not in only
 
 
 def test_saving_the_rule_changes_the_preview_and_bad_input_changes_nothing(season, auth, client):
     auth.as_(season.people["admin"])
-    url = f"/admin/campaigns/{season.campaign.slug}/certificates/rule"
+    url = f"/campaigns/{season.campaign.slug}/certificates/rule"
     bad = client.post(url, data={"require_training": "y", "min_hours": "-3", "max_no_shows": ""})
     assert bad.status_code == 422
     assert rule_for(season.campaign).min_minutes == 480
@@ -37,11 +38,11 @@ def test_saving_the_rule_changes_the_preview_and_bad_input_changes_nothing(seaso
 
 
 def test_issuing_with_htmx_runs_in_steps_with_progress(season, auth, client, monkeypatch):
-    services.set_rule(season.people["admin"], season.campaign, False, 0, None)
-    # Steps of 3 students instead of services.BATCH: the route calls the public service with its default batch.
-    monkeypatch.setattr(services, "issue_step", functools.partial(services.issue_step, limit=3))
+    certificates.set_rule(season.people["admin"], season.campaign, False, 0, None)
+    # Steps of 3 students instead of certificates.BATCH: the route calls the public service with its default batch.
+    monkeypatch.setattr(certificates, "issue_step", functools.partial(certificates.issue_step, limit=3))
     auth.as_(season.people["admin"])
-    url = f"/admin/campaigns/{season.campaign.slug}/certificates/issue"
+    url = f"/campaigns/{season.campaign.slug}/certificates/issue"
     first = client.post(url, data={"done": "0"}, headers=HX).get_data(as_text=True)
     assert _count() == 3 and 'hx-trigger="load' in first and 'value="3"' in first
     last = client.post(url, data={"done": "3"}, headers=HX).get_data(as_text=True)
@@ -53,7 +54,7 @@ def test_issuing_early_from_the_page_asks_for_a_reason(season, auth, client):
     season.campaign.status, season.campaign.end_date = "open", date.today() + timedelta(days=3)
     db.session.commit()
     auth.as_(season.people["admin"])
-    url = f"/admin/campaigns/{season.campaign.slug}/certificates/issue"
+    url = f"/campaigns/{season.campaign.slug}/certificates/issue"
     refused = client.post(url, data={"reason": ""})
     assert refused.status_code == 422 and _count() == 0
     asked = client.post(url, data={"reason": "Hồ sơ học bổng cần gấp"})
@@ -63,7 +64,7 @@ def test_issuing_early_from_the_page_asks_for_a_reason(season, auth, client):
 
 
 def test_revoke_and_correct_from_the_certificate_page(season, auth, client):
-    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
     auth.as_(season.people["admin"])
     page = client.get(f"/admin/certificates/{credential.code}").get_data(as_text=True)
     assert codes.pretty(credential.code) in page
@@ -72,7 +73,7 @@ def test_revoke_and_correct_from_the_certificate_page(season, auth, client):
     response = client.post(f"/admin/certificates/{credential.code}/reissue", data={"reissue-reason": "Sửa tên trường"})
     assert response.status_code == 303
     db.session.expire_all()
-    replacement = services.replacement_of(credential)
+    replacement = records.replacement_of(credential)
     assert response.headers["Location"].endswith(f"/admin/certificates/{replacement.code}")
     without_category = client.post(f"/admin/certificates/{replacement.code}/revoke",
                                    data={"revoke-reason": "Cấp nhầm cho sinh viên"})
@@ -86,14 +87,14 @@ def test_revoke_and_correct_from_the_certificate_page(season, auth, client):
     db.session.expire_all()
     assert replacement.status == "revoked" and credential.status == "superseded"
     assert replacement.revoke_category == "issued_in_error"
-    listing = client.get(f"/admin/campaigns/{season.campaign.slug}/certificates/issued").get_data(as_text=True)
+    listing = client.get(f"/campaigns/{season.campaign.slug}/certificates/issued").get_data(as_text=True)
     assert codes.pretty(credential.code) in listing and codes.pretty(replacement.code) in listing
 
 
 def test_only_admins_reach_the_organiser_screens(season, auth, client, make_user):
     auth.as_(make_user(role="leader"))
-    assert client.get(f"/admin/campaigns/{season.campaign.slug}/certificates").status_code == 403
-    assert client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/issue").status_code == 403
+    assert client.get(f"/campaigns/{season.campaign.slug}/certificates").status_code == 403
+    assert client.post(f"/campaigns/{season.campaign.slug}/certificates/issue").status_code == 403
     assert _count() == 0
 
 
@@ -125,14 +126,14 @@ def test_the_demo_season_lets_a_newcomer_issue_real_certificates(app, runner):
 def test_odd_numbers_and_accented_searches_behave(season, auth, client):
     auth.as_(season.people["admin"])
     for value in ("sNaN", "NaN", "Infinity", "1e400", "abc"):
-        response = client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/rule", data={"min_hours": value})
+        response = client.post(f"/campaigns/{season.campaign.slug}/certificates/rule", data={"min_hours": value})
         assert response.status_code == 422, value
-    services.set_rule(season.people["admin"], season.campaign, False, 0, None)
-    services.issue_all(season.people["admin"], season.campaign)
+    certificates.set_rule(season.people["admin"], season.campaign, False, 0, None)
+    certificates.issue_all(season.people["admin"], season.campaign)
     for typed in ("Đỗ Thu", "đỗ thu", "ĐỖ", "do thu huong", "Hương Đỗ"):
-        listing = client.get(f"/admin/campaigns/{season.campaign.slug}/certificates/issued", query_string={"q": typed})
+        listing = client.get(f"/campaigns/{season.campaign.slug}/certificates/issued", query_string={"q": typed})
         assert "Đỗ Thu Hương" in listing.get_data(as_text=True), typed
-    none = client.get(f"/admin/campaigns/{season.campaign.slug}/certificates/issued", query_string={"q": "%_"})
+    none = client.get(f"/campaigns/{season.campaign.slug}/certificates/issued", query_string={"q": "%_"})
     assert "Đỗ Thu Hương" not in none.get_data(as_text=True)
 
 
@@ -140,11 +141,11 @@ def test_a_refused_htmx_issue_returns_the_card_not_a_page(season, auth, client):
     season.campaign.status = "draft"
     db.session.commit()
     auth.as_(season.people["admin"])
-    response = client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/issue", data={"reason": "x" * 600},
+    response = client.post(f"/campaigns/{season.campaign.slug}/certificates/issue", data={"reason": "x" * 600},
                            headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" not in body and 'id="certificate-issue"' in body
-    refused = client.post(f"/admin/campaigns/{season.campaign.slug}/certificates/issue", data={}, headers=HX)
+    refused = client.post(f"/campaigns/{season.campaign.slug}/certificates/issue", data={}, headers=HX)
     assert refused.status_code == 422 and "error-message" in refused.get_data(as_text=True)
 
 
@@ -154,7 +155,7 @@ def test_two_issuing_runs_at_once_issue_each_certificate_once(app, season):
 
     from portal.accounts.models import User
     from portal.campaigns.models import Campaign
-    services.set_rule(season.people["admin"], season.campaign, False, 0, None)
+    certificates.set_rule(season.people["admin"], season.campaign, False, 0, None)
     admin_id, campaign_id = season.people["admin"].id, season.campaign.id
     barrier = Barrier(2, timeout=20)
 
@@ -163,8 +164,8 @@ def test_two_issuing_runs_at_once_issue_each_certificate_once(app, season):
             admin, target = db.session.get(User, admin_id), db.session.get(Campaign, campaign_id)
             barrier.wait()
             try:
-                return len(services.issue_all(admin, target))
-            except services.InvalidInput:  # "another run is in progress" is a fine answer
+                return len(certificates.issue_all(admin, target))
+            except certificates.InvalidInput:  # "another run is in progress" is a fine answer
                 return "refused"
             finally:
                 db.session.remove()
@@ -181,7 +182,7 @@ def test_an_organiser_downloading_someones_certificate_is_in_the_security_log(se
     from sqlalchemy import select
 
     from portal.audit.models import AuditEvent
-    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
     auth.as_(season.people["eligible"])
     pdf = client.get(f"/certificates/{credential.code}.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
@@ -193,3 +194,30 @@ def test_an_organiser_downloading_someones_certificate_is_in_the_security_log(se
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.certificate"))
     assert (event.actor_id, event.target_id) == (season.people["admin"].id, credential.id)
     assert event.after == {"format": "json"}
+
+
+def test_the_old_certificate_addresses_lead_to_the_campaign_settings(season, auth, client):
+    auth.as_(season.people["admin"])
+    slug, rule_before = season.campaign.slug, rule_for(season.campaign).min_minutes
+    for old, new in ((f"/admin/campaigns/{slug}/certificates", f"/campaigns/{slug}/certificates"),
+                     (f"/admin/campaigns/{slug}/certificates/issued", f"/campaigns/{slug}/certificates/issued")):
+        moved = client.get(old)
+        assert moved.status_code == 308 and moved.headers["Location"].endswith(new)
+    for action in ("rule", "issue"):  # a form posted to the old address is posted again to the new one
+        moved = client.post(f"/admin/campaigns/{slug}/certificates/{action}", data={"min_hours": "2"})
+        new = f"/campaigns/{slug}/certificates/{action}"
+        assert moved.status_code == 308 and moved.headers["Location"].endswith(new)
+    db.session.expire_all()
+    assert _count() == 0 and rule_for(season.campaign).min_minutes == rule_before  # the 308 itself wrote nothing
+
+
+def test_searching_issued_certificates_with_htmx_returns_the_list_alone(season, auth, client):
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
+    auth.as_(season.people["admin"])
+    url = f"/campaigns/{season.campaign.slug}/certificates/issued"
+    page = client.get(url).get_data(as_text=True)
+    assert 'role="search"' in page and 'hx-target="#issued-list"' in page and 'id="issued-list"' in page
+    found = client.get(url, query_string={"q": credential.code}, headers={"HX-Request": "true"})
+    body = found.get_data(as_text=True)
+    assert "<html" not in body and "Nguyễn Thị Phương Thảo" in body
+    assert 'id="issued-list"' in body and codes.pretty(credential.code) in body and "tag--open" in body

@@ -6,7 +6,8 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.certificates import services, signing
+from portal.certificates import records, signing
+from portal.certificates import services as certificates
 from portal.certificates.eligibility import standings
 from portal.certificates.models import Credential
 from portal.core.validation import InvalidInput
@@ -42,19 +43,20 @@ def test_a_leaders_correction_counts_instead_of_the_clock(season, make_point):
 
 
 def test_the_rule_can_be_loosened_and_the_preview_follows(season):
-    services.set_rule(season.people["admin"], season.campaign, require_training=False, min_hours=4, max_no_shows=None)
+    certificates.set_rule(season.people["admin"], season.campaign, require_training=False, min_hours=4,
+                          max_no_shows=None)
     eligible = {s.user.full_name for s in standings(season.campaign) if s.eligible}
     assert eligible == {"Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc", "Đỗ Thu Hương", "Lê Văn Ngắn", "Phạm Văn Vắng"}
     with pytest.raises(InvalidInput):
-        services.set_rule(season.people["admin"], season.campaign, True, -1, None)
+        certificates.set_rule(season.people["admin"], season.campaign, True, -1, None)
 
 
 def test_issuing_is_idempotent_and_reaches_the_newly_eligible_later(season, make_point):
-    first = services.issue_all(season.people["admin"], season.campaign)
+    first = certificates.issue_all(season.people["admin"], season.campaign)
     assert [c.user_id for c in first] == [season.people["eligible"].id]
-    assert services.issue_all(season.people["admin"], season.campaign) == []
+    assert certificates.issue_all(season.people["admin"], season.campaign) == []
     factories.served(season.campaign, make_point(), season.people["short"], days_ago=3)  # now 8 h
-    second = services.issue_all(season.people["admin"], season.campaign)
+    second = certificates.issue_all(season.people["admin"], season.campaign)
     assert [c.user_id for c in second] == [season.people["short"].id]
     assert db.session.scalar(select(func.count()).select_from(Credential)) == 2
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "certificate")).all()
@@ -63,29 +65,30 @@ def test_issuing_is_idempotent_and_reaches_the_newly_eligible_later(season, make
 
 
 def test_issuing_in_steps_covers_everyone_once(season, make_user):
-    services.set_rule(season.people["admin"], season.campaign, False, 0, None)
-    step = services.issue_step(season.people["admin"], season.campaign, limit=2)
+    certificates.set_rule(season.people["admin"], season.campaign, False, 0, None)
+    step = certificates.issue_step(season.people["admin"], season.campaign, limit=2)
     assert len(step.issued) == 2 and step.remaining == 2 and step.eligible_total == 4
-    step = services.issue_step(season.people["admin"], season.campaign, limit=2)
+    step = certificates.issue_step(season.people["admin"], season.campaign, limit=2)
     assert len(step.issued) == 2 and step.remaining == 0
-    assert services.issue_step(season.people["admin"], season.campaign, limit=2).issued == []
+    assert certificates.issue_step(season.people["admin"], season.campaign, limit=2).issued == []
 
 
 def test_before_the_end_issuing_needs_a_recorded_reason(season):
     season.campaign.status, season.campaign.end_date = "open", date.today() + timedelta(days=5)
     db.session.commit()
     with pytest.raises(InvalidInput) as refused:
-        services.issue_all(season.people["admin"], season.campaign)
+        certificates.issue_all(season.people["admin"], season.campaign)
     assert refused.value.field == "reason"
     assert db.session.scalar(select(func.count()).select_from(Credential)) == 0
-    (credential,) = services.issue_all(season.people["admin"], season.campaign, "Sinh viên cần nộp hồ sơ thực tập sớm")
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign,
+                                           "Sinh viên cần nộp hồ sơ thực tập sớm")
     assert credential.early_reason == "Sinh viên cần nộp hồ sơ thực tập sớm"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.issue"))
     assert event.after["early_reason"] == credential.early_reason and event.actor_id == season.people["admin"].id
 
 
 def test_the_signature_covers_the_printed_fields_exactly(season):
-    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
     claims = credential.claims
     assert claims["name"] == "Nguyễn Thị Phương Thảo Hoàng Lê Khánh Ngọc"
     assert claims["organisers"] == ["Thành đoàn Hà Nội", "Trung tâm Phục vụ hành chính công thành phố Hà Nội"]
@@ -97,34 +100,34 @@ def test_the_signature_covers_the_printed_fields_exactly(season):
 
 
 def test_revoking_keeps_the_record_and_blocks_a_new_issue(season):
-    (credential,) = services.issue_all(season.people["admin"], season.campaign)
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
     with pytest.raises(InvalidInput):
-        services.revoke(season.people["admin"], credential, "sai")
-    services.revoke(season.people["admin"], credential, "Khai man số giờ tham gia")
+        certificates.revoke(season.people["admin"], credential, "sai")
+    certificates.revoke(season.people["admin"], credential, "Khai man số giờ tham gia")
     assert credential.status == "revoked" and credential.revoked_by_id == season.people["admin"].id
-    assert services.issue_all(season.people["admin"], season.campaign) == []
+    assert certificates.issue_all(season.people["admin"], season.campaign) == []
     with pytest.raises(InvalidInput):
-        services.revoke(season.people["admin"], credential, "Thu hồi lần hai")
+        certificates.revoke(season.people["admin"], credential, "Thu hồi lần hai")
 
 
 def test_a_correction_is_a_new_code_and_the_old_one_is_superseded(season):
-    (old,) = services.issue_all(season.people["admin"], season.campaign)
+    (old,) = certificates.issue_all(season.people["admin"], season.campaign)
     season.people["eligible"].full_name = "Nguyễn Thị Phương Thảo"
     db.session.commit()
-    new = services.reissue(season.people["admin"], old, "Sửa họ tên theo căn cước")
+    new = certificates.reissue(season.people["admin"], old, "Sửa họ tên theo căn cước")
     assert new.code != old.code and old.status == "superseded" and new.status == "valid"
-    assert new.supersedes_id == old.id and services.replacement_of(old) == new
+    assert new.supersedes_id == old.id and records.replacement_of(old) == new
     assert new.claims["name"] == "Nguyễn Thị Phương Thảo"
     assert old.claims["name"].startswith("Nguyễn Thị Phương Thảo Hoàng")
     with pytest.raises(InvalidInput):
-        services.reissue(season.people["admin"], old, "Sửa lần nữa")
+        certificates.reissue(season.people["admin"], old, "Sửa lần nữa")
 
 
 def test_a_draft_campaign_has_no_certificates(season):
     season.campaign.status = "draft"
     db.session.commit()
     with pytest.raises(InvalidInput):
-        services.issue_all(season.people["admin"], season.campaign, "Thử nghiệm trước")
+        certificates.issue_all(season.people["admin"], season.campaign, "Thử nghiệm trước")
 
 
 def test_a_deactivated_account_and_near_misses_are_explained(season, make_point):
@@ -136,14 +139,14 @@ def test_a_deactivated_account_and_near_misses_are_explained(season, make_point)
     with force_locale("en"):
         assert [str(r) for r in found["eligible"].reasons] == ["The account is deactivated."]
         assert [str(r) for r in found["short"].reasons] == ["479 minutes attended; 480 minutes needed."]
-    assert services.issue_all(people["admin"], season.campaign) == []
+    assert certificates.issue_all(people["admin"], season.campaign) == []
 
 
 def test_a_correction_is_refused_when_the_student_no_longer_qualifies(season):
-    (credential,) = services.issue_all(season.people["admin"], season.campaign)
-    services.set_rule(season.people["admin"], season.campaign, True, 20, 1)
+    (credential,) = certificates.issue_all(season.people["admin"], season.campaign)
+    certificates.set_rule(season.people["admin"], season.campaign, True, 20, 1)
     with pytest.raises(InvalidInput):
-        services.reissue(season.people["admin"], credential, "Sửa tên trường")
+        certificates.reissue(season.people["admin"], credential, "Sửa tên trường")
     assert credential.status == "valid"
 
 

@@ -81,7 +81,7 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     `lan` (booked on `shift`) and `minh` (booked on `other_shift`), both enrolled; `outsider` (a
     student of no campaign); `admin`; and a module, session, case, host, email, template, import
     batch, feedback item, credential and a shift of a draft campaign."""
-    from portal.certificates import services as credentials
+    from portal.certificates import documents
     from portal.mail.models import OutboxMessage
     from portal.operations.models import CitizenFeedback
     from portal.referrals import services as referrals
@@ -132,7 +132,7 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
                                    "Bạn Lan hướng dẫn người cao tuổi rất tận tình và chu đáo.")
     signoff.complete(c["trainer"], c["module"], [c["lan"].id], method="single")
     c["batch"] = signoff.preview_import(c["trainer"], c["module"], "sheet.csv", b"email\n" + c["lan"].email.encode())
-    c["credential"] = credentials.issue_document(c["admin"], "commendation", c["lan"], c["campaign"], {})
+    c["credential"] = documents.issue_document(c["admin"], "commendation", c["lan"], c["campaign"], {})
     db.session.commit()
     from portal.privacy import export
 

@@ -69,6 +69,7 @@ MATRIX = {
     "operations.rate": staff("leader", "other_leader", data={"rating": "5"}),
     # Any student who scanned the code may open the page; only one booked there is checked in.
     "operations.self_check_in": Pair("lan", [("minh", {})], refused=(403, 404, 422), post=True),
+    "operations.shift_counts": staff("leader", "other_leader"),
     "operations.tally": Pair("lan", [("minh", {}), ("other_leader", {})]),
     "operations.team": staff("leader", "other_leader"),
     "operations.undo": staff("leader", "other_leader", data={"change": "1"}),
@@ -172,12 +173,12 @@ def test_nominee_search_lists_only_enrolled_students_of_the_campaign(auth, city,
     db.session.add(CampaignEnrolment(campaign_id=city["campaign"].id, user_id=staff_enrolled.id))
     db.session.commit()
     client = sign_in(auth, city["admin"])
-    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=Nguyễn").get_data(as_text=True)
+    page = client.get(f"/campaigns/{city['campaign'].slug}/referrals/nominate?q=Nguyễn").get_data(as_text=True)
     assert "Nguyễn Thị Lan" in page
     assert "Nguyễn Văn Cán Bộ" not in page  # enrolled once, but not a student
-    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=Vũ").get_data(as_text=True)
+    page = client.get(f"/campaigns/{city['campaign'].slug}/referrals/nominate?q=Vũ").get_data(as_text=True)
     assert "Vũ Ngoài Cuộc" not in page  # a student of no campaign
-    assert client.get(f"/referrals/{city['campaign'].slug}/nominate/{staff_enrolled.id}").status_code == 404
+    assert client.get(f"/campaigns/{city['campaign'].slug}/referrals/nominate/{staff_enrolled.id}").status_code == 404
 
 
 def test_an_exact_email_wins_over_addresses_that_contain_it(auth, city, make_user):
@@ -187,9 +188,9 @@ def test_an_exact_email_wins_over_addresses_that_contain_it(auth, city, make_use
     lan = make_user(email="lan@example.org", full_name="Đinh Thị Lan")
     factories.enrol(city["campaign"], an, lan)
     client = sign_in(auth, city["admin"])
-    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=AN@example.org").get_data(as_text=True)
+    page = client.get(f"/campaigns/{city['campaign'].slug}/referrals/nominate?q=AN@example.org").get_data(as_text=True)
     assert "Hoàng An" in page and "Đinh Thị Lan" not in page
-    page = client.get(f"/referrals/{city['campaign'].slug}/nominate?q=example.org").get_data(as_text=True)
+    page = client.get(f"/campaigns/{city['campaign'].slug}/referrals/nominate?q=example.org").get_data(as_text=True)
     assert "Hoàng An" in page and "Đinh Thị Lan" in page  # a partial address still lists everyone it matches
 
 

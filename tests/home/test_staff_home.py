@@ -103,7 +103,7 @@ def test_organiser_worklist_lists_understaffed_shifts_and_certificates_waiting(c
     assert "1 / 4 booked" in html and "0 / 1" not in html and "1 / 1 booked" not in html
     assert 'href="/reports/staffing"' in html
     assert "Mùa hè 2026" in html and "2 students qualify and have no certificate yet" in html
-    assert f'href="/admin/campaigns/{ended.slug}/certificates"' in html
+    assert f'href="/campaigns/{ended.slug}/certificates"' in html
     certificates.issue_all(admin, ended)
     assert "Mùa hè 2026" not in page(client)
 
@@ -119,7 +119,8 @@ def test_organiser_worklist_lists_referrals_and_data_requests(client, auth, seas
     db.session.commit()
     auth.as_(admin)
     html = page(client)
-    assert f'href="/referrals/{season.campaign.slug}?status=proposed"' in html and "1 nomination to decide" in html
+    assert f'href="/campaigns/{season.campaign.slug}/referrals?status=proposed"' in html
+    assert "1 nomination to decide" in html
     assert f'href="/admin/privacy/requests/{request.id}"' in html and "Due soon" in html
 
 

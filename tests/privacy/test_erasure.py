@@ -18,7 +18,7 @@ from portal import seed
 from portal.accounts.models import RecoveryCode, User, UserSession
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, ServicePoint
-from portal.certificates import eligibility
+from portal.certificates import eligibility, records
 from portal.certificates import services as certificates
 from portal.certificates.models import Credential
 from portal.core import clock
@@ -27,6 +27,7 @@ from portal.mail import services as mail
 from portal.operations.models import ActivityLog, CitizenFeedback
 from portal.privacy import erasure
 from portal.privacy.models import DataExport, DataRequest
+from portal.referrals import letters
 from portal.referrals import services as referrals
 from portal.referrals.models import HostOrganisation, Recommendation
 from portal.reports.figures import Filters, figures
@@ -62,15 +63,15 @@ def season(app, make_user):
     leader = db.session.scalar(select(User).where(User.email == "leader@example.org"))
     issued = certificates.issue_all(admin, campaign, "Cấp sớm để thử")
     mine = next(c for c in issued if c.user_id == lan.id)
-    certificates.pdf_bytes(mine)
+    records.pdf_bytes(mine)
     host = HostOrganisation(name="Chi nhánh số 6", contact_email="host@example.org", places=3)
     db.session.add(host)
     db.session.commit()
     case = referrals.nominate(leader, campaign, lan, "referral",
                               "Nguyễn Thị Lan hướng dẫn người dân rất kiên nhẫn, gọi 0903 123 456.")
     referrals.decide(admin, case, True, host_id=host.id)
-    referrals.answer_consent(lan, case, True)
-    referrals.send(other_admin, case)
+    letters.answer_consent(lan, case, True)
+    letters.send(other_admin, case)
     referrals.nominate(leader, campaign, an, "commendation", "Bạn nguyễn văn an luôn đúng giờ và chủ động hỗ trợ.")
     booking = db.session.scalar(select(Booking).where(Booking.user_id == an.id))
     db.session.add(ActivityLog(shift_id=booking.shift_id, status="draft", elderly_helped=2,

@@ -3,6 +3,8 @@ the documents' QR round trip, exports and access rules."""
 import csv
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 
 import pypdfium2
 import pytest
@@ -11,9 +13,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal.accounts.models import User, UserRole
+from portal.certificates import services as certificates
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.referrals import services
+from portal.referrals import hosts, letters, steps
+from portal.referrals import services as referrals
 from portal.referrals.evidence import evidence_for, shortlist
 from portal.referrals.models import Recommendation, RecommendationEvent
 
@@ -27,8 +32,8 @@ def _scan(pdf: bytes) -> str:
 
 
 def test_a_nomination_gathers_the_evidence_and_several_nominators_share_one_case(league):
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
-    again = services.nominate(league.people["trainer"], league.campaign, league.people["lan"], "referral",
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    again = referrals.nominate(league.people["trainer"], league.campaign, league.people["lan"], "referral",
                               "Hoàn thành mọi học phần tập huấn sớm nhất lớp.")
     assert again.id == case.id and [n.role for n in case.nominations] == ["leader", "trainer"]
     record = evidence_for(league.campaign, [league.people["lan"].id])[league.people["lan"].id]
@@ -38,31 +43,34 @@ def test_a_nomination_gathers_the_evidence_and_several_nominators_share_one_case
     assert record.average_rating == 4.5 and {r["comment"] for r in record.ratings} == {"Nhiệt tình, hướng dẫn rõ ràng",
                                                                                        "Chu đáo"}
     with pytest.raises(InvalidInput):  # once is enough per person
-        services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+        referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
     with pytest.raises(InvalidInput):
-        services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", "ngắn")
+        referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", "ngắn")
 
 
 def test_only_staff_linked_to_the_student_may_nominate(league, auth, client):
-    with pytest.raises(services.NotAllowed):  # leads no point where Quang served
-        services.nominate(league.people["leader"], league.campaign, league.people["quang"], "commendation", REASON)
-    with pytest.raises(services.NotAllowed):
-        services.nominate(league.people["other_leader"], league.campaign, league.people["lan"], "commendation", REASON)
+    with pytest.raises(steps.NotAllowed):  # leads no point where Quang served
+        referrals.nominate(league.people["leader"], league.campaign, league.people["quang"], "commendation", REASON)
+    with pytest.raises(steps.NotAllowed):
+        referrals.nominate(league.people["other_leader"], league.campaign, league.people["lan"], "commendation", REASON)
     auth.as_(league.people["other_leader"])
-    assert client.get(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}").status_code == 403
+    assert client.get(f"/campaigns/{league.campaign.slug}/referrals/nominate/{league.people['lan'].id}"
+                      ).status_code == 403
     auth.logout()
     auth.as_(league.people["minh"])
-    assert client.get(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}").status_code == 403
-    assert client.get(f"/referrals/{league.campaign.slug}").status_code == 403
+    assert client.get(f"/campaigns/{league.campaign.slug}/referrals/nominate/{league.people['lan'].id}"
+                      ).status_code == 403
+    assert client.get(f"/campaigns/{league.campaign.slug}/referrals").status_code == 403
     auth.logout()
     auth.as_(league.people["leader"])
-    page = client.get(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}").get_data(as_text=True)
+    nominate = f"/campaigns/{league.campaign.slug}/referrals/nominate/{league.people['lan'].id}"
+    page = client.get(nominate).get_data(as_text=True)
     assert "Nhiệt tình, hướng dẫn rõ ràng" in page and "Bảo mật thông tin công dân" in page
-    response = client.post(f"/referrals/{league.campaign.slug}/nominate/{league.people['lan'].id}",
+    response = client.post(f"/campaigns/{league.campaign.slug}/referrals/nominate/{league.people['lan'].id}",
                            data={"kind": "commendation", "reason": REASON})
     assert response.status_code == 303
     assert db.session.scalar(select(Recommendation).where(Recommendation.kind == "commendation")) is not None
-    found = client.get(f"/referrals/{league.campaign.slug}/nominate", query_string={"q": "lan nguyen"})
+    found = client.get(f"/campaigns/{league.campaign.slug}/referrals/nominate", query_string={"q": "lan nguyen"})
     assert "Nguyễn Thị Lan" in found.get_data(as_text=True)
 
 
@@ -77,43 +85,43 @@ def test_the_shortlist_ranks_by_hours_then_reliability_then_ratings_and_filters(
 
 
 def test_a_referral_goes_from_proposed_to_accepted_only_through_legal_steps(league, outbox):
-    case = services.nominate(league.people["admin"], league.campaign, league.people["lan"], "referral", REASON)
+    case = referrals.nominate(league.people["admin"], league.campaign, league.people["lan"], "referral", REASON)
     with pytest.raises(InvalidInput):  # an admin may not approve their own nomination
-        services.decide(league.people["admin"], case, True, host_id=league.host.id)
+        referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
     with pytest.raises(InvalidInput):  # a referral names its host
-        services.decide(league.people["admin2"], case, True)
+        referrals.decide(league.people["admin2"], case, True)
     with pytest.raises(InvalidInput):
-        services.send(league.people["admin2"], case)
-    services.decide(league.people["admin2"], case, True, "Đủ điều kiện", host_id=league.host.id)
+        letters.send(league.people["admin2"], case)
+    referrals.decide(league.people["admin2"], case, True, "Đủ điều kiện", host_id=league.host.id)
     assert case.status == "approved" and case.host_id == league.host.id
     assert case.decided_by_id == league.people["admin2"].id
     with pytest.raises(InvalidInput) as refused:  # not without the student's consent
-        services.send(league.people["admin2"], case)
+        letters.send(league.people["admin2"], case)
     assert "agreed" in str(refused.value.message) or "đồng ý" in str(refused.value.message)
     assert outbox(league.host.contact_email) == []
-    with pytest.raises(services.NotAllowed):
-        services.answer_consent(league.people["minh"], case, True)
-    services.answer_consent(league.people["lan"], case, True)
+    with pytest.raises(steps.NotAllowed):
+        letters.answer_consent(league.people["minh"], case, True)
+    letters.answer_consent(league.people["lan"], case, True)
     shared = json.loads(case.shared_json)
     assert shared["name"] == "Nguyễn Thị Lan" and shared["phone"] == "0912345678" and "rating" not in case.shared_json
     with pytest.raises(InvalidInput):  # no host answer before it is sent
-        services.record_outcome(league.people["admin2"], case, True)
-    services.send(league.people["admin2"], case)
+        referrals.record_outcome(league.people["admin2"], case, True)
+    letters.send(league.people["admin2"], case)
     assert case.status == "sent" and case.credential.kind == "referral"
     (letter,) = outbox(league.host.contact_email)
     assert "Nguyễn Thị Lan" in letter.body_text and "0912345678" in letter.body_text
     assert f"/verify/{case.credential.code}#" in letter.body_text
-    services.record_outcome(league.people["admin2"], case, True, "Nhận thực tập từ 01/03")
+    referrals.record_outcome(league.people["admin2"], case, True, "Nhận thực tập từ 01/03")
     assert case.status == "accepted"
-    steps = [(e.from_status, e.to_status, e.actor_id) for e in db.session.scalars(
+    history = [(e.from_status, e.to_status, e.actor_id) for e in db.session.scalars(
         select(RecommendationEvent).where(RecommendationEvent.case_id == case.id).order_by(RecommendationEvent.id))]
-    assert steps[0] == (None, "proposed", league.people["admin"].id)
-    assert steps[-1] == ("sent", "accepted", league.people["admin2"].id)
-    assert ("proposed", "approved", league.people["admin2"].id) in steps
+    assert history[0] == (None, "proposed", league.people["admin"].id)
+    assert history[-1] == ("sent", "accepted", league.people["admin2"].id)
+    assert ("proposed", "approved", league.people["admin2"].id) in history
 
 
 def test_the_database_refuses_a_sent_referral_without_consent(league):
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
     case.status, case.host_id = "sent", league.host.id
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -123,28 +131,28 @@ def test_the_database_refuses_a_sent_referral_without_consent(league):
 def test_a_host_has_only_so_many_places_and_rejections_need_a_reason(league):
     league.host.places = 1
     db.session.commit()
-    first = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
-    second = services.nominate(league.people["leader"], league.campaign, league.people["minh"], "referral", REASON)
-    services.decide(league.people["admin"], first, True, host_id=league.host.id)
+    first = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    second = referrals.nominate(league.people["leader"], league.campaign, league.people["minh"], "referral", REASON)
+    referrals.decide(league.people["admin"], first, True, host_id=league.host.id)
     with pytest.raises(InvalidInput) as refused:
-        services.decide(league.people["admin"], second, True, host_id=league.host.id)
+        referrals.decide(league.people["admin"], second, True, host_id=league.host.id)
     assert refused.value.field == "host_id" and second.status == "proposed"
     with pytest.raises(InvalidInput):
-        services.decide(league.people["admin"], second, False, "")
-    services.decide(league.people["admin"], second, False, "Chưa đủ số giờ tham gia")
+        referrals.decide(league.people["admin"], second, False, "")
+    referrals.decide(league.people["admin"], second, False, "Chưa đủ số giờ tham gia")
     assert second.status == "rejected"
     with pytest.raises(InvalidInput):  # decided cases take no new nominations
-        services.nominate(league.people["trainer"], league.campaign, league.people["minh"], "referral", REASON)
+        referrals.nominate(league.people["trainer"], league.campaign, league.people["minh"], "referral", REASON)
 
 
 def test_a_commendation_is_awarded_with_a_verifiable_certificate(league, auth, client, outbox):
-    case = services.nominate(league.people["leader"], league.campaign, league.people["minh"], "commendation", REASON)
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["minh"], "commendation", REASON)
     with pytest.raises(InvalidInput):
-        services.award(league.people["admin"], case)
+        letters.award(league.people["admin"], case)
     with pytest.raises(InvalidInput):  # commendations are never "sent"
-        services.send(league.people["admin"], case)
-    services.decide(league.people["admin"], case, True)
-    services.award(league.people["admin"], case, "Quyết định khen thưởng số 12")
+        letters.send(league.people["admin"], case)
+    referrals.decide(league.people["admin"], case, True)
+    letters.award(league.people["admin"], case, "Quyết định khen thưởng số 12")
     assert case.status == "awarded" and case.credential.kind == "commendation"
     kinds = [m.kind for m in outbox(league.people["minh"].email) if m.kind != "training-confirmed"]
     assert kinds == ["recommendation", "recommendation"]
@@ -157,44 +165,44 @@ def test_a_commendation_is_awarded_with_a_verifiable_certificate(league, auth, c
 
 
 def test_a_sent_referral_letter_verifies_and_can_be_revoked_like_a_certificate(league, auth, client):
-    from portal.certificates import services as credentials
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
-    services.decide(league.people["admin"], case, True, host_id=league.host.id)
-    services.answer_consent(league.people["lan"], case, True)
-    services.send(league.people["admin"], case)
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
+    letters.answer_consent(league.people["lan"], case, True)
+    letters.send(league.people["admin"], case)
     auth.as_(league.people["admin"])
     pdf = client.get(f"/certificates/{case.credential.code}.pdf").data
     assert _scan(pdf).endswith(f"/verify/{case.credential.code}#{case.credential.signature}")
     page = client.get(f"/verify/{case.credential.code}").get_data(as_text=True)
     assert "Giấy giới thiệu hợp lệ" in page and league.host.name in page
-    credentials.revoke(league.people["admin"], case.credential, "Sinh viên rút hồ sơ thực tập")
+    certificates.revoke(league.people["admin"], case.credential, "Sinh viên rút hồ sơ thực tập")
     assert "verdict--revoked" in client.get(f"/verify/{case.credential.code}").get_data(as_text=True)
 
 
 def test_exports_list_approved_cases_and_open_in_their_readers(league, auth, client):
-    lan = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
-    services.decide(league.people["admin"], lan, True, host_id=league.host.id)
+    lan = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    referrals.decide(league.people["admin"], lan, True, host_id=league.host.id)
     # still proposed:
-    services.nominate(league.people["leader"], league.campaign, league.people["minh"], "referral", REASON)
-    praise = services.nominate(league.people["leader"], league.campaign, league.people["minh"], "commendation", REASON)
-    services.decide(league.people["admin"], praise, True)
+    referrals.nominate(league.people["leader"], league.campaign, league.people["minh"], "referral", REASON)
+    praise = referrals.nominate(league.people["leader"], league.campaign, league.people["minh"], "commendation", REASON)
+    referrals.decide(league.people["admin"], praise, True)
     auth.as_(league.people["admin"])
-    export = f"/referrals/{league.campaign.slug}/export/referrals.csv?host={league.host.id}"
+    export = f"/campaigns/{league.campaign.slug}/referrals/export/referrals.csv?host={league.host.id}"
     raw = client.get(export).data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw)))
     assert len(rows) == 2 and rows[1][0] == league.host.name and rows[1][1] == "Nguyễn Thị Lan"
     assert "0912345678" not in raw and league.people["lan"].email not in raw
-    book = load_workbook(io.BytesIO(client.get(f"/referrals/{league.campaign.slug}/export/commendations.xlsx").data))
+    xlsx = client.get(f"/campaigns/{league.campaign.slug}/referrals/export/commendations.xlsx").data
+    book = load_workbook(io.BytesIO(xlsx))
     values = [[cell.value for cell in row] for row in book.active.iter_rows()]
     assert len(values) == 2 and values[1][0] == "Trần Đức Minh"
-    assert client.get(f"/referrals/{league.campaign.slug}/export/everything.csv").status_code == 404
+    assert client.get(f"/campaigns/{league.campaign.slug}/referrals/export/everything.csv").status_code == 404
 
 
 def test_students_see_only_their_own_approved_cases_and_what_will_be_shared(league, auth, client):
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
     auth.as_(league.people["lan"])
     assert league.host.name not in client.get("/referrals/me").get_data(as_text=True)  # proposals are not shown yet
-    services.decide(league.people["admin"], case, True, host_id=league.host.id)
+    referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
     page = client.get("/referrals/me").get_data(as_text=True)
     assert league.host.name in page and "0912345678" in page
     import re
@@ -216,7 +224,7 @@ def test_students_see_only_their_own_approved_cases_and_what_will_be_shared(leag
 
 
 def test_the_case_page_walks_an_admin_through_the_steps(league, auth, client):
-    case = services.nominate(league.people["admin"], league.campaign, league.people["lan"], "referral", REASON)
+    case = referrals.nominate(league.people["admin"], league.campaign, league.people["lan"], "referral", REASON)
     auth.as_(league.people["admin"])
     page = client.get(f"/referrals/cases/{case.id}").get_data(as_text=True)
     assert REASON in page and "Nhiệt tình" in page
@@ -229,16 +237,16 @@ def test_the_case_page_walks_an_admin_through_the_steps(league, auth, client):
     assert client.post(f"/referrals/cases/{case.id}/send").status_code == 422  # no consent yet
     db.session.refresh(case)
     assert case.status == "approved"
-    overview = client.get(f"/referrals/{league.campaign.slug}")
+    overview = client.get(f"/campaigns/{league.campaign.slug}/referrals")
     assert overview.status_code == 200 and "Nguyễn Thị Lan" in overview.get_data(as_text=True)
-    law = client.get(f"/referrals/{league.campaign.slug}/shortlist?school=luật")
+    law = client.get(f"/campaigns/{league.campaign.slug}/referrals/shortlist?school=luật")
     assert law.status_code == 200
     assert "Nguyễn Thị Lan" in law.get_data(as_text=True) and "Trần Đức Minh" not in law.get_data(as_text=True)
 
 
 def test_hosts_are_managed_by_admins_and_keep_their_held_places(league, auth, client):
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
-    services.decide(league.people["admin"], case, True, host_id=league.host.id)
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
     auth.as_(league.people["admin"])
     form = {"name": league.host.name, "contact_email": "moi@example.org", "places": "0"}
     refused = client.post(f"/referrals/hosts/{league.host.id}/edit", data=form)
@@ -256,33 +264,29 @@ def test_hosts_are_managed_by_admins_and_keep_their_held_places(league, auth, cl
 
 
 def test_nobody_decides_their_own_case_and_a_declined_referral_can_be_withdrawn(league, make_user, auth, client):
-    from portal.accounts.models import UserRole
     league.people["lan"].roles.append(UserRole(role="admin"))  # a student who also helps organise
     db.session.commit()
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
-    with pytest.raises(services.NotAllowed):
-        services.decide(league.people["lan"], case, True, host_id=league.host.id)
-    services.decide(league.people["admin"], case, True, host_id=league.host.id)
-    services.answer_consent(league.people["lan"], case, False)
-    assert services.places_left(league.host) == league.host.places  # a declined referral holds no place
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    with pytest.raises(steps.NotAllowed):
+        referrals.decide(league.people["lan"], case, True, host_id=league.host.id)
+    referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
+    letters.answer_consent(league.people["lan"], case, False)
+    assert hosts.places_left(league.host) == league.host.places  # a declined referral holds no place
     with pytest.raises(InvalidInput):
-        services.withdraw(league.people["admin"], case, "")
-    services.withdraw(league.people["admin"], case, "Sinh viên không đồng ý chia sẻ thông tin")
+        referrals.withdraw(league.people["admin"], case, "")
+    referrals.withdraw(league.people["admin"], case, "Sinh viên không đồng ý chia sẻ thông tin")
     assert case.status == "rejected" and case.events[-1].note.startswith("Sinh viên")
     auth.as_(make_user(role="trainer"))  # not a trainer of this campaign
-    assert client.get(f"/referrals/{league.campaign.slug}/nominate?q=lan").status_code == 403
+    assert client.get(f"/campaigns/{league.campaign.slug}/referrals/nominate?q=lan").status_code == 403
     auth.logout()
     auth.as_(league.people["leader"])  # leads Hoàn Kiếm, where Quang never served
-    found = client.get(f"/referrals/{league.campaign.slug}/nominate?q=quang").get_data(as_text=True)
+    found = client.get(f"/campaigns/{league.campaign.slug}/referrals/nominate?q=quang").get_data(as_text=True)
     assert "Phạm Văn Quang" not in found
 
 
 def test_two_organisers_deciding_at_once_make_one_decision(app, league):
-    from concurrent.futures import ThreadPoolExecutor
-    from threading import Barrier
 
-    from portal.accounts.models import User
-    case = services.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
     case_id, deciders = case.id, [(league.people["admin"].id, True), (league.people["admin2"].id, False)]
     barrier = Barrier(2, timeout=20)
 
@@ -292,7 +296,7 @@ def test_two_organisers_deciding_at_once_make_one_decision(app, league):
             actor, target = db.session.get(User, user_id), db.session.get(Recommendation, case_id)
             barrier.wait()
             try:
-                services.decide(actor, target, approve, "Quyết định của ban tổ chức", host_id=league.host.id)
+                referrals.decide(actor, target, approve, "Quyết định của ban tổ chức", host_id=league.host.id)
                 return "done"
             except InvalidInput:
                 return "refused"
@@ -306,3 +310,38 @@ def test_two_organisers_deciding_at_once_make_one_decision(app, league):
     decisions = db.session.scalars(select(RecommendationEvent).where(
         RecommendationEvent.case_id == case_id, RecommendationEvent.from_status == "proposed")).all()
     assert len(decisions) == 1
+
+
+def test_the_old_referral_addresses_lead_to_the_campaigns_pages(league, auth, client):
+    auth.as_(league.people["admin"])
+    slug, lan = league.campaign.slug, league.people["lan"].id
+    for old, new in ((f"/referrals/{slug}", f"/campaigns/{slug}/referrals"),
+                     (f"/referrals/{slug}/shortlist", f"/campaigns/{slug}/referrals/shortlist"),
+                     (f"/referrals/{slug}/nominate", f"/campaigns/{slug}/referrals/nominate"),
+                     (f"/referrals/{slug}/nominate/{lan}", f"/campaigns/{slug}/referrals/nominate/{lan}"),
+                     (f"/referrals/{slug}/export/referrals.csv", f"/campaigns/{slug}/referrals/export/referrals.csv")):
+        moved = client.get(old)
+        assert moved.status_code == 308 and moved.headers["Location"].endswith(new)
+    posted = client.post(f"/referrals/{slug}/nominate/{lan}", data={"kind": "commendation", "reason": REASON})
+    assert posted.status_code == 308 and posted.headers["Location"].endswith(f"/referrals/nominate/{lan}")
+    assert db.session.scalar(select(Recommendation)) is None  # the 308 itself nominated nobody
+    assert client.get("/referrals/me").status_code == 403 and client.get("/referrals/hosts").status_code == 200
+
+
+def test_finding_a_student_with_htmx_returns_the_results_alone(league, auth, client):
+    auth.as_(league.people["admin"])
+    url = f"/campaigns/{league.campaign.slug}/referrals/nominate"
+    page = client.get(url).get_data(as_text=True)
+    assert 'role="search"' in page and 'hx-target="#students-found"' in page and 'id="students-found"' in page
+    found = client.get(url, query_string={"q": "lan"}, headers={"HX-Request": "true"})
+    body = found.get_data(as_text=True)
+    assert found.status_code == 200 and "<html" not in body and 'id="students-found"' in body
+    assert "Nguyễn Thị Lan" in body
+
+
+def test_a_students_case_shows_its_status_in_words_and_colour(league, auth, client):
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
+    auth.as_(league.people["lan"])
+    page = client.get("/referrals/me").get_data(as_text=True)
+    assert '<span class="tag tag--open">' in page and "Đã duyệt" in page
