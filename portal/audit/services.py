@@ -15,7 +15,7 @@ from portal.extensions import db
 
 def _plain(value: Any) -> Any:
     """Turn dates and other values into JSON-friendly ones."""
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
         return [_plain(v) for v in (sorted(value) if isinstance(value, set) else value)]

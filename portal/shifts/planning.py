@@ -54,8 +54,7 @@ def create_template(actor, campaign: Campaign, point: ServicePoint, weekdays: li
     db.session.add(template)
     db.session.flush()
     audit.record(actor, "shift_template.create", "shift_template", template.id,
-                 after=audit.snapshot(template, ["point_id", "weekdays", "capacity"], start=start.isoformat(),
-                                      end=end.isoformat()))
+                 after=audit.snapshot(template, ["point_id", "weekdays", "capacity"], start=start, end=end))
     db.session.commit()
     return template
 
