@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.engine import make_url
+
 
 @contextmanager
 def database(kind: str, server_url: str | None = None, prefix: str = "portal") -> Iterator[str]:
@@ -16,7 +18,6 @@ def database(kind: str, server_url: str | None = None, prefix: str = "portal") -
             yield f"sqlite:///{folder}/{prefix}.sqlite3"
         return
     import psycopg  # lazy: needed only for PostgreSQL, and SQLite machines may lack it
-    from sqlalchemy.engine import make_url
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -14,8 +14,10 @@ from portal.certificates import eligibility
 from portal.certificates.models import CertificateRule, Credential
 from portal.core import clock
 from portal.extensions import db
+from portal.home import staff
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
+from portal.privacy import requests as privacy_requests
 from portal.shifts import finder
 from portal.shifts.models import Booking, Shift
 from portal.training.models import (
@@ -228,13 +230,10 @@ def student_home(user) -> StudentHome:
 
 def sections(user) -> dict:
     """The home page's sections for each role the person holds (None for the others)."""
-    from portal.home import staff
-    from portal.privacy.requests import KIND_LABELS
-
     return {
         "student": student_home(user) if user.has_role("student") else None,
         "trainer": staff.trainer_work(user) if user.has_role("trainer") else None,
         "leader": staff.leader_work(user) if user.has_role("leader") else None,
         "organiser": staff.organiser_work() if user.has_role("admin") else None,
-        "request_kinds": KIND_LABELS, "next_deadline": staff.next_deadline, "now": clock.now(),
+        "request_kinds": privacy_requests.KIND_LABELS, "next_deadline": staff.next_deadline, "now": clock.now(),
     }
