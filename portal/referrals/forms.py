@@ -1,6 +1,6 @@
 """One form per referrals screen."""
 from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from portal.forms import BaseForm, choices
 from portal.i18n import lazy_text as _l
@@ -20,6 +20,10 @@ class NominationForm(BaseForm):
 class DecisionForm(BaseForm):
     """Approve or reject a proposed case (the button pressed decides)."""
 
+    decision = RadioField(choices=choices([("approve", _l("Approve")), ("reject", _l("Do not approve"))]),
+                          validate_choice=False,
+                          validators=[AnyOf(["approve", "reject"], message=_l("Choose to approve or not to approve."))])
+
     host_id = SelectField(_l("Host organisation"), coerce=int, validate_choice=False,
                           validators=[Optional(), NumberRange(1, 2**31 - 1,
                                                               message=_l("Choose one of the host organisations."))])
@@ -28,13 +32,27 @@ class DecisionForm(BaseForm):
 
 
 class NoteForm(BaseForm):
-    """A step with an optional note (send, outcome, award)."""
+    """A step with an optional note (send, withdraw, award)."""
 
     note = TextAreaField(_l("Note"), [Optional(), Length(max=1000)])
 
 
+class OutcomeForm(NoteForm):
+    """The host's answer to a sent referral (the button pressed decides), with an optional note."""
+
+    outcome = RadioField(choices=choices([("accepted", _l("Accepted")), ("declined", _l("Declined"))]),
+                         validate_choice=False,
+                         validators=[AnyOf(["accepted", "declined"], message=_l("Choose whether the host accepted."))])
+
+
 class ConsentForm(BaseForm):
-    """The student's answer (the button pressed decides)."""
+    """The student's answer (the button pressed decides) to the details shown (`seen`, their fingerprint)."""
+
+    answer = RadioField(choices=choices([("agree", _l("I agree to share these details")),
+                                         ("decline", _l("Do not share"))]),
+                        validate_choice=False,
+                        validators=[AnyOf(["agree", "decline"], message=_l("Choose to share your details or not."))])
+    seen = StringField(validators=[Optional(), Length(max=128)])
 
 
 class HostForm(BaseForm):

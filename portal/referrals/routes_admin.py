@@ -22,7 +22,7 @@ from portal.referrals import bp, exports, hosts, letters, steps
 from portal.referrals import services as referrals
 from portal.referrals.evidence import evidence_for
 from portal.referrals.evidence import shortlist as rank
-from portal.referrals.forms import DecisionForm, HostForm, NoteForm, ShortlistFilter
+from portal.referrals.forms import DecisionForm, HostForm, NoteForm, OutcomeForm, ShortlistFilter
 from portal.referrals.labels import KIND_LABELS, STATUS_LABELS
 from portal.referrals.loaders import case_or_404
 from portal.referrals.models import HostOrganisation, Recommendation
@@ -137,7 +137,7 @@ def _step(case, form, action, done_message=None, **page_forms):
 def decide(case_id):
     """Approve or reject (which button was pressed decides)."""
     case, form = case_or_404(case_id), DecisionForm()
-    approve = request.form.get("decision") == "approve"
+    approve = form.decision.data == "approve"
     return _step(case, form, lambda: referrals.decide(current_user, case, approve, form.note.data or "",
                                                       form.host_id.data if approve else None),
                  _("Approved.") if approve else _("The nomination is not approved; the note is kept."),
@@ -158,8 +158,8 @@ def send(case_id):
 @access.roles_required("admin")
 def outcome(case_id):
     """Record the host's answer."""
-    case, form = case_or_404(case_id), NoteForm()
-    accepted = request.form.get("outcome") == "accepted"
+    case, form = case_or_404(case_id), OutcomeForm()
+    accepted = form.outcome.data == "accepted"
     return _step(case, form, lambda: referrals.record_outcome(current_user, case, accepted, form.note.data or ""),
                  note_form=form)
 

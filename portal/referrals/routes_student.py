@@ -1,7 +1,7 @@
 """Students see their approved referrals and commendations and agree (or not) to what a host receives."""
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -35,9 +35,12 @@ def consent(case_id):
     case = case_or_404(case_id)
     if case.user_id != current_user.id:
         abort(404)
-    agree = request.form.get("answer") == "agree"
+    form = ConsentForm()
+    agree = form.answer.data == "agree"
     try:
-        letters.answer_consent(current_user, case, agree, request.form.get("seen", ""))
+        if not form.validate():
+            raise InvalidInput(form.answer.errors[0] if form.answer.errors else _("Please try again."))
+        letters.answer_consent(current_user, case, agree, form.seen.data or "")
     except InvalidInput as error:
         return htmx.redirect(url_for("referrals.mine"), error.message, "error")
     return htmx.redirect(url_for("referrals.mine"), _("Thank you: the organisers can now send your referral.")

@@ -212,6 +212,11 @@ def test_students_see_only_their_own_approved_cases_and_what_will_be_shared(leag
     assert answered.status_code == 303
     db.session.refresh(case)
     assert case.consent == "pending"  # the details shown were not these: nothing is recorded
+    unclear = client.post(f"/referrals/me/{case.id}/consent", data={"answer": "maybe", "seen": seen})
+    assert unclear.status_code == 303
+    assert "Hãy chọn đồng ý chia sẻ" in client.get("/referrals/me").get_data(as_text=True)
+    db.session.refresh(case)
+    assert case.consent == "pending"  # neither yes nor no: nothing is recorded, and the student is told
     assert client.post(f"/referrals/me/{case.id}/consent", data={"answer": "agree", "seen": seen}).status_code == 303
     db.session.refresh(case)
     assert case.consent == "given"
@@ -242,6 +247,26 @@ def test_the_case_page_walks_an_admin_through_the_steps(league, auth, client):
     law = client.get(f"/campaigns/{league.campaign.slug}/referrals/shortlist?school=luật")
     assert law.status_code == 200
     assert "Nguyễn Thị Lan" in law.get_data(as_text=True) and "Trần Đức Minh" not in law.get_data(as_text=True)
+
+
+def test_a_step_without_a_clear_choice_changes_nothing(league, auth, client):
+    """A decision or outcome that is neither button (a crafted form) is refused beside the form, not taken as a no."""
+    case = referrals.nominate(league.people["leader"], league.campaign, league.people["lan"], "referral", REASON)
+    auth.as_(league.people["admin"])
+    unclear = client.post(f"/referrals/cases/{case.id}/decide", data={"decision": "maybe", "note": "Không rõ"})
+    assert unclear.status_code == 422 and "Hãy chọn duyệt hoặc không duyệt" in unclear.get_data(as_text=True)
+    db.session.refresh(case)
+    assert case.status == "proposed" and case.decided_at is None
+    referrals.decide(league.people["admin"], case, True, host_id=league.host.id)
+    letters.answer_consent(league.people["lan"], case, True, letters.fingerprint(letters.shared_fields(case)))
+    letters.send(league.people["admin"], case)
+    unclear = client.post(f"/referrals/cases/{case.id}/outcome", data={})
+    assert unclear.status_code == 422 and "Hãy chọn nơi nhận đã đồng ý hay chưa" in unclear.get_data(as_text=True)
+    db.session.refresh(case)
+    assert case.status == "sent"
+    assert client.post(f"/referrals/cases/{case.id}/outcome", data={"outcome": "accepted"}).status_code == 303
+    db.session.refresh(case)
+    assert case.status == "accepted"
 
 
 def test_hosts_are_managed_by_admins_and_keep_their_held_places(league, auth, client):
