@@ -18,8 +18,7 @@ from portal.operations import changes
 from portal.operations.changes import Result
 from portal.operations.models import Attendance
 from portal.operations.services import CHECK_IN_OPENS
-from portal.shifts import rules
-from portal.shifts.booking import _claim_seat  # the one seat counter; a walk-in claims its seat the same way
+from portal.shifts import booking, rules
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 
 
@@ -42,7 +41,7 @@ def walk_in(actor, student, shift_id: int, override: bool = False, now: datetime
         if refused:
             raise InvalidInput(_l("%(name)s cannot be added: %(reason)s", name=student.full_name,
                                   reason=refused.message), "who")
-        extra_seat = not _claim_seat(shift.id)
+        extra_seat = not booking.claim_seat(shift.id)
         if extra_seat and not override:
             raise InvalidInput(_l("This shift is full. Tick “Add even if the shift is full” to add one extra seat."),
                                "override")
@@ -51,27 +50,27 @@ def walk_in(actor, student, shift_id: int, override: bool = False, now: datetime
                 capacity=Shift.capacity + 1, booked_count=Shift.booked_count + 1))
             audit.record(actor, "shift.capacity_override", "shift", shift.id, before={"capacity": shift.capacity},
                          after={"capacity": shift.capacity + 1, "user_id": student.id})
-        booking = Booking(shift_id=shift.id, user_id=student.id, source="staff", created_by_id=actor.id,
-                          is_override=extra_seat)
-        db.session.add(booking)
+        seat = Booking(shift_id=shift.id, user_id=student.id, source="staff", created_by_id=actor.id,
+                       is_override=extra_seat)
+        db.session.add(seat)
         db.session.flush()
         waiting = list(db.session.scalars(select(WaitlistEntry).where(
             WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == student.id,
             WaitlistEntry.status == "waiting")))
         for entry in waiting:
             entry.status, entry.resolved_at = "promoted", now
-        audit.record(actor, "booking.add", "booking", booking.id,
+        audit.record(actor, "booking.add", "booking", seat.id,
                      after={"user_id": student.id, "shift_id": shift.id, "override": extra_seat, "walk_in": True})
         record = None
         if now >= shift.starts_at - CHECK_IN_OPENS:
-            record = Attendance(booking_id=booking.id, status="present", checked_in_at=now, check_in_method="leader",
+            record = Attendance(booking_id=seat.id, status="present", checked_in_at=now, check_in_method="leader",
                                 updated_by_id=actor.id)
             db.session.add(record)
             db.session.flush()
             audit.record(actor, "attendance.check_in", "attendance", record.id,
-                         after={"booking_id": booking.id, "method": "leader"})
-        change = changes.remember(actor, booking, "walk_in", {"override": extra_seat,
-                                                              "waitlist": [e.id for e in waiting]}, record)
+                         after={"booking_id": seat.id, "method": "leader"})
+        change = changes.remember(actor, seat, "walk_in", {"override": extra_seat,
+                                                           "waitlist": [e.id for e in waiting]}, record)
         db.session.commit()
         return Result(record, change)
     except IntegrityError:

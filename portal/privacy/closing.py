@@ -140,9 +140,9 @@ def _lock_people(user_ids: list[int]) -> None:
     to users); PostgreSQL locks each row."""
     if db.session.get_bind().dialect.name == "postgresql":
         for user_id in sorted(user_ids):
-            booking._lock_student(user_id)
+            booking.lock_student(user_id)
     elif user_ids:
-        booking._lock_student(user_ids[0])
+        booking.lock_student(user_ids[0])
 
 
 def _tell(user: User) -> None:

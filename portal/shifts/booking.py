@@ -23,13 +23,13 @@ from portal.shifts.models import Booking, Shift, WaitlistEntry
 from portal.shifts.rules import BookingRefused
 
 
-def _lock_student(user_id: int) -> None:
-    """Serialise one student's bookings for the rest of this transaction."""
+def lock_student(user_id: int) -> None:
+    """Serialise one student's bookings for the rest of this transaction (closing an account takes the same lock)."""
     lock_row("users", user_id)
 
 
-def _claim_seat(shift_id: int) -> bool:
-    """Take one free seat, or report that there is none (never more than capacity)."""
+def claim_seat(shift_id: int) -> bool:
+    """Take one free seat, or report that there is none (never more than capacity); walk-ins claim theirs here too."""
     result = db.session.execute(
         update(Shift).where(Shift.id == shift_id, Shift.status == "open", Shift.booked_count < Shift.capacity)
         .values(booked_count=Shift.booked_count + 1).execution_options(synchronize_session=False)
@@ -68,12 +68,12 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
     `override_capacity` they may add one seat beyond capacity, which is recorded.
     """
     try:
-        _lock_student(user.id)
+        lock_student(user.id)
         shift = _fresh_shift(shift_id)
         refused = rules.refusal(user, shift, check_phone=actor is None)
         if refused:
             raise refused
-        if not _claim_seat(shift.id):
+        if not claim_seat(shift.id):
             if not (actor and override_capacity):
                 raise BookingRefused("full", _l("This shift is full. You can join its waitlist."))
             db.session.execute(update(Shift).where(Shift.id == shift.id).values(
@@ -113,7 +113,7 @@ def cancel(booking_id: int, actor, note: str = "") -> Booking:
         raise BookingRefused("missing", _l("This booking does not exist."))
     by_staff = actor.id != booking.user_id
     try:
-        _lock_student(booking.user_id)
+        lock_student(booking.user_id)
         db.session.refresh(booking)
         refused = rules.cancellation_refusal(booking, by_staff)
         if refused:
@@ -153,7 +153,7 @@ def promote_waitlist(shift_id: int) -> Booking | None:
             continue
         if rules.refusal(entry.user, shift) is not None:
             continue
-        if not _claim_seat(shift_id):
+        if not claim_seat(shift_id):
             return None
         booking = Booking(shift_id=shift_id, user_id=entry.user_id, source="waitlist", created_by_id=entry.user_id)
         db.session.add(booking)
@@ -167,7 +167,7 @@ def promote_waitlist(shift_id: int) -> Booking | None:
 def join_waitlist(user, shift_id: int) -> WaitlistEntry:
     """Wait for a seat on a full shift (only when the student could otherwise book it)."""
     try:
-        _lock_student(user.id)
+        lock_student(user.id)
         shift = _fresh_shift(shift_id)
         refused = rules.refusal(user, shift)
         if refused:
