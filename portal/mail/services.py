@@ -47,7 +47,7 @@ def queue(to_email: str, template: str, kind: str, locale: str = "vi", **context
 # Links that act as the recipient: a reset or an invitation sets their password, so an organiser
 # never sees one that works. A verification link only confirms an address: shown while no mail
 # server delivers it (the demo and closed tests), hidden once mail really goes out.
-_SECRET_LINK_RE = re.compile(r"(/(?:password/reset|invite)/)[A-Za-z0-9._-]{16,}")
+SECRET_LINK_RE = re.compile(r"(/(?:password/reset|invite)/)[A-Za-z0-9._-]{16,}")
 _VERIFY_LINK_RE = re.compile(r"(/account/verify/)[A-Za-z0-9._-]{16,}")
 # The kinds whose links an organiser cannot open and so may send again instead.
 RESENDABLE_KINDS = ("reset-password", "invite", "verify-email")
@@ -55,7 +55,7 @@ RESENDABLE_KINDS = ("reset-password", "invite", "verify-email")
 
 def display_body(message: OutboxMessage) -> str:
     """The body as admins may read it, with one-time link tokens masked."""
-    body = _SECRET_LINK_RE.sub(r"\1…", message.body_text)
+    body = SECRET_LINK_RE.sub(r"\1…", message.body_text)
     if smtp_enabled():
         body = _VERIFY_LINK_RE.sub(r"\1…", body)
     return body

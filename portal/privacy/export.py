@@ -24,7 +24,7 @@ from portal.certificates.models import Credential
 from portal.certificates.records import pdf_bytes
 from portal.core import clock
 from portal.extensions import db
-from portal.mail.services import _SECRET_LINK_RE
+from portal.mail.services import SECRET_LINK_RE
 from portal.privacy import register, register_terms
 from portal.privacy.models import DataExport
 from portal.spreadsheets import to_csv
@@ -89,7 +89,7 @@ def _value(name: str, col_name: str, raw):
     if col.export == register_terms.FILE:
         return None
     if name == "outbox_messages" and col_name == "body_text" and raw:
-        return _SECRET_LINK_RE.sub(r"\1…", raw)  # a working reset link must not sit in a file
+        return SECRET_LINK_RE.sub(r"\1…", raw)  # a working reset link must not sit in a file
     return _plain(raw)
 
 

@@ -86,7 +86,7 @@ class Figures:
         return getattr(self, key)
 
 
-def _shift_scope(filters: Filters):
+def shift_scope(filters: Filters):
     """Open shifts of the period (by start), with their point and branch, within the filters."""
     start, end = filters.utc_range
     conditions = [Shift.starts_at >= start, Shift.starts_at < end, Shift.status == "open"]
@@ -115,7 +115,7 @@ def people_match(filters: Filters):
 def figures(filters: Filters) -> Figures:
     """Every figure of a period, in six queries."""
     result = Figures()
-    scope = _shift_scope(filters)
+    scope = shift_scope(filters)
     joined = select(Shift).join(ServicePoint, ServicePoint.id == Shift.point_id)
 
     # 1. Seats per point (fill rate), and the shift totals.

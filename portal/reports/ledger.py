@@ -11,7 +11,7 @@ from portal.campaigns.models import ServicePoint
 from portal.extensions import db
 from portal.operations.models import Attendance
 from portal.operations.services import served_minutes
-from portal.reports.figures import Filters, _shift_scope, people_match
+from portal.reports.figures import Filters, people_match, shift_scope
 from portal.shifts.models import Booking, Shift
 from portal.spreadsheets import hours
 
@@ -27,7 +27,7 @@ def ledger(filters: Filters) -> tuple[list[str], list[list]]:
             .select_from(Shift).join(ServicePoint, ServicePoint.id == Shift.point_id)
             .join(Booking, Booking.shift_id == Shift.id).join(Attendance, Attendance.booking_id == Booking.id)
             .join(User, User.id == Booking.user_id)
-            .where(*_shift_scope(filters), Booking.status == "booked")):
+            .where(*shift_scope(filters), Booking.status == "booked")):
         if (filters.school or filters.chapter) and not matches(school, chapter):
             continue
         entry = rows[user_id]

@@ -13,7 +13,7 @@ from portal.core import identifiers
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.operations.models import FEEDBACK_CATEGORIES, ActivityLog, CitizenFeedback
-from portal.reports.figures import Filters, _shift_scope
+from portal.reports.figures import Filters, shift_scope
 from portal.shifts.models import Shift
 
 MOST_INCIDENTS = 12
@@ -46,7 +46,7 @@ def narrative(filters: Filters) -> Narrative:
     incidents = db.session.execute(
         select(Shift.starts_at, ServicePoint.name, ActivityLog.incidents)
         .join(ServicePoint, ServicePoint.id == Shift.point_id).join(ActivityLog, ActivityLog.shift_id == Shift.id)
-        .where(*_shift_scope(filters), ActivityLog.incidents != "").order_by(Shift.starts_at)).all()
+        .where(*shift_scope(filters), ActivityLog.incidents != "").order_by(Shift.starts_at)).all()
     kept = [(starts, point, text) for starts, point, text in incidents if _printable(text)]
     result.incidents_total = len(kept)
     result.incidents = [{"day": starts.astimezone(LOCAL_TZ).date(), "point": point, "text": _clip(text)}

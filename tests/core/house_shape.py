@@ -188,3 +188,24 @@ if __name__ == "__main__":
         if n > MODULE_LINES:
             print(f"long module: {name} {n} lines")
     print(report())
+
+
+def private_reaches() -> list[str]:
+    """Uses of another module's private names (`module._name`, `from portal.x import _name`)."""
+    found = []
+    for path in modules():
+        tree = ast.parse(path.read_text())
+        bound = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("portal"):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}")
+                    bound.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                bound |= {a.asname or a.name.split(".")[0] for a in node.names if a.name.startswith("portal")}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}")
+    return found

@@ -112,3 +112,7 @@ def test_new_migrations_are_named_by_date():
     ini = (shape.ROOT / "migrations" / "alembic.ini").read_text()
     assert re.search(r"^file_template = %%\(year\)d%%\(month\)\.2d%%\(day\)\.2d_%%\(hour\)\.2d%%\(minute\)\.2d_"
                      r"%%\(rev\)s_%%\(slug\)s$", ini, re.M)
+
+
+def test_no_module_reaches_for_another_modules_private_names():
+    assert shape.private_reaches() == []
