@@ -22,7 +22,7 @@ def test_close_issue_download_verify_and_revoke(server, pages, tmp_path):
     admin.wait_for_url(f"**/campaigns/{SEASON}")
     assert admin.locator(".flash--success").count() == 1
     check_page(admin)
-    admin.goto(f"{base}/admin/campaigns/{SEASON}/certificates")
+    admin.goto(f"{base}/campaigns/{SEASON}/certificates")
     check_page(admin)
     admin.click("#certificate-issue button[type=submit]")
     admin.locator("#certificate-issue input[name=confirmed]").wait_for(state="attached")  # what it will do, first

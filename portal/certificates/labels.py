@@ -31,6 +31,14 @@ CREDENTIAL = statuses.declare("credential", {
     "superseded": (_l("Superseded"), "draft"),
 })
 
+# Where a student's certificate stands, as their home page tells them.
+STUDENT_STATE = statuses.declare("certificate_state", {
+    "issued": (_l("Issued"), "open"),
+    "revoked": (_l("Revoked"), "closed"),
+    "eligible": (_l("Eligible"), "open"),
+    "not_yet": (_l("Not yet"), "pending"),
+})
+
 # A student measured against the campaign's rule, before any certificate.
 ELIGIBILITY = statuses.declare("eligibility", {
     "eligible": (_l("Eligible"), "pending"),
