@@ -1,5 +1,6 @@
 """The shift's activity log: categories as data, validated counts, drafts and the leader's confirmation."""
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +17,18 @@ from portal.shifts.models import Booking
 from tests.factories import enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, point, leader, student, shift, cats."""
+
+    campaign: object
+    point: object
+    leader: object
+    student: object
+    shift: object
+    cats: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_point, make_shift):
     campaign = make_campaign()
@@ -29,7 +42,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     db.session.commit()
     cats = activity.add_default_categories(campaign.id)  # as creating the campaign through its service does
     db.session.commit()
-    return campaign, point, leader, student, shift, cats
+    return World(campaign=campaign, point=point, leader=leader, student=student, shift=shift, cats=cats)
 
 
 def form(cats, **values):
@@ -48,7 +61,7 @@ def test_a_new_campaign_comes_with_the_article_categories_as_data(make_user):
 
 
 def test_adding_the_defaults_again_keeps_what_organisers_changed(world):
-    campaign, point, leader, student, shift, cats = world
+    campaign, cats = world.campaign, world.cats
     cats[0].is_active = False
     db.session.commit()
     again = activity.add_default_categories(campaign.id)
@@ -56,7 +69,7 @@ def test_adding_the_defaults_again_keeps_what_organisers_changed(world):
 
 
 def test_a_volunteer_drafts_and_the_leader_confirms(client, auth, world):
-    campaign, point, leader, student, shift, cats = world
+    leader, student, shift, cats = world.leader, world.student, world.shift, world.cats
     vneid = next(c for c in cats if c.key == "vneid_activated")
     auth.as_(student)
     assert client.post(f"/operations/shifts/{shift.id}/log",
@@ -84,7 +97,7 @@ def test_a_volunteer_drafts_and_the_leader_confirms(client, auth, world):
     ({"count": "²"}, "count"), ({"count": "2", "elderly": "5"}, "elderly"),
 ])
 def test_bad_counts_are_refused_and_nothing_is_written(client, auth, world, change, field):
-    campaign, point, leader, student, shift, cats = world
+    leader, shift, cats = world.leader, world.shift, world.cats
     auth.as_(leader)
     first = cats[0]
     data = form(cats, **{f"count-{first.id}": change["count"], "elderly": change.get("elderly", "0")})
@@ -96,7 +109,7 @@ def test_bad_counts_are_refused_and_nothing_is_written(client, auth, world, chan
 
 
 def test_the_error_names_the_category_in_the_readers_language(client, auth, world):
-    campaign, point, leader, student, shift, cats = world
+    leader, shift, cats = world.leader, world.shift, world.cats
     vneid = next(c for c in cats if c.key == "vneid_activated")
     auth.as_(leader)
     for lang, label in (("vi", vneid.label_vi), ("en", vneid.label_en)):
@@ -106,7 +119,7 @@ def test_the_error_names_the_category_in_the_readers_language(client, auth, worl
 
 
 def test_others_cannot_write_the_log(client, auth, world, make_user):
-    campaign, point, leader, student, shift, cats = world
+    shift, cats = world.shift, world.cats
     auth.as_(make_user())  # a student not booked on the shift
     assert client.get(f"/operations/shifts/{shift.id}/log").status_code == 403
     client.post("/logout")
@@ -115,7 +128,7 @@ def test_others_cannot_write_the_log(client, auth, world, make_user):
 
 
 def test_closed_campaign_logs_are_frozen(client, auth, world):
-    campaign, point, leader, student, shift, cats = world
+    campaign, leader, shift, cats = world.campaign, world.leader, world.shift, world.cats
     campaign.status = "closed"
     db.session.commit()
     auth.as_(leader)
@@ -124,7 +137,7 @@ def test_closed_campaign_logs_are_frozen(client, auth, world):
 
 
 def test_organisers_edit_categories_and_the_log_follows(client, auth, world, make_user):
-    campaign, point, leader, student, shift, cats = world
+    campaign, leader, shift, cats = world.campaign, world.leader, world.shift, world.cats
     auth.as_(make_user(role="admin"))
     data = {f"label-{c.id}": c.label_vi for c in cats}
     data.update({f"label_en-{c.id}": c.label_en for c in cats})
@@ -146,7 +159,7 @@ def test_organisers_edit_categories_and_the_log_follows(client, auth, world, mak
 
 
 def test_the_count_limit_is_configurable(make_app, world):
-    campaign, point, leader, student, shift, cats = world
+    leader, shift, cats = world.leader, world.shift, world.cats
     app = make_app(ACTIVITY_MAX_PER_CATEGORY=5)
     with app.app_context():
         client = app.test_client()
@@ -157,7 +170,7 @@ def test_the_count_limit_is_configurable(make_app, world):
 
 
 def test_a_refused_log_keeps_every_number_typed(client, auth, world):
-    campaign, point, leader, student, shift, cats = world
+    leader, shift, cats = world.leader, world.shift, world.cats
     auth.as_(leader)
     data = form(cats, **{f"count-{cats[0].id}": "7", f"count-{cats[1].id}": "nhiều", "elderly": "2",
                          "notes": "Máy in hỏng"})

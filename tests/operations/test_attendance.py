@@ -1,4 +1,5 @@
 """Attendance at the point: check-in window, states, hours bounded by the shift, corrections."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,18 @@ from portal.shifts.models import Booking
 from tests.factories import enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, point, leader, student, shift, booking."""
+
+    campaign: object
+    point: object
+    leader: object
+    student: object
+    shift: object
+    booking: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_point, make_shift):
     campaign = make_campaign()
@@ -28,11 +41,11 @@ def world(make_user, make_campaign, make_point, make_shift):
     db.session.add(booking)
     shift.booked_count = 1
     db.session.commit()
-    return campaign, point, leader, student, shift, booking
+    return World(campaign=campaign, point=point, leader=leader, student=student, shift=shift, booking=booking)
 
 
 def test_check_in_window_double_check_in_and_check_out_order(world):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift, booking = world.leader, world.shift, world.booking
     with pytest.raises(InvalidInput):
         operations.check_in(leader, booking, at=shift.starts_at - timedelta(hours=2))
     with pytest.raises(InvalidInput):
@@ -47,7 +60,7 @@ def test_check_in_window_double_check_in_and_check_out_order(world):
 
 
 def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift, booking = world.leader, world.shift, world.booking
     operations.check_in(leader, booking, at=shift.starts_at - timedelta(minutes=45))  # early: counts from the start
     # checked out late: the minutes count to the end of the shift
     record = operations.check_out(leader, booking, at=shift.ends_at + timedelta(hours=1)).record
@@ -64,7 +77,7 @@ def test_hours_are_bounded_by_the_shift_and_corrections_are_audited(world):
 
 
 def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(world, make_shift):
-    campaign, point, leader, student, shift, booking = world
+    campaign, leader, shift, booking = world.campaign, world.leader, world.shift, world.booking
     with pytest.raises(InvalidInput):
         operations.mark_no_show(leader, booking)  # starts in 30 minutes
     shift.starts_at = clock.now() - timedelta(minutes=5)
@@ -78,7 +91,7 @@ def test_no_show_only_once_the_shift_started_and_nothing_for_closed_campaigns(wo
 
 
 def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift, booking = world.leader, world.shift, world.booking
     shift.starts_at = clock.now() - timedelta(minutes=1)  # today, already started
     db.session.commit()
     auth.as_(leader)
@@ -99,7 +112,7 @@ def test_today_console_is_a_one_tap_htmx_widget(client, auth, world):
 def test_today_lists_what_runs_today_whatever_the_time(client, auth, world, make_shift):
     """Relative to now, so true at any hour: a shift that began last night and is still running,
     one whose check-in is open, but not yesterday's nor tomorrow's."""
-    campaign, point, leader, student, shift, booking = world
+    campaign, point, leader = world.campaign, world.point, world.leader
     running = make_shift(campaign, point, starts_in=timedelta(hours=-26), hours=27, task_focus="Ca xuyên đêm")
     soon = make_shift(campaign, point, starts_in=timedelta(minutes=50), hours=2, task_focus="Ca sắp bắt đầu")
     make_shift(campaign, point, starts_in=timedelta(hours=-30), hours=5, task_focus="Ca hôm qua")
@@ -111,7 +124,7 @@ def test_today_lists_what_runs_today_whatever_the_time(client, auth, world, make
 
 
 def test_a_leader_sees_and_acts_only_at_their_points(client, auth, world, make_user):
-    campaign, point, leader, student, shift, booking = world
+    student, booking = world.student, world.booking
     other = make_user(role="leader")
     auth.as_(other)
     assert f"attendance-{booking.id}" not in client.get("/operations/today").get_data(as_text=True)
@@ -123,7 +136,7 @@ def test_a_leader_sees_and_acts_only_at_their_points(client, auth, world, make_u
 
 
 def test_walk_in_is_added_with_the_rules_and_checked_in(client, auth, world, make_user):
-    campaign, point, leader, student, shift, booking = world
+    campaign, leader, shift = world.campaign, world.leader, world.shift
     walker = make_user(student_code="SV-WALK")
     enrol(campaign, walker)
     outsider = make_user(student_code="SV-OUT")
@@ -137,7 +150,7 @@ def test_walk_in_is_added_with_the_rules_and_checked_in(client, auth, world, mak
 
 
 def test_hours_correction_through_the_console(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift, booking = world.leader, world.shift, world.booking
     operations.check_in(leader, booking, at=shift.starts_at)
     operations.check_out(leader, booking, at=shift.starts_at + timedelta(hours=2))
     auth.as_(leader)
@@ -151,7 +164,7 @@ def test_hours_correction_through_the_console(client, auth, world):
 def test_leader_rates_a_volunteer_who_sees_it(client, auth, world):
     from portal.operations.models import VolunteerRating
 
-    campaign, point, leader, student, shift, booking = world
+    point, leader, student, shift, booking = world.point, world.leader, world.student, world.shift, world.booking
     shift.starts_at = clock.now() - timedelta(hours=3)
     shift.ends_at = clock.now() - timedelta(hours=1)
     db.session.commit()
@@ -168,6 +181,6 @@ def test_leader_rates_a_volunteer_who_sees_it(client, auth, world):
 
 
 def test_team_totals_are_for_the_points_leader_only(client, auth, world, make_user, make_point):
-    campaign, point, leader, student, shift, booking = world
+    point = world.point
     auth.as_(make_user(role="leader"))
     assert client.get(f"/operations/points/{point.id}/team").status_code == 403

@@ -1,4 +1,5 @@
 """Free text leaders and students write refuses citizens' identifiers, and says why (issue 15)."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,16 @@ from portal.shifts.models import Booking
 from tests.factories import enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: leader, student, shift, booking."""
+
+    leader: object
+    student: object
+    shift: object
+    booking: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_point, make_shift):
     campaign = make_campaign()
@@ -27,14 +38,14 @@ def world(make_user, make_campaign, make_point, make_shift):
     booking = Booking(shift_id=shift.id, user_id=student.id)
     db.session.add(booking)
     db.session.commit()
-    return leader, student, shift, booking
+    return World(leader=leader, student=student, shift=shift, booking=booking)
 
 
 @pytest.mark.parametrize("field", ["notes", "incidents"])
 @pytest.mark.parametrize("text", ["Ông Tư, CCCD 001 203 004 567, quên giấy tờ", "Gọi lại 024.3825.1234",
                                   "Gửi hồ sơ tới ong.tu@example.com"])
 def test_activity_notes_and_incidents_refuse_identifiers(world, field, text):
-    leader, student, shift, booking = world
+    leader, shift = world.leader, world.shift
     with pytest.raises(InvalidInput) as refused:
         activity.save(leader, shift, {}, "0", **{"notes": "", "incidents": "", field: text}, confirm=False)
     assert refused.value.field == field
@@ -43,13 +54,13 @@ def test_activity_notes_and_incidents_refuse_identifiers(world, field, text):
 
 
 def test_activity_notes_with_times_and_counts_are_kept(world):
-    leader, student, shift, booking = world
+    leader, shift = world.leader, world.shift
     log = activity.save(leader, shift, {}, "0", "Đông từ 08:00-11:30, 45 người chờ ngày 20/12/2025", "", confirm=False)
     assert log.notes.startswith("Đông")
 
 
 def test_rating_comments_refuse_identifiers(world):
-    leader, student, shift, booking = world
+    leader, shift, booking = world.leader, world.shift, world.booking
     shift.ends_at = clock.now() - timedelta(hours=1)
     db.session.commit()
     with pytest.raises(InvalidInput) as refused:
@@ -60,7 +71,7 @@ def test_rating_comments_refuse_identifiers(world):
 
 
 def test_the_refusal_is_in_the_writers_language(client, auth, world):
-    leader, student, shift, booking = world
+    leader, shift = world.leader, world.shift
     auth.as_(leader)
     client.post("/language", data={"lang": "en"})
     response = client.post(f"/operations/shifts/{shift.id}/log", data={"notes": "Gọi 0912 345 678"})

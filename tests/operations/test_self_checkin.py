@@ -1,4 +1,5 @@
 """Self check-in by the point's rotating code, and the student's hours ledger."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,18 @@ from portal.shifts.models import Booking
 from tests.factories import enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, point, elsewhere, student, shift, booking."""
+
+    campaign: object
+    point: object
+    elsewhere: object
+    student: object
+    shift: object
+    booking: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_point, make_shift):
     campaign = make_campaign()
@@ -27,11 +40,11 @@ def world(make_user, make_campaign, make_point, make_shift):
     db.session.add(booking)
     shift.booked_count = 1
     db.session.commit()
-    return campaign, point, elsewhere, student, shift, booking
+    return World(campaign=campaign, point=point, elsewhere=elsewhere, student=student, shift=shift, booking=booking)
 
 
 def test_a_booked_student_checks_in_with_todays_code(world):
-    campaign, point, elsewhere, student, shift, booking = world
+    point, student = world.point, world.student
     checkin.self_check_in(student, point.id, checkin.current_code(point.id))
     record = db.session.scalar(select(Attendance))
     assert (record.status, record.check_in_method) == ("present", "self")
@@ -39,7 +52,7 @@ def test_a_booked_student_checks_in_with_todays_code(world):
 
 @pytest.mark.parametrize("case", ["expired", "other_point", "garbage"])
 def test_codes_expired_or_from_another_point_are_refused(world, case):
-    campaign, point, elsewhere, student, shift, booking = world
+    point, elsewhere, student = world.point, world.elsewhere, world.student
     code = {"expired": checkin.current_code(point.id, clock.now() - timedelta(minutes=11)),
             "other_point": checkin.current_code(elsewhere.id),
             "garbage": "AAAAAAAAAAAAAAAA"}[case]
@@ -50,7 +63,7 @@ def test_codes_expired_or_from_another_point_are_refused(world, case):
 
 
 def test_the_code_changes_every_few_minutes_and_the_previous_one_still_works(world, monkeypatch):
-    campaign, point, elsewhere, student, shift, booking = world
+    point = world.point
     start = clock.now()
     now = start.replace(second=0, microsecond=0) - timedelta(minutes=start.minute % 5)  # a window's first second
     shown = checkin.current_code(point.id, now)
@@ -63,7 +76,7 @@ def test_the_code_changes_every_few_minutes_and_the_previous_one_still_works(wor
 
 
 def test_not_booked_here_or_not_now_is_refused(world, make_user):
-    campaign, point, elsewhere, student, shift, booking = world
+    point, student, shift = world.point, world.student, world.shift
     stranger = make_user()
     with pytest.raises(InvalidInput):
         checkin.self_check_in(stranger, point.id, checkin.current_code(point.id))
@@ -75,7 +88,7 @@ def test_not_booked_here_or_not_now_is_refused(world, make_user):
 
 
 def test_the_check_in_page_needs_a_post_and_reports_errors(client, auth, world):
-    campaign, point, elsewhere, student, shift, booking = world
+    point, elsewhere, student = world.point, world.elsewhere, world.student
     auth.as_(student)
     url = f"/operations/checkin/{point.id}/{checkin.current_code(point.id)}"
     assert client.get(url).status_code == 200
@@ -87,7 +100,7 @@ def test_the_check_in_page_needs_a_post_and_reports_errors(client, auth, world):
 
 
 def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user):
-    campaign, point, elsewhere, student, shift, booking = world
+    point, elsewhere = world.point, world.elsewhere
     leader = make_user(role="leader")
     db.session.add(PointLeader(point_id=point.id, user_id=leader.id))
     db.session.commit()
@@ -102,7 +115,7 @@ def test_the_qr_page_is_for_the_points_leader(client, auth, world, make_user):
 
 
 def test_ledger_counts_minutes_attended_shifts_and_no_shows(client, auth, world, make_shift):
-    campaign, point, elsewhere, student, shift, booking = world
+    campaign, point, student = world.campaign, world.point, world.student
     past = make_shift(campaign, point, starts_in=timedelta(days=-2), hours=4)
     missed = make_shift(campaign, point, starts_in=timedelta(days=-1), hours=4)
     for s in (past, missed):

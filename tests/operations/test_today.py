@@ -2,6 +2,7 @@
 every change on Today can be undone for a short while, walk-ins during the shift, the tally, and
 self check-in that speaks to the student."""
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,18 @@ from tests.factories import enrol
 HTMX = {"HX-Request": "true"}
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, point, leader, student, shift, booking."""
+
+    campaign: object
+    point: object
+    leader: object
+    student: object
+    shift: object
+    booking: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_point, make_shift):
     """A shift at `point` that began 30 minutes ago, led by `leader`, with An booked."""
@@ -38,7 +51,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     shift.booked_count = 1
     activity.add_default_categories(campaign.id)  # as creating the campaign through its service does
     db.session.commit()
-    return campaign, point, leader, student, shift, booking
+    return World(campaign=campaign, point=point, leader=leader, student=student, shift=shift, booking=booking)
 
 
 def _record(booking):
@@ -59,7 +72,7 @@ def _count(action):
 
 
 def test_checking_in_twice_changes_nothing_and_says_so(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     auth.as_(leader)
     first = client.post(f"/operations/bookings/{booking.id}/check_in", headers=HTMX)
     checked_at = _record(booking).checked_in_at
@@ -74,7 +87,7 @@ def test_checking_in_twice_changes_nothing_and_says_so(client, auth, world):
 
 
 def test_the_row_after_a_check_in_offers_no_check_out_in_the_check_in_buttons_place(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     auth.as_(leader)
     row = client.post(f"/operations/bookings/{booking.id}/check_in", headers=HTMX).get_data(as_text=True)
     actions = row.split('class="attendance-row__actions"')[1].split("</div>")[0]
@@ -84,7 +97,7 @@ def test_the_row_after_a_check_in_offers_no_check_out_in_the_check_in_buttons_pl
 
 
 def test_check_out_needs_its_own_action_and_not_within_the_first_minute(world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     now = clock.now()
     operations.check_in(leader, booking, at=now)
     with pytest.raises(InvalidInput):
@@ -100,7 +113,7 @@ def test_check_out_needs_its_own_action_and_not_within_the_first_minute(world):
 
 
 def test_undo_within_the_window_restores_exactly_the_row_before(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     operations.assign_task(leader, booking, "Phân luồng")
     before = changes.snapshot(_record(booking))
     auth.as_(leader)
@@ -115,14 +128,14 @@ def test_undo_within_the_window_restores_exactly_the_row_before(client, auth, wo
 
 
 def test_undo_of_a_first_change_removes_the_row_it_created(world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     change = operations.check_in(leader, booking).change
     changes.undo(leader, booking, change.id)
     assert _record(booking) is None
 
 
 def test_undo_after_the_window_is_refused_and_changes_nothing(world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     change = operations.check_in(leader, booking).change
     with pytest.raises(InvalidInput) as caught:
         changes.undo(leader, booking, change.id, now=clock.now() + changes.UNDO_WINDOW + timedelta(seconds=5))
@@ -131,7 +144,7 @@ def test_undo_after_the_window_is_refused_and_changes_nothing(world):
 
 
 def test_undo_after_a_later_change_is_refused(world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     change = operations.check_in(leader, booking).change
     operations.assign_task(leader, booking, "Hướng dẫn VNeID")
     with pytest.raises(InvalidInput):
@@ -144,7 +157,7 @@ def test_undo_after_a_later_change_is_refused(world):
 
 
 def test_another_points_leader_cannot_undo(client, auth, world, make_user):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     change = operations.check_in(leader, booking).change
     auth.as_(make_user(role="leader"))
     response = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
@@ -153,7 +166,7 @@ def test_another_points_leader_cannot_undo(client, auth, world, make_user):
 
 
 def test_an_undone_change_cannot_be_undone_twice(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, booking = world.leader, world.booking
     change = operations.mark_no_show(leader, booking).change
     auth.as_(leader)
     undone = client.post(f"/operations/bookings/{booking.id}/undo", data={"change": change.id}, headers=HTMX)
@@ -163,7 +176,7 @@ def test_an_undone_change_cannot_be_undone_twice(client, auth, world):
 
 
 def test_a_tap_on_a_row_refreshes_the_shifts_counts_on_today(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift, booking = world.leader, world.shift, world.booking
     auth.as_(leader)
     today = client.get("/operations/today").get_data(as_text=True)
     counts = today[today.index(f'id="shift-{shift.id}-counts"'):]
@@ -178,7 +191,7 @@ def test_a_tap_on_a_row_refreshes_the_shifts_counts_on_today(client, auth, world
 
 
 def test_without_javascript_a_tap_goes_back_to_today_with_what_happened(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    point, leader, booking = world.point, world.leader, world.booking
     auth.as_(leader)
     first = client.post(f"/operations/bookings/{booking.id}/check_in")
     assert first.status_code == 303 and first.headers["Location"].endswith(f"/operations/today?point={point.id}")
@@ -190,7 +203,7 @@ def test_without_javascript_a_tap_goes_back_to_today_with_what_happened(client, 
 
 
 def test_another_points_leader_cannot_read_a_shifts_counts(client, auth, world, make_user):
-    campaign, point, leader, student, shift, booking = world
+    shift = world.shift
     auth.as_(make_user(role="leader"))
     assert client.get(f"/operations/shifts/{shift.id}/counts", headers=HTMX).status_code == 403
 
@@ -200,14 +213,14 @@ def test_another_points_leader_cannot_read_a_shifts_counts(client, auth, world, 
 
 @pytest.fixture
 def walker(world, make_user):
-    campaign = world[0]
+    campaign = world.campaign
     person = make_user(full_name="Trần Thị Bình", student_code="SV-WALK")
     enrol(campaign, person)
     return person
 
 
 def test_a_walk_in_after_the_start_is_booked_and_checked_in_at_once(client, auth, world, walker):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift = world.leader, world.shift
     auth.as_(leader)
     response = client.post(f"/operations/shifts/{shift.id}/walk-in", data={"who": "SV-WALK"})
     assert response.status_code == 303
@@ -220,7 +233,7 @@ def test_a_walk_in_after_the_start_is_booked_and_checked_in_at_once(client, auth
 
 
 def test_a_walk_in_after_the_end_is_refused_clearly_and_writes_nothing(client, auth, world, walker):
-    campaign, point, leader, student, shift, booking = world
+    leader, shift = world.leader, world.shift
     shift.starts_at, shift.ends_at = clock.now() - timedelta(hours=5), clock.now() - timedelta(minutes=1)
     db.session.commit()
     with pytest.raises(InvalidInput) as caught:
@@ -234,7 +247,7 @@ def test_a_walk_in_after_the_end_is_refused_clearly_and_writes_nothing(client, a
 
 
 def test_a_walk_in_before_check_in_opens_is_booked_and_the_message_says_so(client, auth, world, walker, make_shift):
-    campaign, point, leader, student, shift, booking = world
+    campaign, point, leader = world.campaign, world.point, world.leader
     later = make_shift(campaign, point, starts_in=timedelta(hours=3), hours=2)
     auth.as_(leader)
     response = client.post(f"/operations/shifts/{later.id}/walk-in", data={"who": "SV-WALK"})
@@ -247,7 +260,7 @@ def test_a_walk_in_before_check_in_opens_is_booked_and_the_message_says_so(clien
 
 
 def test_a_walk_in_keeps_the_rules_that_matter(world, walker, make_shift):
-    campaign, point, leader, student, shift, booking = world
+    campaign, point, leader, student, shift = world.campaign, world.point, world.leader, world.student, world.shift
     with pytest.raises(InvalidInput):  # already on the shift
         walkin.walk_in(leader, student, shift.id)
     full = make_shift(campaign, point, starts_in=timedelta(minutes=-10), hours=1, capacity=1, booked_count=1)
@@ -260,7 +273,7 @@ def test_a_walk_in_keeps_the_rules_that_matter(world, walker, make_shift):
 
 
 def test_undoing_a_walk_in_removes_the_booking_and_gives_the_seat_back(client, auth, world, walker, make_shift):
-    campaign, point, leader, student, shift, booking = world
+    campaign, point, leader = world.campaign, world.point, world.leader
     full = make_shift(campaign, point, starts_in=timedelta(minutes=-10), hours=1, capacity=1, booked_count=1)
     change = walkin.walk_in(leader, walker, full.id, override=True).change
     added = db.session.scalar(select(Booking.id).where(Booking.user_id == walker.id))
@@ -277,7 +290,7 @@ def test_undoing_a_walk_in_removes_the_booking_and_gives_the_seat_back(client, a
 
 
 def test_tally_counts_each_tap_once_and_never_goes_below_zero(world):
-    campaign, point, leader, student, shift, booking = world
+    campaign, leader, shift = world.campaign, world.leader, world.shift
     key = activity.categories(campaign.id)[0].key
     assert activity.tally(leader, shift, key, 1) == 1
     assert activity.tally(leader, shift, key, 1) == 2
@@ -288,7 +301,7 @@ def test_tally_counts_each_tap_once_and_never_goes_below_zero(world):
 
 
 def test_tally_taps_through_htmx_show_the_servers_total_and_the_form_shows_them(client, auth, world):
-    campaign, point, leader, student, shift, booking = world
+    campaign, leader, shift = world.campaign, world.leader, world.shift
     key = activity.categories(campaign.id)[0].key
     db.session.commit()
     auth.as_(leader)
@@ -314,7 +327,7 @@ def test_tally_taps_through_htmx_show_the_servers_total_and_the_form_shows_them(
 
 
 def test_a_confirmed_log_is_not_changed_by_taps(world):
-    campaign, point, leader, student, shift, booking = world
+    campaign, leader, shift = world.campaign, world.leader, world.shift
     key = activity.categories(campaign.id)[0].key
     activity.tally(leader, shift, key, 1)
     activity.save(leader, shift, {}, "0", "", "", confirm=True)
@@ -324,7 +337,7 @@ def test_a_confirmed_log_is_not_changed_by_taps(world):
 
 
 def test_another_points_leader_cannot_tally(client, auth, world, make_user):
-    campaign, point, leader, student, shift, booking = world
+    campaign, shift = world.campaign, world.shift
     key = activity.categories(campaign.id)[0].key
     db.session.commit()
     auth.as_(make_user(role="leader"))
@@ -337,7 +350,7 @@ def test_another_points_leader_cannot_tally(client, auth, world, make_user):
 
 @pytest.mark.parametrize("locale", ["vi", "en"])
 def test_self_check_in_says_where_and_when_and_a_second_scan_says_already(client, auth, world, locale):
-    campaign, point, leader, student, shift, booking = world
+    point, student, booking = world.point, world.student, world.booking
     student.locale = locale
     db.session.commit()
     auth.as_(student)

@@ -1,5 +1,6 @@
 """A trainer's confirmation emails the student: which module, in their language, and once nothing
 required is missing, that they can book, with the finder's link. One email per student and commit."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,16 @@ def confirmations(user=None):
     return db.session.scalars(stmt).all()
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, trainer, first, second."""
+
+    campaign: object
+    trainer: object
+    first: object
+    second: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_module):
     campaign = make_campaign(name="Đồng hành mùa đông", slug="mua-dong")
@@ -30,11 +41,11 @@ def world(make_user, make_campaign, make_module):
     first = make_module(campaign, title="Quy trình tiếp nhận hồ sơ", position=1)
     second = make_module(campaign, title="Bảo mật thông tin công dân", position=2)
     make_module(campaign, title="Kỹ năng mềm (tự chọn)", position=3, is_required=False)
-    return campaign, trainer, first, second
+    return World(campaign=campaign, trainer=trainer, first=first, second=second)
 
 
 def test_confirming_one_module_names_it_and_what_is_still_missing(world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first = world.campaign, world.trainer, world.first
     student = make_user(full_name="Trần Thị Bình", locale="en")
     enrol(campaign, student)
     signoff.complete(trainer, first, [student.id], method="single")
@@ -47,7 +58,7 @@ def test_confirming_one_module_names_it_and_what_is_still_missing(world, make_us
 
 
 def test_the_last_required_module_says_they_can_book_with_the_finder_link(world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first, second = world.campaign, world.trainer, world.first, world.second
     student = make_user(locale="en")
     enrol(campaign, student)
     signoff.complete(trainer, first, [student.id], method="single")
@@ -59,7 +70,7 @@ def test_the_last_required_module_says_they_can_book_with_the_finder_link(world,
 
 
 def test_the_email_is_in_the_students_language(world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first = world.campaign, world.trainer, world.first
     english, vietnamese = make_user(locale="en"), make_user(locale="vi")
     enrol(campaign, english, vietnamese)
     signoff.complete(trainer, first, [english.id, vietnamese.id], method="bulk")
@@ -68,7 +79,7 @@ def test_the_email_is_in_the_students_language(world, make_user):
 
 
 def test_a_session_confirming_two_modules_sends_each_student_one_email(world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first, second = world.campaign, world.trainer, world.first, world.second
     students = [make_user(locale="en") for _ in range(3)]
     enrol(campaign, *students)
     now = clock.now()
@@ -87,7 +98,7 @@ def test_a_session_confirming_two_modules_sends_each_student_one_email(world, ma
 
 
 def test_bulk_confirmation_emails_only_the_newly_confirmed(world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first = world.campaign, world.trainer, world.first
     students = [make_user() for _ in range(4)]
     enrol(campaign, *students)
     signoff.complete(trainer, first, [students[0].id], method="single")
@@ -97,7 +108,7 @@ def test_bulk_confirmation_emails_only_the_newly_confirmed(world, make_user):
 
 
 def test_a_rolled_back_confirmation_sends_nothing(world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first = world.campaign, world.trainer, world.first
     student = make_user()
     enrol(campaign, student)
     signoff.complete(trainer, first, [student.id], method="single", commit=False)
@@ -107,7 +118,7 @@ def test_a_rolled_back_confirmation_sends_nothing(world, make_user):
 
 
 def test_confirming_through_the_roster_queues_the_email(client, auth, world, make_user):
-    campaign, trainer, first, second = world
+    campaign, trainer, first = world.campaign, world.trainer, world.first
     from tests.factories import assign
 
     assign(campaign, trainer)

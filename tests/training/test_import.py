@@ -1,5 +1,6 @@
 """Attendance-sheet import: preview first, one transaction to commit, every bad sheet reported."""
 import io
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
@@ -7,6 +8,15 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.training.models import Completion, ImportBatch
 from tests.factories import assign, enrol
+
+
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: trainer, module, people."""
+
+    trainer: object
+    module: object
+    people: object
 
 
 @pytest.fixture
@@ -26,7 +36,7 @@ def world(make_user, make_campaign, make_module):
     from portal.training import signoff
 
     signoff.complete(trainer, module, [done.id])
-    return trainer, module, {"an": an, "binh": binh, "done": done}
+    return World(trainer=trainer, module=module, people={"an": an, "binh": binh, "done": done})
 
 
 def upload(client, module, content: bytes, name="diem-danh.csv"):
@@ -39,7 +49,7 @@ def completions():
 
 
 def test_preview_reports_every_kind_of_row_and_writes_no_completion(client, auth, world):
-    trainer, module, people = world
+    trainer, module, people = world.trainer, world.module, world.people
     auth.as_(trainer)
     sheet = ("email,họ tên\nAN@example.org,An\nbinh@example.org,Bình\ndone@example.org,Xong\n"
              "gone@example.org,Nghỉ\nelsewhere@example.org,Khác\nnobody@example.org,Ai\nan@example.org,Lặp\n,Trống\n")
@@ -68,7 +78,7 @@ def test_preview_reports_every_kind_of_row_and_writes_no_completion(client, auth
 
 
 def test_student_id_column_and_semicolons_and_a_bom(client, auth, world):
-    trainer, module, people = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     response = upload(client, module, "\ufeffstudent_id;ghi chú\nSV001;x\nSV002;y\n".encode("utf-8"))
     assert response.status_code == 303
@@ -77,7 +87,7 @@ def test_student_id_column_and_semicolons_and_a_bom(client, auth, world):
 
 
 def test_utf16_from_excel_is_read(client, auth, world):
-    trainer, module, people = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     assert upload(client, module, "email\tx\nan@example.org\t1\n".encode("utf-16")).status_code == 303
 
@@ -89,7 +99,7 @@ def test_utf16_from_excel_is_read(client, auth, world):
     (b"", "email"),                                                       # empty file
 ])
 def test_bad_sheets_get_a_clear_message_and_write_nothing(client, auth, world, content, needle):
-    trainer, module, people = world
+    trainer, module = world.trainer, world.module
     client.post("/language", data={"lang": "en", "next": "/"})
     auth.as_(trainer)
     before = completions()
@@ -102,7 +112,7 @@ def test_bad_sheets_get_a_clear_message_and_write_nothing(client, auth, world, c
 
 
 def test_fifty_thousand_rows_are_refused_with_a_clear_message(client, auth, world):
-    trainer, module, people = world
+    trainer, module = world.trainer, world.module
     client.post("/language", data={"lang": "en", "next": "/"})
     auth.as_(trainer)
     sheet = "email\n" + "".join(f"s{i}@example.org\n" for i in range(50_000))
@@ -113,7 +123,7 @@ def test_fifty_thousand_rows_are_refused_with_a_clear_message(client, auth, worl
 
 
 def test_a_large_sheet_within_the_limit_is_matched_in_chunks(client, auth, world):
-    trainer, module, people = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     sheet = "email\nan@example.org\n" + "".join(f"s{i}@example.org\n" for i in range(5_000))
     assert upload(client, module, sheet.encode()).status_code == 303
@@ -122,7 +132,7 @@ def test_a_large_sheet_within_the_limit_is_matched_in_chunks(client, auth, world
 
 
 def test_trainer_of_another_campaign_cannot_see_or_commit_a_batch(client, auth, world, make_user):
-    trainer, module, people = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     upload(client, module, b"email\nan@example.org\n")
     batch = db.session.scalar(select(ImportBatch))

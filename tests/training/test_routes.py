@@ -1,4 +1,5 @@
 """Training pages: access rules, the roster's htmx widgets, sign-off paths, modules and quizzes."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,16 @@ from portal.training.models import Completion, ModuleProgress, TrainingModule
 from tests.factories import assign, enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, trainer, students, module."""
+
+    campaign: object
+    trainer: object
+    students: object
+    module: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_module):
     campaign = make_campaign(slug="mua-he")
@@ -22,7 +33,7 @@ def world(make_user, make_campaign, make_module):
                 for i, name in enumerate(["Nguyễn Văn An", "Trần Thị Bình", "Phạm Văn Cường"])]
     enrol(campaign, *students)
     module = make_module(campaign, title="Bảo mật thông tin công dân")
-    return campaign, trainer, students, module
+    return World(campaign=campaign, trainer=trainer, students=students, module=module)
 
 
 def current(module, user):
@@ -31,7 +42,7 @@ def current(module, user):
 
 
 def test_trainer_not_assigned_to_the_campaign_cannot_sign_off(client, auth, make_user, world):
-    campaign, trainer, students, module = world
+    students, module = world.students, world.module
     auth.as_(make_user(role="trainer"))
     assert client.get(f"/training/modules/{module.id}/roster").status_code == 403
     assert client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[0].id}).status_code == 403
@@ -39,7 +50,7 @@ def test_trainer_not_assigned_to_the_campaign_cannot_sign_off(client, auth, make
 
 
 def test_students_cannot_sign_themselves_off(client, auth, world):
-    campaign, trainer, students, module = world
+    students, module = world.students, world.module
     auth.as_(students[0])
     assert client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[0].id}).status_code == 403
     assert client.get(f"/training/modules/{module.id}/roster").status_code == 403
@@ -47,7 +58,7 @@ def test_students_cannot_sign_themselves_off(client, auth, world):
 
 
 def test_roster_htmx_contract(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     fragment = client.get(f"/training/modules/{module.id}/roster?q=bình", headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
@@ -59,7 +70,7 @@ def test_roster_htmx_contract(client, auth, world):
 
 
 def test_single_sign_off_with_htmx_returns_the_table_and_an_event(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, students, module = world.trainer, world.students, world.module
     auth.as_(trainer)
     response = client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[1].id},
                            headers={"HX-Request": "true"})
@@ -73,7 +84,7 @@ def test_single_sign_off_with_htmx_returns_the_table_and_an_event(client, auth, 
 
 
 def test_bulk_sign_off_of_everything_matching_the_filter(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, students, module = world.trainer, world.students, world.module
     auth.as_(trainer)
     response = client.post(f"/training/modules/{module.id}/complete",
                            data={"scope": "filter", "q": "bách khoa", "status": ""})
@@ -87,7 +98,7 @@ def test_bulk_sign_off_of_everything_matching_the_filter(client, auth, world):
 
 
 def test_bulk_sign_off_of_selected_rows(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, students, module = world.trainer, world.students, world.module
     auth.as_(trainer)
     client.post(f"/training/modules/{module.id}/complete", data={"user_id": [students[0].id, students[2].id]})
     assert [bool(current(module, s)) for s in students] == [True, False, True]
@@ -95,7 +106,7 @@ def test_bulk_sign_off_of_selected_rows(client, auth, world):
 
 
 def test_sign_off_without_a_selection_says_so(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     response = client.post(f"/training/modules/{module.id}/complete", data={"user_id": "abc"})
     assert response.status_code == 422
@@ -103,7 +114,7 @@ def test_sign_off_without_a_selection_says_so(client, auth, world):
 
 
 def test_undo_through_the_roster(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, students, module = world.trainer, world.students, world.module
     auth.as_(trainer)
     client.post(f"/training/modules/{module.id}/complete", data={"user_id": students[0].id})
     refused = client.post(f"/training/modules/{module.id}/undo/{students[0].id}", data={"reason": ""})
@@ -115,7 +126,7 @@ def test_undo_through_the_roster(client, auth, world):
 
 
 def test_roster_queries_are_bounded_whatever_the_number_of_students(client, auth, world, make_user, count_queries):
-    campaign, trainer, students, module = world
+    campaign, trainer, module = world.campaign, world.trainer, world.module
     enrol(campaign, *[make_user() for _ in range(7)])  # 10 students
     auth.as_(trainer)
     url = f"/training/modules/{module.id}/roster"
@@ -140,7 +151,7 @@ def test_roster_queries_are_bounded_whatever_the_number_of_students(client, auth
 
 
 def test_opening_a_module_records_nothing_until_the_student_says_they_read_it(client, auth, world):
-    campaign, trainer, students, module = world
+    students, module = world.students, world.module
     auth.as_(students[0])
     listing = client.get("/training/mua-he").get_data(as_text=True)
     assert "Bảo mật thông tin công dân" in listing and 'id="training-gate"' in listing
@@ -157,7 +168,7 @@ def test_opening_a_module_records_nothing_until_the_student_says_they_read_it(cl
 
 
 def test_pressing_i_have_read_again_changes_nothing_and_answers_the_widget(client, auth, world):
-    campaign, trainer, students, module = world
+    students, module = world.students, world.module
     auth.as_(students[0])
     first = client.post(f"/training/modules/{module.id}/read", headers={"HX-Request": "true"})
     read_at = training.statuses_for(students[0], [module])[module.id]["progress"].read_at
@@ -170,14 +181,14 @@ def test_pressing_i_have_read_again_changes_nothing_and_answers_the_widget(clien
 
 
 def test_a_student_outside_the_campaign_cannot_mark_a_module_read(client, auth, make_user, world):
-    campaign, trainer, students, module = world
+    module = world.module
     auth.as_(make_user())
     assert client.post(f"/training/modules/{module.id}/read").status_code == 403
     assert db.session.scalar(select(func.count()).select_from(ModuleProgress)) == 0
 
 
 def test_quiz_through_the_page(client, auth, world, make_user):
-    campaign, trainer, students, module = world
+    students, module = world.students, world.module
     training.set_quiz(make_user(role="admin"), module, "Ai được xem hồ sơ?\n- Mọi người\n* Cán bộ có thẩm quyền")
     question = module.questions[0]
     auth.as_(students[0])
@@ -189,7 +200,7 @@ def test_quiz_through_the_page(client, auth, world, make_user):
 
 
 def test_admin_creates_edits_reorders_and_retires_modules(client, auth, make_user, world):
-    campaign, trainer, students, module = world
+    campaign, module = world.campaign, world.module
     auth.as_(make_user(role="admin"))
     created = client.post("/campaigns/mua-he/training/modules/new", data={
         "title": "Kỹ năng ứng xử", "summary": "Giao tiếp với người dân", "body_md": "- Lắng nghe\n- Kiên nhẫn",
@@ -215,7 +226,7 @@ def test_admin_creates_edits_reorders_and_retires_modules(client, auth, make_use
 
 
 def test_retired_module_keeps_its_completions(client, auth, make_user, world):
-    campaign, trainer, students, module = world
+    campaign, trainer, students, module = world.campaign, world.trainer, world.students, world.module
     signoff.complete(trainer, module, [students[0].id])
     training.set_retired(make_user(role="admin"), module, True)
     assert current(module, students[0]) is not None
@@ -223,7 +234,7 @@ def test_retired_module_keeps_its_completions(client, auth, make_user, world):
 
 
 def test_expired_completion_shows_as_expired_on_the_roster(client, auth, world, make_module):
-    campaign, trainer, students, module = world
+    campaign, trainer, students = world.campaign, world.trainer, world.students
     expiring = make_module(campaign, validity_days=3)
     signoff.complete(trainer, expiring, [students[0].id])
     current(expiring, students[0]).completed_at = clock.now() - timedelta(days=4)
@@ -234,7 +245,7 @@ def test_expired_completion_shows_as_expired_on_the_roster(client, auth, world, 
 
 
 def test_moving_a_module_neither_up_nor_down_says_so_and_changes_nothing(client, auth, make_user, world, make_module):
-    campaign, trainer, students, module = world
+    campaign, module = world.campaign, world.module
     second = make_module(campaign, title="Kỹ năng ứng xử")
     auth.as_(make_user(role="admin"))
     refused = client.post(f"/training/modules/{second.id}/move", data={"direction": "sideways"},
@@ -250,7 +261,7 @@ def test_moving_a_module_neither_up_nor_down_says_so_and_changes_nothing(client,
 
 
 def test_counts_without_htmx_go_to_the_roster_that_shows_them(client, auth, world):
-    campaign, trainer, students, module = world
+    trainer, module = world.trainer, world.module
     auth.as_(trainer)
     response = client.get(f"/training/modules/{module.id}/counts")
     assert response.status_code == 303 and response.headers["Location"] == f"/training/modules/{module.id}/roster"

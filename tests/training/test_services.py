@@ -1,4 +1,5 @@
 """Training rules: statuses, expiry, the gate, markdown sanitising, quizzes, bulk sign-off."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -13,17 +14,27 @@ from portal.training.models import Completion
 from tests.factories import enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, trainer, student, make_module."""
+
+    campaign: object
+    trainer: object
+    student: object
+    make_module: object
+
+
 @pytest.fixture
-def setup(make_user, make_campaign, make_module):
+def world(make_user, make_campaign, make_module):
     campaign = make_campaign()
     trainer = make_user(role="trainer")
     student = make_user(full_name="Nguyễn Văn An")
     enrol(campaign, student)
-    return campaign, trainer, student, make_module
+    return World(campaign=campaign, trainer=trainer, student=student, make_module=make_module)
 
 
-def test_each_status_from_not_started_to_expired(setup):
-    campaign, trainer, student, make_module = setup
+def test_each_status_from_not_started_to_expired(world):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     plain = make_module(campaign)
     quizzed = make_module(campaign)
     training.set_quiz(trainer, quizzed, "Câu hỏi?\n* Đúng\n- Sai")
@@ -51,8 +62,8 @@ def test_each_status_from_not_started_to_expired(setup):
     assert status(expiring) == "expired"
 
 
-def test_roster_status_filter_agrees_with_the_student_view(setup, make_user):
-    campaign, trainer, student, make_module = setup
+def test_roster_status_filter_agrees_with_the_student_view(world, make_user):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     module = make_module(campaign, validity_days=10)
     others = [make_user() for _ in range(3)]
     enrol(campaign, *others)
@@ -70,8 +81,8 @@ def test_roster_status_filter_agrees_with_the_student_view(setup, make_user):
         assert user.id in {row[0].id for row in rows}
 
 
-def test_gate_names_exactly_the_missing_required_modules(setup):
-    campaign, trainer, student, make_module = setup
+def test_gate_names_exactly_the_missing_required_modules(world):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     a = make_module(campaign, title="Quy trình tiếp nhận hồ sơ")
     b = make_module(campaign, title="Bảo mật thông tin công dân")
     make_module(campaign, title="Tuỳ chọn", is_required=False)
@@ -85,8 +96,8 @@ def test_gate_names_exactly_the_missing_required_modules(setup):
     training.require_training(student, campaign)  # passes now
 
 
-def test_gate_refuses_an_expired_completion(setup):
-    campaign, trainer, student, make_module = setup
+def test_gate_refuses_an_expired_completion(world):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     module = make_module(campaign, validity_days=7)
     signoff.complete(trainer, module, [student.id])
     db.session.scalar(select(Completion)).completed_at = clock.now() - timedelta(days=8)
@@ -94,16 +105,16 @@ def test_gate_refuses_an_expired_completion(setup):
     assert training.missing_required_modules(student, campaign) == [module]
 
 
-def test_completing_twice_keeps_one_current_completion(setup):
-    campaign, trainer, student, make_module = setup
+def test_completing_twice_keeps_one_current_completion(world):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     module = make_module(campaign)
     assert signoff.complete(trainer, module, [student.id]) == 1
     assert signoff.complete(trainer, module, [student.id]) == 0
     assert db.session.scalar(select(func.count()).select_from(Completion)) == 1
 
 
-def test_recompleting_an_expired_module_keeps_the_old_record(setup):
-    campaign, trainer, student, make_module = setup
+def test_recompleting_an_expired_module_keeps_the_old_record(world):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     module = make_module(campaign, validity_days=5)
     signoff.complete(trainer, module, [student.id])
     db.session.scalar(select(Completion)).completed_at = clock.now() - timedelta(days=6)
@@ -113,8 +124,8 @@ def test_recompleting_an_expired_module_keeps_the_old_record(setup):
     assert [r.is_current for r in rows] == [False, True]
 
 
-def test_undo_needs_a_reason_and_keeps_history(setup):
-    campaign, trainer, student, make_module = setup
+def test_undo_needs_a_reason_and_keeps_history(world):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     module = make_module(campaign)
     signoff.complete(trainer, module, [student.id], method="single")
     with pytest.raises(InvalidInput):
@@ -128,8 +139,8 @@ def test_undo_needs_a_reason_and_keeps_history(setup):
         signoff.undo(trainer, module, student.id, "lần nữa thôi")
 
 
-def test_bulk_sign_off_skips_students_not_enrolled_or_deactivated(setup, make_user):
-    campaign, trainer, student, make_module = setup
+def test_bulk_sign_off_skips_students_not_enrolled_or_deactivated(world, make_user):
+    campaign, trainer, student, make_module = world.campaign, world.trainer, world.student, world.make_module
     module = make_module(campaign)
     outsider = make_user()
     inactive = make_user(active=False)
@@ -137,8 +148,8 @@ def test_bulk_sign_off_skips_students_not_enrolled_or_deactivated(setup, make_us
     assert signoff.complete(trainer, module, [student.id, outsider.id, inactive.id]) == 1
 
 
-def test_bulk_sign_off_issues_a_constant_number_of_queries(setup, make_user, count_queries):
-    campaign, trainer, student, make_module = setup
+def test_bulk_sign_off_issues_a_constant_number_of_queries(world, make_user, count_queries):
+    campaign, trainer, make_module = world.campaign, world.trainer, world.make_module
     module = make_module(campaign)
     few = [make_user() for _ in range(3)]
     enrol(campaign, *few)
@@ -168,8 +179,8 @@ def test_markdown_is_rendered_and_sanitised():
     "Câu hỏi?\n* a",                  # one option only
     "Câu hỏi?\n* a\nkhông có dấu",    # an option without a marker
 ])
-def test_bad_quiz_text_is_refused_and_keeps_the_old_quiz(setup, text):
-    campaign, trainer, student, make_module = setup
+def test_bad_quiz_text_is_refused_and_keeps_the_old_quiz(world, text):
+    campaign, trainer, make_module = world.campaign, world.trainer, world.make_module
     module = make_module(campaign)
     training.set_quiz(trainer, module, "Cũ?\n* đúng\n- sai")
     with pytest.raises(InvalidInput):

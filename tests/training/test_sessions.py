@@ -1,4 +1,5 @@
 """Training sessions: schedule, register within capacity, attendance completes the covered modules."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,16 @@ from portal.training.models import Completion, SessionRegistration, TrainingSess
 from tests.factories import assign, enrol
 
 
+@dataclass(frozen=True)
+class World:
+    """The scenario, by name: campaign, trainer, modules, students."""
+
+    campaign: object
+    trainer: object
+    modules: object
+    students: object
+
+
 @pytest.fixture
 def world(make_user, make_campaign, make_module):
     campaign = make_campaign(slug="mua-dong")
@@ -20,7 +31,7 @@ def world(make_user, make_campaign, make_module):
     b = make_module(campaign, title="Bảo mật thông tin công dân")
     students = [make_user() for _ in range(3)]
     enrol(campaign, *students)
-    return campaign, trainer, (a, b), students
+    return World(campaign=campaign, trainer=trainer, modules=(a, b), students=students)
 
 
 def schedule(client, modules, **change):
@@ -32,7 +43,7 @@ def schedule(client, modules, **change):
 
 
 def test_trainer_schedules_and_takes_attendance_that_completes_modules(client, auth, world):
-    campaign, trainer, modules, students = world
+    campaign, trainer, modules, students = world.campaign, world.trainer, world.modules, world.students
     auth.as_(trainer)
     assert schedule(client, modules).status_code == 303
     session = db.session.scalar(select(TrainingSession))
@@ -60,7 +71,7 @@ def test_trainer_schedules_and_takes_attendance_that_completes_modules(client, a
     ({"start_time": "25:00"}, "start_time"),
 ])
 def test_bad_session_input_is_refused(client, auth, world, change, field):
-    campaign, trainer, modules, students = world
+    trainer, modules = world.trainer, world.modules
     auth.as_(trainer)
     response = schedule(client, modules, **change)
     assert response.status_code == 422
@@ -69,7 +80,7 @@ def test_bad_session_input_is_refused(client, auth, world, change, field):
 
 
 def test_students_register_until_the_session_is_full(client, auth, world, make_app):
-    campaign, trainer, modules, students = world
+    trainer, modules, students = world.trainer, world.modules, world.students
     auth.as_(trainer)
     schedule(client, modules)
     session = db.session.scalar(select(TrainingSession))
@@ -91,7 +102,7 @@ def test_students_register_until_the_session_is_full(client, auth, world, make_a
 
 
 def test_students_not_in_the_campaign_cannot_register(client, auth, world, make_user):
-    campaign, trainer, modules, students = world
+    trainer, modules = world.trainer, world.modules
     auth.as_(trainer)
     schedule(client, modules)
     session = db.session.scalar(select(TrainingSession))
@@ -102,7 +113,7 @@ def test_students_not_in_the_campaign_cannot_register(client, auth, world, make_
 
 
 def test_trainer_of_another_campaign_cannot_schedule_or_take_attendance(client, auth, world, make_user):
-    campaign, trainer, modules, students = world
+    campaign, modules = world.campaign, world.modules
     auth.as_(make_user(role="trainer"))
     assert schedule(client, modules).status_code == 403
     session = TrainingSession(campaign_id=campaign.id, title="x", starts_at=clock.now() + timedelta(days=1),
@@ -113,7 +124,7 @@ def test_trainer_of_another_campaign_cannot_schedule_or_take_attendance(client, 
 
 
 def test_session_roster_searches_and_saves_only_the_rows_shown(client, auth, world, make_user):
-    campaign, trainer, modules, students = world
+    campaign, trainer, modules, students = world.campaign, world.trainer, world.modules, world.students
     auth.as_(trainer)
     schedule(client, modules, capacity="10")
     session = db.session.scalar(select(TrainingSession))
