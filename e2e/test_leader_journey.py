@@ -25,7 +25,8 @@ def test_check_in_log_and_feedback(server, pages):
     leader.wait_for_url(f"**/operations/shifts/{ids['running_shift']}/log")
     check_page(leader)
     leader.locator("input[id^='count-']").first.fill("abc")
-    leader.click("button[name=confirm][value='1']")
+    with leader.expect_navigation():  # a plain form: wait for the answer's page, not the one it replaces
+        leader.click("button[name=confirm][value='1']")
     leader.wait_for_selector(".error-summary")
     assert read_database(server, "SELECT id FROM activity_logs WHERE shift_id = :s", s=ids["running_shift"]) == []
     counts = leader.locator("input[id^='count-']")
@@ -33,7 +34,9 @@ def test_check_in_log_and_feedback(server, pages):
     counts.nth(1).fill("7")
     leader.fill("#elderly", "4")
     leader.fill("#notes", "Buổi sáng đông người làm thủ tục cấp đổi giấy phép lái xe.")
-    leader.click("button[name=confirm][value='1']")
+    assert counts.nth(0).input_value() == "12"
+    with leader.expect_navigation():
+        leader.click("button[name=confirm][value='1']")
     leader.wait_for_selector(".flash--success")
     assert leader.input_value("input[id^='count-'] >> nth=0") == "12" and leader.input_value("#elderly") == "4"
     assert leader.locator("p.flash--success:has-text('Tổ trưởng đã xác nhận')").count() == 1  # confirmed by the leader
