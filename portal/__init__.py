@@ -45,6 +45,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import i18n
     from portal.core import errors
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.jobs import queue
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
@@ -68,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     i18n.init_app(app)
     errors.init_app(app)
+    queue.init_app(app)
 
 
 def _sqlite_pragmas(app: Flask) -> None:

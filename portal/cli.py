@@ -69,19 +69,16 @@ def outbox_group():
 
 @outbox_group.command("send")
 @with_appcontext
-@click.option("--limit", default=100, show_default=True, help="At most this many messages a round.")
-@click.option("--loop", "interval", type=float, default=None,
-              help="Keep running, sending every INTERVAL seconds (a mail worker).")
-def outbox_send(limit, interval):
-    """Send pending emails through SMTP: once (cron), or as a worker with --loop."""
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+def outbox_send(limit):
+    """Send pending emails through SMTP once (the worker does it every minute and after each change)."""
     if not mail.smtp_enabled():
         raise click.ClickException("MAIL_SERVER is not set; emails stay in the outbox page.")
-    while True:
+    try:
         sent, failed = mail.send_pending(limit)
-        click.echo(f"sent {sent}, failed {failed}")
-        if interval is None:
-            return
-        time.sleep(interval)
+    except mail.ServerUnavailable as down:
+        raise click.ClickException(f"the mail server cannot be reached ({down}); the emails stay pending.") from None
+    click.echo(f"sent {sent}, failed {failed}")
 
 
 @click.group("certificates")

@@ -79,6 +79,10 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # Flask-WTF: tokens live as long as the session, so a long form is not lost.
         "WTF_CSRF_TIME_LIMIT": None,
         # Flask-Limiter
+        # The background job queue (huey): a SQLite file in instance/ by default, redis://host:6379/1 in
+        # production, where workers on several machines share it. Tests run jobs at once (JOBS_IMMEDIATE).
+        "JOBS_URL": env.get("JOBS_URL", f"sqlite:///{instance_path / 'jobs.sqlite3'}"),
+        "JOBS_IMMEDIATE": _bool(env.get("JOBS_IMMEDIATE"), portal_env == "test"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": _bool(env.get("RATELIMIT_HEADERS_ENABLED"), True),
@@ -177,6 +181,9 @@ def production_problems(settings: dict, env) -> list[str]:
     if limited and settings["RATELIMIT_STORAGE_URI"].startswith("memory://") and workers != "1":
         problems.append("RATELIMIT_STORAGE_URI is memory://, which each worker keeps for itself, so limits would "
                         "count per worker: set it to redis://host:6379/0 (or WEB_CONCURRENCY=1 for one worker).")
+    if not settings["JOBS_URL"].startswith(("redis://", "rediss://")):
+        problems.append("JOBS_URL is a file on this machine, which workers elsewhere cannot see: set it to "
+                        "redis://host:6379/1, the queue every web server and worker shares.")
     key_file = settings["CERT_SIGNING_KEY_FILE"]
     if not key_file:
         problems.append("CERT_SIGNING_KEY_FILE is not set: certificates cannot be signed. Point it to the "

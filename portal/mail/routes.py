@@ -1,12 +1,13 @@
 """The outbox pages: admins read every email the portal sent or will send."""
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 
 from portal import access, htmx
 from portal.extensions import db
 from portal.forms import EmptyForm
-from portal.mail import bp
+from portal.jobs.queue import huey
+from portal.mail import bp, tasks
 from portal.mail import services as mail
 from portal.mail.models import STATUSES, OutboxMessage
 from portal.pagination import page_number
@@ -34,3 +35,12 @@ def show(message_id):
     resendable = message.kind in mail.RESENDABLE_KINDS and mail.has_masked_link(message)
     return htmx.render("mail/show.html", None, message=message, body=mail.display_body(message),
                        smtp=mail.smtp_enabled(), resendable=resendable, form=EmptyForm())
+
+
+@bp.after_app_request
+def deliver_soon(response):
+    """After a request that queued mail (its transaction committed), ask the worker to deliver it now rather
+    than at the next minute's sweep. With jobs run at once (tests) the sweep or the CLI sends instead."""
+    if g.get("mail_queued") and mail.smtp_enabled() and not huey.immediate:
+        tasks.deliver()
+    return response

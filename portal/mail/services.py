@@ -8,7 +8,7 @@ from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
-from flask import current_app, render_template
+from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -41,6 +41,8 @@ def queue(to_email: str, template: str, kind: str, locale: str = "vi", **context
         to_email=to_email, subject=subject.strip()[:200], body_text=body.strip() + "\n", kind=kind
     )
     db.session.add(message)
+    if has_request_context():
+        g.mail_queued = True  # mail.routes asks the worker to deliver once the request is done
     return message
 
 
@@ -105,10 +107,21 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
+def has_pending() -> bool:
+    """Tell whether any message waits to be sent."""
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.status == "pending").limit(1)) is not None
+
+
+class ServerUnavailable(RuntimeError):
+    """The SMTP server could not be reached: no message is to blame, so none counts an attempt."""
+
+
 def send_pending(limit: int = 100) -> tuple[int, int]:
     """Send pending messages through SMTP; return (sent, failed). Each result is committed.
 
-    Rows are claimed with SKIP LOCKED on PostgreSQL, so two workers never send the same email.
+    Rows are claimed with SKIP LOCKED on PostgreSQL, so two workers never send the same email. When
+    the server cannot be reached, ServerUnavailable is raised and the messages stay pending for the
+    job's next try; only a message the server refuses counts an attempt (and fails after MAX_ATTEMPTS).
     """
     if not smtp_enabled():
         return 0, 0
@@ -125,9 +138,10 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
     try:
         smtp = _connect()
     except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
-        _mark_failure(pending, f"connect: {exc}")
+        for message in pending:  # shown to organisers in the outbox; not an attempt of the message's
+            message.last_error = f"connect: {exc}"[:500]
         db.session.commit()
-        return 0, len(pending)
+        raise ServerUnavailable(f"connect: {exc}") from exc
     sent = failed = 0
     with smtp:
         for message in pending:

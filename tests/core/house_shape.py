@@ -19,7 +19,7 @@ PACKAGE = ROOT / "portal"
 # Floor 0 is the infrastructure every domain stands on (core and the top-level helper modules).
 FLOORS = [
     {"core", "config", "extensions", "htmx", "access", "forms", "i18n", "pagination", "spreadsheets",
-     "wtforms_messages", "throwaway", "translations"},
+     "wtforms_messages", "throwaway", "translations", "jobs"},
     {"mail", "audit"},
     {"accounts"},
     {"campaigns"},
