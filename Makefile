@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export PORTAL_ENV ?= development
 
-.PHONY: setup run lint test test-sqlite test-postgres e2e chromium bench serve-gunicorn translations extract-messages vendor clean
+.PHONY: setup run worker lint test test-sqlite test-postgres e2e chromium bench serve-gunicorn translations extract-messages vendor clean
 
 ## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
 setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
@@ -52,7 +52,13 @@ run: setup
 	@if [ ! -f instance/.seeded ]; then $(FLASK) seed-demo && touch instance/.seeded; \
 	 else echo "Demo logins: admin@example.org, trainer@example.org, leader@example.org, student@example.org (password donghanh-demo-2025)"; \
 	      echo "The organiser's two-factor key (add it to an authenticator app): DEMOADMINTOTPSECRETDONGHANH23456"; fi
+	@# One job worker beside the web server (reminders, mail); it stops with the server.
+	$(FLASK) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## worker: run background jobs (mail, reminders, reports); in production one or more per machine, sharing JOBS_URL
+worker: setup
+	$(FLASK) worker
 
 ## lint: ruff (import order, pyflakes, pycodestyle, bugbear; settings in pyproject.toml) on the whole tree
 lint: $(VENV)/.installed

@@ -31,7 +31,7 @@ ACTIONS = {
     "user.create": _l("Account created"), "user.invite": _l("Staff invited"), "user.roles": _l("Roles changed"),
     "user.activate": _l("Account reactivated"), "user.deactivate": _l("Account deactivated"),
     "campaign.create": _l("Campaign created"), "campaign.update": _l("Campaign edited"),
-    "campaign.staff": _l("Campaign staff changed"),
+    "campaign.staff": _l("Campaign staff changed"), "mail.retry": _l("Email sent again"),
     "module.create": _l("Module created"), "module.update": _l("Module edited"), "module.move": _l("Module moved"),
     "module.retire": _l("Module retired"), "module.restore": _l("Module restored"), "module.quiz": _l("Quiz edited"),
     "training.complete.single": _l("Training signed off (one)"),
@@ -80,7 +80,8 @@ ACTIONS = {
     "privacy.breach.closed": _l("Breach record closed"),
 }
 TARGETS = {
-    "user": _l("Account"), "campaign": _l("Campaign"), "training_module": _l("Training module"),
+    "user": _l("Account"), "campaign": _l("Campaign"), "outbox_message": _l("Email"),
+    "training_module": _l("Training module"),
     "training_completion": _l("Training sign-off"), "training_session": _l("Training session"),
     "shift_template": _l("Shift template"), "shift": _l("Shift"), "booking": _l("Booking"),
     "service_point": _l("Service point"), "attendance": _l("Attendance"), "activity_log": _l("Activity log"),

@@ -1,7 +1,9 @@
 """The outbox pages: admins read every email the portal sent or will send."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal import access, htmx
 from portal.extensions import db
@@ -35,6 +37,17 @@ def show(message_id):
     resendable = message.kind in mail.RESENDABLE_KINDS and mail.has_masked_link(message)
     return htmx.render("mail/show.html", None, message=message, body=mail.display_body(message),
                        smtp=mail.smtp_enabled(), resendable=resendable, form=EmptyForm())
+
+
+@bp.route("/<int:message_id>/retry", methods=["POST"])
+@access.roles_required("admin")
+def retry(message_id):
+    """Send a failed email again (the worker takes it at once, or at the next minute)."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not mail.retry(current_user, message):
+        return htmx.redirect(url_for("mail.show", message_id=message.id),
+                             _("Only an email that failed can be sent again."), "error")
+    return htmx.redirect(url_for("mail.show", message_id=message.id), _("The email will be sent again."))
 
 
 @bp.after_app_request

@@ -12,6 +12,7 @@ from flask import current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from portal.audit import services as audit
 from portal.core import clock
 from portal.extensions import db
 from portal.mail.models import STATUSES, OutboxMessage
@@ -105,6 +106,19 @@ def _connect() -> smtplib.SMTP:
         smtp.close()
         raise
     return smtp
+
+
+def retry(actor, message: OutboxMessage) -> bool:
+    """Send a failed message again: back to pending with its attempts reset (False if it had not failed)."""
+    if message.status != "failed":
+        return False
+    audit.record(actor, "mail.retry", "outbox_message", message.id, before={"attempts": message.attempts,
+                                                                           "last_error": message.last_error})
+    message.status, message.attempts, message.last_error = "pending", 0, None
+    if has_request_context():
+        g.mail_queued = True
+    db.session.commit()
+    return True
 
 
 def has_pending() -> bool:

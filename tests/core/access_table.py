@@ -62,6 +62,7 @@ ACCESS = {
     "core.set_language": ("public", ""),
     "home.index": ("public", ""),
     "mail.index": ("admin", ""),
+    "mail.retry": ("admin", "any message"),
     "mail.show": ("admin", "any message"),
     "operations.act": ("admin, leader", "point they lead"),
     "operations.activity_log": ("admin, leader, student", "own booked shift or point they lead"),

@@ -22,7 +22,8 @@ def key_file(tmp_path):
 def safe(key_file):
     """A production environment that passes every check."""
     return {"PORTAL_ENV": "production", "SECRET_KEY": STRONG_SECRET, "BASE_URL": "https://donghanh.example.org",
-            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "CERT_SIGNING_KEY_FILE": str(key_file)}
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "CERT_SIGNING_KEY_FILE": str(key_file),
+            "JOBS_URL": "redis://127.0.0.1:6379/1"}
 
 
 def refusal(tmp_path, env) -> str:
@@ -55,6 +56,12 @@ def test_rate_limits_in_worker_memory_are_refused_unless_one_worker(tmp_path, sa
     config.load(tmp_path, {**memory, "WEB_CONCURRENCY": "1"})
 
 
+def test_a_job_queue_in_a_file_on_one_machine_is_refused(tmp_path, safe):
+    """Workers on other machines would never see jobs queued in this machine's SQLite file."""
+    assert "JOBS_URL" in refusal(tmp_path, {**safe, "JOBS_URL": f"sqlite:///{tmp_path}/jobs.sqlite3"})
+    assert "JOBS_URL" in refusal(tmp_path, {key: v for key, v in safe.items() if key != "JOBS_URL"})
+
+
 def test_a_signing_key_readable_by_others_is_refused(tmp_path, safe, key_file):
     key_file.chmod(0o640)
     assert "chmod 600" in refusal(tmp_path, safe)
@@ -76,9 +83,9 @@ def test_plain_http_needs_an_explicit_closed_network_setting(tmp_path, safe):
 
 def test_every_unsafe_setting_is_named_at_once(tmp_path):
     message = refusal(tmp_path, {"PORTAL_ENV": "production", "BASE_URL": "http://x.example.org"})
-    for name in ("SECRET_KEY", "BASE_URL", "RATELIMIT_STORAGE_URI", "CERT_SIGNING_KEY_FILE"):
+    for name in ("SECRET_KEY", "BASE_URL", "RATELIMIT_STORAGE_URI", "CERT_SIGNING_KEY_FILE", "JOBS_URL"):
         assert name in message
-    assert message.count("\n- ") == 4
+    assert message.count("\n- ") == 5
 
 
 def test_development_and_test_are_not_held_to_production_rules(tmp_path):
