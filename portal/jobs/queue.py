@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
     """Point the queue at the configured storage and add the worker command."""
     global _app
     _app = app
-    huey.immediate = app.config["JOBS_IMMEDIATE"]
-    if not huey.immediate:
+    immediate = app.config["JOBS_IMMEDIATE"]
+    if not immediate:
         url = app.config["JOBS_URL"]
         if url.startswith(("redis://", "rediss://")):
             huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
@@ -35,7 +35,9 @@ def init_app(app: Flask) -> None:
             huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": url[len("sqlite:///"):]}
         else:
             raise ValueError("JOBS_URL must be sqlite:///path or redis://host:port/db")
-        huey.storage = huey.create_storage()
+    huey.immediate = immediate  # switching mode makes new storage (memory for immediate)
+    if not immediate:
+        huey.storage = huey.create_storage()  # this app's queue, whatever an earlier app in the process used
     app.cli.add_command(worker_command)
 
 

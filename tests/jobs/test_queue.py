@@ -1,9 +1,11 @@
 """The job queue (huey): jobs run at once in tests and through a real worker; the outbox is delivered
 by a job that backs off while the mail server is down, and never fails a message for the outage."""
+import os
 import time
 from datetime import timedelta
 
 import pytest
+import redis
 from sqlalchemy import select
 
 from portal.core import clock
@@ -12,6 +14,7 @@ from portal.jobs.queue import huey
 from portal.mail import tasks
 from portal.mail.models import OutboxMessage
 from tests.accounts.test_signup import GOOD
+from tests.core.test_security import _redis_available
 from tests.mail.test_outbox import _free_port, plain_server  # noqa: F401 (a fixture, found by name)
 
 
@@ -47,13 +50,26 @@ def test_an_outage_is_tried_again_later_with_growing_delays_and_fails_nothing(ma
         huey.flush()
 
 
-def test_a_real_worker_delivers_from_the_queue_file(make_app, plain_server, tmp_path):  # noqa: F811
-    """The default set-up: the web app queues in a SQLite file, a worker (threads here) takes the job."""
+def _queue_url(kind: str, tmp_path) -> str:
+    """A queue of `kind` for one test: a SQLite file, or a database of the local Redis (emptied first)."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path}/jobs.sqlite3"
+    if not _redis_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the Redis queue test: no Redis at 127.0.0.1:6379")
+        pytest.skip("no Redis at 127.0.0.1:6379 on this machine")
+    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()
+    return "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_a_real_worker_delivers_from_the_queue(make_app, plain_server, tmp_path, kind):  # noqa: F811
+    """The web app queues the delivery (in a SQLite file, or in Redis as in production); a worker takes it."""
     controller, inbox = plain_server
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                   JOBS_IMMEDIATE=False, JOBS_URL=f"sqlite:///{tmp_path}/jobs.sqlite3")
+                   JOBS_IMMEDIATE=False, JOBS_URL=_queue_url(kind, tmp_path))
     try:
-        assert not huey.immediate and (tmp_path / "jobs.sqlite3").exists()
+        assert not huey.immediate
         with app.app_context():
             assert app.test_client().post("/signup", data=GOOD).status_code == 303  # asks for a delivery
             assert huey.pending_count() == 1 and inbox.messages == []  # queued, not sent in the request
@@ -65,7 +81,7 @@ def test_a_real_worker_delivers_from_the_queue_file(make_app, plain_server, tmp_
                 time.sleep(0.05)
         finally:
             consumer.stop(graceful=True)
-        assert len(inbox.messages) == 1
+        assert len(inbox.messages) == 1 and huey.pending_count() == 0
         with app.app_context():
             assert db.session.scalar(select(OutboxMessage)).status == "sent"
     finally:
