@@ -8,6 +8,7 @@ a job runs at once, in the caller's app context, and no worker is needed.
 from __future__ import annotations
 
 import functools
+import logging
 
 import click
 from flask import Flask, has_app_context
@@ -72,4 +73,6 @@ def worker_command(threads):
     """Run background jobs, and enqueue the periodic ones, until stopped (Ctrl+C or SIGTERM)."""
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is on: jobs run at once and no worker is needed.")
+    # Huey logs each job's name and id as it runs (never its arguments) and every retry with its delay.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True, check_worker_health=True).run()
