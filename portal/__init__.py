@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         campaigns,
         certificates,
         home,
+        jobs,
         mail,
         operations,
         privacy,
@@ -109,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from portal.core import routes as core
 
-    for module in (core, accounts, campaigns, mail, training, shifts, operations, certificates, referrals,
+    for module in (core, jobs, accounts, campaigns, mail, training, shifts, operations, certificates, referrals,
                    reports, privacy, home):
         app.register_blueprint(module.bp)
     app.register_blueprint(home.audit_bp)

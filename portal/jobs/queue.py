@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import functools
 import logging
+from contextlib import nullcontext
+from datetime import timedelta
 
 import click
 from flask import Flask, has_app_context
 from flask.cli import with_appcontext
 from huey import Huey
+from huey import signals as huey_signals
 from huey.storage import RedisStorage, SqliteStorage
+from sqlalchemy import delete, insert, update
 
+from portal.core import clock
 from portal.extensions import db
+from portal.jobs.models import JobRun
 
 # In memory until init_app names the storage: importing a domain's jobs needs no configured app.
 huey = Huey("donghanh", immediate=True, utc=True)
 _app: Flask | None = None  # the app a worker's threads run jobs in (set by init_app in that process)
+# Every job by its queue name: its task (to enqueue it again) and its label; and the periodic ones' schedules.
+JOBS: dict[str, tuple[object, object]] = {}
+SCHEDULES: dict[str, object] = {}
+KEEP_RUNS_DAYS = 14
 
 
 def init_app(app: Flask) -> None:
@@ -56,14 +66,68 @@ def _in_app(fn):
     return run
 
 
-def job(**options):
-    """Declare a background job (huey's task options: retries, retry_delay, retry_backoff, priority…)."""
-    return lambda fn: huey.task(**options)(_in_app(fn))
+def _name(task_class) -> str:
+    """A job's queue name, as huey's registry spells it: module.function."""
+    return f"{task_class.__module__}.{task_class.__name__}"
 
 
-def periodic(schedule, **options):
-    """Declare a job the worker enqueues on a schedule (`huey.crontab`, read in UTC)."""
-    return lambda fn: huey.periodic_task(schedule, **options)(_in_app(fn))
+def job(label, **options):
+    """Declare a background job shown as `label` (huey's task options: retries, retry_delay, retry_backoff…).
+    Its arguments are ids or plain values, never personal data: they are kept with its runs."""
+    def declare(fn):
+        task = huey.task(**options)(_in_app(fn))
+        JOBS[_name(task.task_class)] = (task, label)
+        return task
+    return declare
+
+
+def periodic(label, schedule, when, **options):
+    """Declare a job the worker enqueues on `schedule` (`huey.crontab`, in UTC); `when` says it in words."""
+    def declare(fn):
+        task = huey.periodic_task(schedule, **options)(_in_app(fn))
+        name = _name(task.task_class)
+        JOBS[name], SCHEDULES[name] = (task, label), when
+        return task
+    return declare
+
+
+def run_again(run: JobRun) -> None:
+    """Enqueue a failed run's job again with the same arguments (a new run)."""
+    task, _label = JOBS[run.name]
+    task(*(run.args or ()))
+
+
+@huey.signal()
+def _track(signal, task, exc=None):
+    """Record what became of each job in job_runs, on its own connection: the caller's transaction may
+    roll back, and in a worker there is none."""
+    name = _name(type(task))
+    if _app is None or name not in JOBS:
+        return
+    table, now = JobRun.__table__, clock.now()
+    mine = table.c.task_id == task.id
+    change = {
+        huey_signals.SIGNAL_ENQUEUED: insert(table).values(task_id=task.id, name=name, args=list(task.args or ()),
+                                                           status="queued", attempts=0, queued_at=now),
+        huey_signals.SIGNAL_EXECUTING: update(table).where(mine).values(status="running", started_at=now,
+                                                                        attempts=table.c.attempts + 1),
+        huey_signals.SIGNAL_COMPLETE: update(table).where(mine).values(status="done", finished_at=now, error=None),
+        huey_signals.SIGNAL_ERROR: update(table).where(mine).values(status="failed", finished_at=now,
+                                                                    error=str(exc)[:500]),
+        huey_signals.SIGNAL_RETRYING: update(table).where(mine).values(status="retrying", finished_at=None),
+    }.get(signal)
+    if change is None:
+        return
+    with nullcontext() if has_app_context() else _app.app_context(), db.engine.begin() as connection:
+        connection.execute(change)
+
+
+def prune_runs() -> int:
+    """Forget finished runs older than KEEP_RUNS_DAYS (failed ones too: their error was on the page for two weeks)."""
+    cutoff = clock.now() - timedelta(days=KEEP_RUNS_DAYS)
+    done = db.session.execute(delete(JobRun).where(JobRun.finished_at < cutoff))
+    db.session.commit()
+    return done.rowcount
 
 
 @click.command("worker")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from huey import crontab
 
+from portal.i18n import lazy_text as _l
 from portal.jobs import queue
 from portal.mail import services as mail
 
@@ -11,7 +12,7 @@ from portal.mail import services as mail
 RETRIES, FIRST_DELAY, BACKOFF = 8, 15, 2
 
 
-@queue.job(retries=RETRIES, retry_delay=FIRST_DELAY, retry_backoff=BACKOFF)
+@queue.job(_l("Send the outbox's emails"), retries=RETRIES, retry_delay=FIRST_DELAY, retry_backoff=BACKOFF)
 def deliver() -> tuple[int, int]:
     """Send the pending mail (sent, failed); ServerUnavailable makes the queue try again later."""
     sent_total = failed_total = 0
@@ -22,7 +23,7 @@ def deliver() -> tuple[int, int]:
             return sent_total, failed_total
 
 
-@queue.periodic(crontab(minute="*"))
+@queue.periodic(_l("Look for emails waiting to be sent"), crontab(minute="*"), _l("every minute"))
 def sweep() -> None:
     """Every minute: deliver whatever is pending (mail queued while no worker ran, or after an outage)."""
     if mail.smtp_enabled() and mail.has_pending():

@@ -61,6 +61,8 @@ ACCESS = {
     "core.live": ("public", ""),
     "core.set_language": ("public", ""),
     "home.index": ("public", ""),
+    "jobs.index": ("admin", ""),
+    "jobs.retry": ("admin", "any job run"),
     "mail.index": ("admin", ""),
     "mail.retry": ("admin", "any message"),
     "mail.show": ("admin", "any message"),
