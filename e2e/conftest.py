@@ -58,7 +58,7 @@ def server(request, tmp_path_factory):
 def _serve(folder: Path, database_url: str, viewport: str):
     env = {**os.environ, "PORTAL_ENV": "development", "DATABASE_URL": database_url,
            "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-           "CERT_SIGNING_KEY_FILE": str(folder / "signing.pem")}
+           "CERT_SIGNING_KEY_FILE": str(folder / "signing.pem"), "JOBS_URL": f"sqlite:///{folder}/jobs.sqlite3"}
     (folder / "signing.pem").write_bytes(Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
