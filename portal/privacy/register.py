@@ -192,6 +192,9 @@ TABLES: dict[str, Table] = dict([
         "id": NP, "case_id": P("participation"), "actor_id": LINK, "from_status": P("participation"),
         "to_status": P("participation"), "note": P("evaluation", NULL), "at": P("participation"),
     }, Owner("user_id", (("case_id", "recommendations"),)), authors=("actor_id",)),
+    # --- jobs: what the background queue ran; arguments are ids and errors come from servers ---------
+    _t("job_runs", None, {c: NP for c in ("id", "task_id", "name", "args", "status", "attempts", "error",
+                                          "queued_at", "started_at", "finished_at")}),
     # --- mail, audit, privacy --------------------------------------------------------------------
     _t("outbox_messages", "emails", {
         "id": NP, "created_at": P("participation"), "to_email": P("contact", PSEUDONYM),

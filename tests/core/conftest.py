@@ -18,7 +18,7 @@ from tests import factories
 ARGUMENTS = {
     "user_id": "lan", "booking_id": "lan_booking", "shift_id": "shift", "point_id": "point",
     "module_id": "module", "session_id": "session", "case_id": "case", "host_id": "host",
-    "message_id": "message", "template_id": "template", "batch_id": "batch", "item_id": "feedback",
+    "message_id": "message", "run_id": "job_run", "template_id": "template", "batch_id": "batch", "item_id": "feedback",
     "code": "credential", "slug": "campaign", "export_id": "lan_export",
     "request_id": "data_request", "breach_id": "breach",
 }
@@ -82,6 +82,7 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     student of no campaign); `admin`; and a module, session, case, host, email, template, import
     batch, feedback item, credential and a shift of a draft campaign."""
     from portal.certificates import documents
+    from portal.jobs.models import JobRun
     from portal.mail.models import OutboxMessage
     from portal.operations.models import CitizenFeedback
     from portal.referrals import services as referrals
@@ -122,11 +123,13 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     c["host"] = HostOrganisation(name="Trung tâm Phục vụ hành chính công", contact_name="Chị Hoa",
                                  contact_email="hoa@example.org", places=2, fields="Hành chính")
     c["message"] = OutboxMessage(to_email="lan@example.org", subject="Chào", body_text="Nội dung", kind="test")
+    c["job_run"] = JobRun(task_id="city-1", name="portal.mail.tasks.deliver", args=[], status="failed",
+                          error="connect: refused")
     c["template"] = ShiftTemplate(campaign_id=c["campaign"].id, point_id=c["point"].id, weekdays="1,2,3",
                                   start_time=time(8), end_time=time(12), capacity=4)
     c["feedback"] = CitizenFeedback(point_id=c["point"].id, category="other", text="Cảm ơn các bạn")
     db.session.add_all([c[k] for k in ("lan_booking", "minh_booking", "session", "other_session", "draft_session",
-                                       "host", "message", "template", "feedback")])
+                                       "host", "message", "template", "feedback", "job_run")])
     db.session.commit()
     c["case"] = referrals.nominate(c["admin"], c["campaign"], c["lan"], "commendation",
                                    "Bạn Lan hướng dẫn người cao tuổi rất tận tình và chu đáo.")
