@@ -1,9 +1,10 @@
 """The background job queue: huey, with a SQLite file by default and Redis in production.
 
-A domain declares a job with `@queue.job(...)` (or `@queue.periodic(crontab(...))`) in its `tasks.py`;
-calling the job enqueues it. The worker (`flask --app wsgi worker`, `make worker`; `make run` starts one
-beside the web server) runs each job in its own app context. With JOBS_IMMEDIATE (the test default)
-a job runs at once, in the caller's app context, and no worker is needed.
+A domain declares a job with `@queue.job(label, ...)` (or `@queue.periodic(label, crontab(...), when)`)
+in its `tasks.py`; calling the job enqueues it, and huey's signals record each run in `job_runs`. The
+worker (`flask --app wsgi worker`, `make worker`; `make run` starts one beside the web server) runs each
+job in its own app context. With JOBS_IMMEDIATE (the test default) a job runs at once, in the caller's
+app context, and no worker is needed.
 """
 from __future__ import annotations
 
