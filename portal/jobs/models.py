@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, String, Text
+from sqlalchemy import JSON, CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core import clock
@@ -34,3 +34,20 @@ class JobRun(db.Model):
 
     def __repr__(self) -> str:
         return f"<JobRun {self.id} {self.name} {self.status}>"
+
+
+class JobPeriod(db.Model):
+    """A periodic duty done for one period (`reports.week` for the week from 2026-11-02): the unique pair
+    makes it happen once however many workers or people start it."""
+
+    __tablename__ = "job_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    period: Mapped[str] = mapped_column(String(20))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    __table_args__ = (UniqueConstraint("name", "period"),)
+
+    def __repr__(self) -> str:
+        return f"<JobPeriod {self.name} {self.period}>"

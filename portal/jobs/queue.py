@@ -20,10 +20,11 @@ from huey import Huey
 from huey import signals as huey_signals
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.core import clock
 from portal.extensions import db
-from portal.jobs.models import JobRun
+from portal.jobs.models import JobPeriod, JobRun
 
 # In memory until init_app names the storage: importing a domain's jobs needs no configured app.
 huey = Huey("donghanh", immediate=True, utc=True)
@@ -121,6 +122,17 @@ def _track(signal, task, exc=None):
         return
     with nullcontext() if has_app_context() else _app.app_context(), db.engine.begin() as connection:
         connection.execute(change)
+
+
+def claim_period(name: str, period: str) -> bool:
+    """Claim a periodic duty for one period in the caller's transaction (its first write): False when it
+    was already done, or another worker holds it now (the unique pair waits for, then refuses, the second)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(JobPeriod(name=name, period=period))
+    except IntegrityError:
+        return False
+    return True
 
 
 def prune_runs() -> int:

@@ -6,10 +6,11 @@ from flask import Blueprint
 bp = Blueprint("privacy", __name__)
 
 from portal.privacy import labels as privacy_labels  # noqa: E402,F401  (the statuses are declared at start)
-from portal.privacy import (  # noqa: E402,F401  (the models are mapped, the routes register on bp)
+from portal.privacy import (  # noqa: E402,F401  (the models are mapped, the routes register on bp, the jobs on the queue)
     models,
     routes_admin,
     routes_person,
     routes_public,
     routes_requests,
+    tasks,
 )

@@ -195,6 +195,7 @@ TABLES: dict[str, Table] = dict([
     # --- jobs: what the background queue ran; arguments are ids and errors come from servers ---------
     _t("job_runs", None, {c: NP for c in ("id", "task_id", "name", "args", "status", "attempts", "error",
                                           "queued_at", "started_at", "finished_at")}),
+    _t("job_periods", None, {"id": NP, "name": NP, "period": NP, "done_at": NP}),
     # --- mail, audit, privacy --------------------------------------------------------------------
     _t("outbox_messages", "emails", {
         "id": NP, "created_at": P("participation"), "to_email": P("contact", PSEUDONYM),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from portal.reports import models, routes  # noqa: E402,F401
+from portal.reports import models, routes, tasks  # noqa: E402,F401  (routes on bp, jobs on the queue)

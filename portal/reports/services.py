@@ -9,6 +9,7 @@ from portal.accounts.models import User, UserRole
 from portal.campaigns.models import Campaign
 from portal.core.urls import external_url
 from portal.extensions import db
+from portal.jobs import queue
 from portal.mail import services as mail
 from portal.reports.figures import Filters, compare, figures, last_full, previous
 from portal.reports.labels import HEADLINE_LABELS
@@ -16,9 +17,12 @@ from portal.reports.labels import HEADLINE_LABELS
 
 def send_period(kind: str, today: date) -> list[str]:
     """Queue one email per active organiser and campaign running in the last full week or month;
-    return what was queued, a line each. Running it twice for the same period queues it twice, so
-    schedule it once (see the README's cron line)."""
+    return what was queued, a line each. Once per period: run again (by a second worker, or by hand)
+    it queues nothing and returns no line."""
     start, end = last_full(kind, today)
+    if not queue.claim_period(f"reports.{kind}", start.isoformat()):
+        db.session.rollback()
+        return []
     before = previous(kind, start)
     campaigns = db.session.scalars(select(Campaign).where(
         Campaign.status != "draft", Campaign.start_date <= end, Campaign.end_date >= start)

@@ -9,8 +9,10 @@ from portal.accounts.models import User, UserSession
 from portal.audit.models import AuditEvent
 from portal.core import clock
 from portal.extensions import db
+from portal.jobs.models import JobRun
 from portal.mail.models import OutboxMessage
 from portal.privacy import retention
+from portal.privacy import tasks as privacy_tasks
 from portal.privacy.models import DataExport
 from tests.factories import enrol
 
@@ -82,6 +84,15 @@ def test_the_cli_prints_each_rule(runner, make_user, make_campaign):
     assert db.session.scalar(select(func.count()).select_from(DataExport)) == 1
     result = runner.invoke(args=["privacy", "apply-retention"])
     assert result.exit_code == 0 and "exports: 1" in result.output
+
+
+def test_the_nightly_job_applies_the_rules_and_is_recorded(make_user, make_campaign):
+    _world(make_user, make_campaign)
+    privacy_tasks.apply_retention()  # through the queue: at once in tests; the worker runs it at 02:30 Hanoi time
+    assert db.session.scalar(select(func.count()).select_from(DataExport)) == 0
+    (run,) = db.session.scalars(select(JobRun).where(JobRun.name.endswith("apply_retention"))).all()
+    assert run.status == "done" and run.attempts == 1
+    assert privacy_tasks.apply_retention.call_local()["exports"] == 0  # idempotent: the next night finds nothing
 
 
 def test_organisers_see_the_rules_and_the_next_run(client, auth, make_user, make_campaign):

@@ -2,11 +2,14 @@
 the exports read back, and what a leader may see."""
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from threading import Barrier
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.campaigns.models import Branch, Campaign, PointLeader, ServicePoint
@@ -184,6 +187,38 @@ def test_the_last_full_week_is_mailed_to_the_organisers(town, make_user, outbox)
     (message,) = outbox(organiser.email)
     assert "02/11/2026" in message.subject and "/reports/week?campaign=" in message.body_text
     assert "Tình nguyện viên tham gia: 2 (+1)" in message.body_text
+    assert send_period("week", date(2026, 11, 12)) == []  # the same week again (a second worker, a retry): nothing
+    assert len(outbox(organiser.email)) == 1
+    assert len(send_period("week", date(2026, 11, 18))) == 1  # the next week is its own period
+
+
+def test_two_workers_mailing_one_period_at_once_mail_it_once(app, town, make_user):
+    from portal.mail.models import OutboxMessage
+    from portal.reports.services import send_period
+    make_user(role="admin")
+    barrier = Barrier(2, timeout=20)
+
+    def mail_once(_):
+        with app.app_context():
+            barrier.wait()
+            try:
+                return len(send_period("month", date(2026, 12, 3)))
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert sorted(pool.map(mail_once, range(2))) == [0, 1]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "report")) == 1
+
+
+def test_the_reports_are_periodic_jobs_at_eight_in_hanoi():
+    from portal.jobs.queue import SCHEDULES, huey
+    assert any(name.endswith("weekly_reports") for name in SCHEDULES)
+    monday_8_hanoi = datetime(2026, 12, 7, 1, 0)  # 01:00 UTC, naive as huey keeps it
+    due = {t.name for t in huey.read_periodic(monday_8_hanoi)}
+    assert "weekly_reports" in due and "monthly_reports" not in due
+    assert "monthly_reports" in {t.name for t in huey.read_periodic(datetime(2027, 1, 1, 1, 0))}
 
 
 def test_the_ledger_and_the_printable_report(town, auth, client, make_user):
