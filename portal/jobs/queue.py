@@ -27,7 +27,7 @@ from portal.extensions import db
 from portal.jobs.models import JobPeriod, JobRun
 
 # In memory until init_app names the storage: importing a domain's jobs needs no configured app.
-huey = Huey("donghanh", immediate=True, utc=True)
+huey = Huey("donghanh", results=False, immediate=True, utc=True)  # results unread: none kept in Redis
 _app: Flask | None = None  # the app a worker's threads run jobs in (set by init_app in that process)
 # Every job by its queue name: its task (to enqueue it again) and its label; and the periodic ones' schedules.
 JOBS: dict[str, tuple[object, object]] = {}

@@ -1,6 +1,5 @@
 """The shift's activity log: categories as data, validated counts, drafts and the leader's confirmation."""
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -15,18 +14,7 @@ from portal.operations import activity
 from portal.operations.models import ActivityCategory, ActivityCount, ActivityLog
 from portal.shifts.models import Booking
 from tests.factories import enrol
-
-
-@dataclass(frozen=True)
-class World:
-    """The scenario, by name: campaign, point, leader, student, shift, cats."""
-
-    campaign: object
-    point: object
-    leader: object
-    student: object
-    shift: object
-    cats: object
+from tests.operations.scenario import PointShift
 
 
 @pytest.fixture
@@ -42,7 +30,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     db.session.commit()
     cats = activity.add_default_categories(campaign.id)  # as creating the campaign through its service does
     db.session.commit()
-    return World(campaign=campaign, point=point, leader=leader, student=student, shift=shift, cats=cats)
+    return PointShift(campaign=campaign, point=point, leader=leader, student=student, shift=shift, cats=cats)
 
 
 def form(cats, **values):

@@ -1,5 +1,4 @@
 """Attendance at the point: check-in window, states, hours bounded by the shift, corrections."""
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -14,18 +13,7 @@ from portal.operations import services as operations
 from portal.operations.models import Attendance
 from portal.shifts.models import Booking
 from tests.factories import enrol
-
-
-@dataclass(frozen=True)
-class World:
-    """The scenario, by name: campaign, point, leader, student, shift, booking."""
-
-    campaign: object
-    point: object
-    leader: object
-    student: object
-    shift: object
-    booking: object
+from tests.operations.scenario import PointShift
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     db.session.add(booking)
     shift.booked_count = 1
     db.session.commit()
-    return World(campaign=campaign, point=point, leader=leader, student=student, shift=shift, booking=booking)
+    return PointShift(campaign=campaign, point=point, leader=leader, student=student, shift=shift, booking=booking)
 
 
 def test_check_in_window_double_check_in_and_check_out_order(world):

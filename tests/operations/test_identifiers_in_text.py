@@ -1,5 +1,4 @@
 """Free text leaders and students write refuses citizens' identifiers, and says why (issue 15)."""
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -14,16 +13,7 @@ from portal.operations import services as operations
 from portal.operations.models import ActivityLog, VolunteerRating
 from portal.shifts.models import Booking
 from tests.factories import enrol
-
-
-@dataclass(frozen=True)
-class World:
-    """The scenario, by name: leader, student, shift, booking."""
-
-    leader: object
-    student: object
-    shift: object
-    booking: object
+from tests.operations.scenario import PointShift
 
 
 @pytest.fixture
@@ -38,7 +28,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     booking = Booking(shift_id=shift.id, user_id=student.id)
     db.session.add(booking)
     db.session.commit()
-    return World(leader=leader, student=student, shift=shift, booking=booking)
+    return PointShift(leader=leader, student=student, shift=shift, booking=booking)
 
 
 @pytest.mark.parametrize("field", ["notes", "incidents"])

@@ -1,5 +1,4 @@
 """Self check-in by the point's rotating code, and the student's hours ledger."""
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -15,18 +14,7 @@ from portal.operations import services as operations
 from portal.operations.models import Attendance
 from portal.shifts.models import Booking
 from tests.factories import enrol
-
-
-@dataclass(frozen=True)
-class World:
-    """The scenario, by name: campaign, point, elsewhere, student, shift, booking."""
-
-    campaign: object
-    point: object
-    elsewhere: object
-    student: object
-    shift: object
-    booking: object
+from tests.operations.scenario import PointShift
 
 
 @pytest.fixture
@@ -40,7 +28,8 @@ def world(make_user, make_campaign, make_point, make_shift):
     db.session.add(booking)
     shift.booked_count = 1
     db.session.commit()
-    return World(campaign=campaign, point=point, elsewhere=elsewhere, student=student, shift=shift, booking=booking)
+    return PointShift(campaign=campaign, point=point, elsewhere=elsewhere, student=student, shift=shift,
+                      booking=booking)
 
 
 def test_a_booked_student_checks_in_with_todays_code(world):

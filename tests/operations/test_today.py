@@ -2,7 +2,6 @@
 every change on Today can be undone for a short while, walk-ins during the shift, the tally, and
 self check-in that speaks to the student."""
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -20,20 +19,9 @@ from portal.operations import services as operations
 from portal.operations.models import ActivityLog, Attendance, AttendanceChange
 from portal.shifts.models import Booking, Shift
 from tests.factories import enrol
+from tests.operations.scenario import PointShift
 
 HTMX = {"HX-Request": "true"}
-
-
-@dataclass(frozen=True)
-class World:
-    """The scenario, by name: campaign, point, leader, student, shift, booking."""
-
-    campaign: object
-    point: object
-    leader: object
-    student: object
-    shift: object
-    booking: object
 
 
 @pytest.fixture
@@ -51,7 +39,7 @@ def world(make_user, make_campaign, make_point, make_shift):
     shift.booked_count = 1
     activity.add_default_categories(campaign.id)  # as creating the campaign through its service does
     db.session.commit()
-    return World(campaign=campaign, point=point, leader=leader, student=student, shift=shift, booking=booking)
+    return PointShift(campaign=campaign, point=point, leader=leader, student=student, shift=shift, booking=booking)
 
 
 def _record(booking):
