@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         home,
         jobs,
         mail,
+        notifications,
         operations,
         privacy,
         referrals,
@@ -110,8 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     )
     from portal.core import routes as core
 
-    for module in (core, jobs, accounts, campaigns, mail, training, shifts, operations, certificates, referrals,
-                   reports, privacy, home):
+    for module in (core, jobs, accounts, notifications, campaigns, mail, training, shifts, operations, certificates,
+                   referrals, reports, privacy, home):
         app.register_blueprint(module.bp)
     app.register_blueprint(home.audit_bp)
     from portal import cli  # lazy: as above

@@ -83,6 +83,10 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # production, where workers on several machines share it. Tests run jobs at once (JOBS_IMMEDIATE).
         "JOBS_URL": env.get("JOBS_URL", f"sqlite:///{instance_path / 'jobs.sqlite3'}"),
         "JOBS_IMMEDIATE": _bool(env.get("JOBS_IMMEDIATE"), portal_env == "test"),
+        # Notices (portal/notifications/channels.py): the channels that carry them besides the inbox. Another
+        # sender is a class named by NOTIFY_CHANNEL_<NAME>, e.g. NOTIFY_CHANNEL_ZALO=mypkg.zalo:ZaloChannel.
+        "NOTIFY_CHANNELS": env.get("NOTIFY_CHANNELS", "email,push"),
+        **{k: v for k, v in env.items() if k.startswith("NOTIFY_CHANNEL_")},
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": _bool(env.get("RATELIMIT_HEADERS_ENABLED"), True),

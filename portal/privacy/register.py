@@ -16,13 +16,14 @@ from __future__ import annotations
 from sqlalchemy import Select, and_, or_, select
 
 from portal.extensions import db
+from portal.privacy import register_terms
+from portal.privacy.register_engagement import ENGAGEMENT
 from portal.privacy.register_terms import (
     BLANK,
     DELETE_ROWS,
     FILE,
     GROUPS,
     KEEP,
-    KEEP_ROWS,
     LINK,
     NP,
     NULL,
@@ -36,9 +37,7 @@ from portal.privacy.register_terms import (
     Table,
 )
 
-
-def _t(name, group, columns, owner=None, authors=(), on_erase=KEEP_ROWS) -> tuple[str, Table]:
-    return name, Table(name, group, columns, owner, tuple(authors), on_erase)
+_t = register_terms.entry
 
 
 _ME = Owner("user_id")
@@ -196,6 +195,7 @@ TABLES: dict[str, Table] = dict([
     _t("job_runs", None, {c: NP for c in ("id", "task_id", "name", "args", "status", "attempts", "error",
                                           "queued_at", "started_at", "finished_at")}),
     _t("job_periods", None, {"id": NP, "name": NP, "period": NP, "done_at": NP}),
+    *ENGAGEMENT,
     # --- mail, audit, privacy --------------------------------------------------------------------
     _t("outbox_messages", "emails", {
         "id": NP, "created_at": P("participation"), "to_email": P("contact", PSEUDONYM),

@@ -156,7 +156,16 @@ GROUPS: dict[str, Group] = {
                                _l("Shift finding: list the shifts at your preferred points first"),
                                _PROGRAMME_BASIS, _l("You only"), _l("Until you change them; removed at erasure"),
                                "volunteer-programme"),
+    "notifications": Group(_l("Notices and devices"),
+                           _l("Remind you of your shifts and tell you what changed, on the channels you chose"),
+                           _PROGRAMME_BASIS, _l("You; a point's leader sees whether a message reached you"),
+                           _l("Notices removed after 180 days; all removed at erasure"), "volunteer-programme"),
     "hosts": Group(_l("Host organisations' contacts"), _l("Send referrals to internship hosts"),
                    _l("The host organisation's agreement"), _l("Organisers"),
                    _l("While the host is listed"), None),
 }
+
+
+def entry(name, group, columns, owner=None, authors=(), on_erase=KEEP_ROWS) -> tuple[str, Table]:
+    """One line of the register: (table name, its declaration)."""
+    return name, Table(name, group, columns, owner, tuple(authors), on_erase)

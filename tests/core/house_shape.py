@@ -22,6 +22,7 @@ FLOORS = [
      "wtforms_messages", "throwaway", "translations", "jobs"},
     {"mail", "audit"},
     {"accounts"},
+    {"notifications"},
     {"campaigns"},
     {"training"},
     {"shifts"},
