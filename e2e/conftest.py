@@ -70,6 +70,9 @@ def _serve(folder: Path, database_url: str, viewport: str):
     env["BASE_URL"] = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                 "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    # A worker beside the web servers, as production runs one: issuing runs and other jobs go through it.
+    worker = subprocess.Popen(flask + ["worker", "--threads", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):
             assert process.poll() is None, "gunicorn stopped at start-up (is the port taken?)"
@@ -83,12 +86,14 @@ def _serve(folder: Path, database_url: str, viewport: str):
         yield {"url": f"http://127.0.0.1:{port}", "env": env, "viewport": viewport,
                "ids": json.loads((folder / "scenario.json").read_text())}
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for running in (process, worker):
+            running.send_signal(signal.SIGTERM)
+        for running in (process, worker):
+            try:
+                running.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                running.kill()
+                running.wait()
 
 
 def read_database(server, sql: str, **params) -> list:

@@ -29,7 +29,7 @@ def test_close_issue_download_verify_and_revoke(server, pages, tmp_path):
     check_accessibility(admin)
     admin.click("#certificate-issue button[type=submit]")
     done = admin.locator("#certificate-issue .panel-success")
-    done.wait_for()  # issued step by step, the progress panel updating in place
+    done.wait_for()  # issued by the worker, the progress panel updating in place
     issued = int(re.search(r"(\d+)", done.inner_text()).group(1))
     assert issued >= 4, done.inner_text()  # the demo's 2025 season has four who qualify
     check_accessibility(admin)

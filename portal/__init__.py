@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         campaigns,
         certificates,
+        cover,
         home,
         jobs,
         mail,
@@ -105,14 +106,16 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         privacy,
         referrals,
+        reminders,
         reports,
         shifts,
+        teamboard,
         training,
     )
     from portal.core import routes as core
 
-    for module in (core, jobs, accounts, notifications, campaigns, mail, training, shifts, operations, certificates,
-                   referrals, reports, privacy, home):
+    for module in (core, jobs, accounts, notifications, campaigns, mail, training, shifts, cover, operations, teamboard,
+                   reminders, certificates, referrals, reports, privacy, home):
         app.register_blueprint(module.bp)
     app.register_blueprint(home.audit_bp)
     from portal import cli  # lazy: as above

@@ -87,6 +87,15 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # sender is a class named by NOTIFY_CHANNEL_<NAME>, e.g. NOTIFY_CHANNEL_ZALO=mypkg.zalo:ZaloChannel.
         "NOTIFY_CHANNELS": env.get("NOTIFY_CHANNELS", "email,push"),
         **{k: v for k, v in env.items() if k.startswith("NOTIFY_CHANNEL_")},
+        # Web Push (portal/notifications/push.py): the VAPID key pair (base64url, `flask vapid-keys` makes one)
+        # and a contact for the push services (mailto:); without them push deliveries are skipped.
+        "VAPID_PUBLIC_KEY": env.get("VAPID_PUBLIC_KEY", ""),
+        "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": env.get("VAPID_SUBJECT", ""),
+        # The push services a browser's subscription may point to (a host, or *.domain); no other address is
+        # ever sent to, so a forged subscription cannot make the portal post to a machine of its choosing.
+        "PUSH_SERVICE_HOSTS": env.get("PUSH_SERVICE_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,"
+                                      "*.push.apple.com,*.notify.windows.com"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": _bool(env.get("RATELIMIT_HEADERS_ENABLED"), True),
@@ -188,6 +197,15 @@ def production_problems(settings: dict, env) -> list[str]:
     if not settings["JOBS_URL"].startswith(("redis://", "rediss://")):
         problems.append("JOBS_URL is a file on this machine, which workers elsewhere cannot see: set it to "
                         "redis://host:6379/1, the queue every web server and worker shares.")
+    channels = {c.strip() for c in settings["NOTIFY_CHANNELS"].split(",")}
+    missing = [k for k in ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "VAPID_SUBJECT") if not settings[k]]
+    if "push" in channels and missing:
+        problems.append(f"NOTIFY_CHANNELS includes push but {', '.join(missing)} not set: run "
+                        "`flask --app wsgi vapid-keys` once and put its lines in the environment (VAPID_SUBJECT is "
+                        "mailto: an organiser's address), or leave push out of NOTIFY_CHANNELS.")
+    elif "push" in channels and not settings["VAPID_SUBJECT"].startswith(("mailto:", "https://")):
+        problems.append("VAPID_SUBJECT must be mailto:someone@example.org (or an https:// page): push services "
+                        "write there when something is wrong.")
     key_file = settings["CERT_SIGNING_KEY_FILE"]
     if not key_file:
         problems.append("CERT_SIGNING_KEY_FILE is not set: certificates cannot be signed. Point it to the "

@@ -78,6 +78,9 @@ ACTIONS = {
     "privacy.request.erase": _l("Erasure run for a data request"),
     "privacy.breach.record": _l("Suspected breach recorded"), "privacy.breach.notified": _l("Breach notified"),
     "privacy.breach.closed": _l("Breach record closed"),
+    "board.post": _l("Team board post published"), "board.pin": _l("Team board post pinned"),
+    "board.unpin": _l("Team board post unpinned"), "board.message": _l("Message sent to a shift's volunteers"),
+    "reminders.settings": _l("Reminder times changed"), "booking_pause.lift": _l("Booking pause lifted"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "outbox_message": _l("Email"),
@@ -89,6 +92,7 @@ TARGETS = {
     "credential": _l("Certificate"), "recommendation": _l("Referral or commendation"),
     "host_organisation": _l("Host organisation"), "report": _l("Report"),
     "data_request": _l("Data request"), "breach_record": _l("Breach record"), "data_export": _l("Data export"),
+    "team_post": _l("Team board post"), "shift_message": _l("Message to a shift"),
 }
 
 # The audit page's "kind" filter: the security log's groups, each a list of actions or prefixes.

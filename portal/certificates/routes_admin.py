@@ -12,6 +12,7 @@ from portal.accounts.services import person_filter
 from portal.campaigns.loaders import campaign_or_404
 from portal.certificates import bp, codes, records
 from portal.certificates import services as certificates
+from portal.certificates import tasks as certificate_tasks
 from portal.certificates.eligibility import has_ended, rule_for, standings
 from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RevokeForm, RuleForm
 from portal.certificates.models import Credential
@@ -102,12 +103,21 @@ def issue(slug):
     if not form.validate_on_submit():
         return _issue_refused(campaign, form)
     try:
-        if "confirmed" not in request.form and "done" not in request.form:
+        if "confirmed" not in request.form:
             return _confirm(campaign, form)
-        return _run(campaign, form) if "done" in request.form else _issue_all(campaign, form)
+        certificates.check_may_issue(campaign, form.reason.data)
     except InvalidInput as error:
         show_error(form, error)
         return _issue_refused(campaign, form)
+    certificate_tasks.issue_run(campaign.id, current_user.id, form.reason.data)  # the worker's (at once in tests)
+    return _progress_answer(campaign)
+
+
+@bp.route("/campaigns/<slug>/certificates/issue/progress")
+@access.roles_required("admin")
+def issue_progress(slug):
+    """How the issuing run is getting on: the card polls this until the run has ended."""
+    return _progress_answer(campaign_or_404(slug))
 
 
 def _confirm(campaign, form):
@@ -126,23 +136,16 @@ def _issue_refused(campaign, form):
     return htmx.retarget(card, "#certificate-issue", "outerHTML")
 
 
-def _run(campaign, form):
-    """One step of an htmx issuing run (its form sends `done`): the progress card, the counters at the end."""
-    step = certificates.issue_step(current_user, campaign, form.reason.data)
-    done = min(request.form.get("done", type=int, default=0) + len(step.issued), 10**7)
-    finished = not (step.remaining and step.issued)
+def _progress_answer(campaign):
+    """The progress card (htmx), or back to the page with where the run stands."""
+    everyone = standings(campaign)
+    counts, running = _counts(everyone), certificate_tasks.run_in_progress(campaign.id)
+    waiting = sum(1 for s in everyone if s.newly_eligible)
+    issued = counts["issued"]
+    message = (_("Issuing runs in the background: %(count)d certificates issued so far.", count=issued)
+               if running else _("Done: %(count)d certificates issued.", count=issued))
     back = url_for("certificates.manage", slug=campaign.slug)
-    return htmx.answer("certificates/partials/progress.html", redirect_to=back,
-                       flash_message=_("%(count)d certificates issued.", count=done), campaign=campaign, step=step,
-                       done=done, form=form, total=done + step.remaining,
-                       counts=_counts(standings(campaign)) if finished else None)
-
-
-def _issue_all(campaign, form):
-    """Issue to everyone waiting at once (a plain form), then back to the page with how many."""
-    issued = certificates.issue_all(current_user, campaign, form.reason.data)
-    return htmx.redirect(url_for("certificates.manage", slug=campaign.slug),
-                         _("%(count)d certificates issued.", count=len(issued)))
+    return htmx.answer("certificates/partials/progress.html", redirect_to=back, flash_message=message, campaign=campaign, running=running, counts=counts, waiting=waiting)
 
 
 @bp.route("/campaigns/<slug>/certificates/issued")

@@ -73,6 +73,11 @@ def _name(task_class) -> str:
     return f"{task_class.__module__}.{task_class.__name__}"
 
 
+def name_of(task) -> str:
+    """The queue name of a declared job (as `job_runs.name` holds it)."""
+    return _name(task.task_class)
+
+
 def job(label, **options):
     """Declare a background job shown as `label` (huey's task options: retries, retry_delay, retry_backoff…).
     Its arguments are ids or plain values, never personal data: they are kept with its runs."""
@@ -152,4 +157,7 @@ def worker_command(threads):
         raise click.ClickException("JOBS_IMMEDIATE is on: jobs run at once and no worker is needed.")
     # Huey logs each job's name and id as it runs (never its arguments) and every retry with its delay.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    huey.create_consumer(workers=threads, worker_type="thread", periodic=True, check_worker_health=True).run()
+    # An idle worker looks for work at least every 2 s (huey's default backs off to 10 s): a confirmed
+    # issuing run or a reminder answer should not wait long; one cheap read per poll.
+    huey.create_consumer(workers=threads, worker_type="thread", periodic=True, check_worker_health=True,
+                         max_delay=2.0).run()

@@ -41,7 +41,7 @@ class EmailChannel(Channel):
         """Queue the email; the delivery keeps the outbox row, whose status says what became of it."""
         notice = delivery.notification
         user = notice.user
-        message = mail.queue(user.email, "notification", kind=f"notice-{notice.kind}"[:40], locale=user.locale,
+        message = mail.queue(user.email, "notification", kind=notice.kind, locale=user.locale,
                              user=user, notice=notice)
         db.session.flush()  # the outbox row's id, so the delivery can follow it
         delivery.outbox_id = message.id

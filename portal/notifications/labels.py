@@ -14,3 +14,8 @@ CHANNEL_NAMES = {
     "email": _l("Email"),
     "push": _l("Phone notification"),
 }
+
+statuses.declare("notice", {
+    "unread": (_l("New"), "draft"),
+    "read": (_l("Read"), "closed"),
+})

@@ -65,9 +65,10 @@ def render(user: User, template: str, **context) -> tuple[str, str]:
 
 
 def notify(user: User, kind: str, key: str, template: str, link: str | None = None, urgent: bool = False,
-           **context) -> Notification | None:
+           inbox_only: bool = False, **context) -> Notification | None:
     """Tell one person something, once per `key`; `urgent` notices ignore quiet hours (a shift in two
-    hours). The caller commits; with an immediate queue (tests) the channels run at once."""
+    hours), `inbox_only` ones go out on no channel (the person opted out of that kind, or had enough
+    today). The caller commits; with an immediate queue (tests) the channels run at once."""
     if db.session.scalar(select(Notification.id).where(Notification.user_id == user.id, Notification.key == key)):
         return None
     subject, body = render(user, template, link=link, **context)
@@ -82,10 +83,10 @@ def notify(user: User, kind: str, key: str, template: str, link: str | None = No
     pref, now = preference(user.id), clock.now()
     due = now if urgent else (quiet_until(pref, now) or now)
     for channel in channels.active():
-        wanted = channel.wanted(pref)
+        wanted = channel.wanted(pref) and not inbox_only
         notice.deliveries.append(NotificationDelivery(
             channel=channel.name, due_at=due, status="pending" if wanted else "skipped",
-            detail=None if wanted else "turned off by the person"))
+            detail=None if wanted else ("inbox only" if inbox_only else "turned off by the person")))
     db.session.flush()
     if queue.huey.immediate and due <= now:
         deliver_notice(notice)
@@ -151,3 +152,15 @@ def prune() -> int:
     """Remove notices older than KEEP_DAYS (their deliveries go with them); the number removed."""
     cutoff = clock.now() - timedelta(days=KEEP_DAYS)
     return db.session.execute(delete(Notification).where(Notification.created_at < cutoff)).rowcount or 0
+
+
+def notice_of(user_id: int, notice_id: int) -> Notification | None:
+    """One of the person's own notices, or None (someone else's is as good as missing)."""
+    notice = db.session.get(Notification, notice_id)
+    return notice if notice is not None and notice.user_id == user_id else None
+
+
+def has_older(user_id: int, notice_id: int) -> bool:
+    """Tell whether the person has notices older than this one (the inbox's "older" link)."""
+    return db.session.scalar(select(Notification.id).where(
+        Notification.user_id == user_id, Notification.id < notice_id).limit(1)) is not None

@@ -4,7 +4,7 @@ Each new place that keeps personal data for these is declared here (register.py 
 """
 from __future__ import annotations
 
-from portal.privacy.register_terms import DELETE_ROWS, NP, SECRET, Owner, P, entry
+from portal.privacy.register_terms import DELETE_ROWS, LINK, NP, NULL, REDACT, SECRET, Owner, P, entry
 
 _t = entry
 _ME = Owner("user_id")
@@ -29,5 +29,52 @@ ENGAGEMENT = [
         "endpoint_hash": P("technical", export=SECRET), "p256dh": P("technical", export=SECRET),
         "auth": P("technical", export=SECRET), "device_label": P("technical"), "created_at": P("technical"),
         "last_sent_at": P("technical"), "failures": NP,
+    }, _ME, on_erase=_D),
+    # --- cover and swaps: a booked student asks colleagues to take the seat, or two students exchange seats ---
+    # The asker owns the request (their note is emptied at erasure); the colleague who took it stays a link.
+    _t("cover_requests", "shifts", {
+        "id": NP, "booking_id": P("participation"), "shift_id": P("participation"), "requester_id": P("participation"),
+        "note": P("free_text", NULL), "status": P("participation"), "offered_count": NP,
+        "created_at": P("participation"), "resolved_at": P("participation"), "taken_by_id": LINK,
+        "new_booking_id": NP,
+    }, Owner("requester_id"), authors=("taken_by_id",)),
+    _t("swap_proposals", "shifts", {
+        "id": NP, "proposer_id": P("participation"), "recipient_id": LINK, "from_booking_id": P("participation"),
+        "to_booking_id": P("participation"), "status": P("participation"), "created_at": P("participation"),
+        "resolved_at": P("participation"),
+    }, Owner("proposer_id"), authors=("recipient_id",)),
+    # --- reminders: settings per campaign, answers to "still coming?", missed shifts, booking pauses --
+    _t("campaign_reminder_settings", "staff_work", {
+        "campaign_id": NP, "evening_on": NP, "evening_at": NP, "soon_on": NP, "soon_hours": NP, "what_to_bring": NP,
+        "no_show_limit": NP, "updated_at": NP, "updated_by_id": LINK,
+    }, authors=("updated_by_id",)),
+    _t("shift_confirmations", "shifts", {
+        "id": NP, "booking_id": P("participation"), "answer": P("participation"), "answered_at": P("participation"),
+    }, Owner("user_id", (("booking_id", "bookings"),)), on_erase=_D),
+    # What a student said about a missed shift: read by organisers only, removed with the person.
+    _t("missed_shifts", "shifts", {
+        "id": NP, "booking_id": P("participation"), "asked_at": P("participation"), "reason": P("free_text", NULL),
+        "answered_at": P("participation"),
+    }, Owner("user_id", (("booking_id", "bookings"),)), on_erase=_D),
+    _t("booking_pauses", "shifts", {
+        "id": NP, "user_id": P("participation"), "campaign_id": P("participation"), "no_shows": P("participation"),
+        "paused_at": P("participation"), "lifted_at": P("participation"), "lifted_by_id": LINK,
+    }, _ME, authors=("lifted_by_id",), on_erase=_D),
+    # --- team board: posts by staff on points' boards, who saw them, leaders' messages to a shift -----
+    # A post's picture is the point's news (a queue, a notice on the door), kept while the post is.
+    _t("team_posts", "staff_work", {
+        "id": NP, "author_id": LINK, "body": P("free_text", REDACT), "link": NP, "pinned": NP, "shift_id": NP,
+        "need_count": NP, "created_at": NP,
+    }, authors=("author_id",)),
+    _t("team_post_points", None, {"post_id": NP, "point_id": NP}),
+    _t("team_post_images", None, {"post_id": NP, "content_type": NP, "data": NP, "width": NP, "height": NP}),
+    _t("team_post_seen", "notifications", {
+        "post_id": P("participation"), "user_id": P("participation"), "seen_at": P("participation")}, _ME, on_erase=_D),
+    _t("shift_messages", "staff_work", {
+        "id": NP, "shift_id": NP, "author_id": LINK, "body": P("free_text", REDACT), "created_at": NP,
+    }, authors=("author_id",)),
+    _t("shift_message_recipients", "notifications", {
+        "message_id": P("participation"), "user_id": P("participation"), "outcome": P("participation"),
+        "notification_id": P("participation"), "created_at": P("participation"),
     }, _ME, on_erase=_D),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core import clock
 from portal.core.types import UTCDateTime
@@ -21,6 +21,8 @@ class StaffingCall(db.Model):
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     recipients: Mapped[int] = mapped_column(default=0)
+
+    shift = relationship("Shift")
 
     def __repr__(self) -> str:
         return f"<StaffingCall shift {self.shift_id}: {self.recipients}>"

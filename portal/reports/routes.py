@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.i18n import current_locale, format_date
 from portal.pagination import paginate_list
-from portal.reports import bp, ledger, pdf, staffing
+from portal.reports import bp, ledger, pdf, staffing, tasks
 from portal.reports.figures import compare, figures, last_full, period, previous
 from portal.reports.labels import FEEDBACK_LABELS, HEADLINE_LABELS, PERIOD_LABELS
 from portal.reports.narrative import narrative, organisers_for
@@ -114,11 +114,12 @@ def call(shift_id):
     if allowed is not None and shift.point_id not in allowed:
         abort(403)
     try:
-        count = staffing.call_volunteers(current_user, shift)
+        call = staffing.start_call(current_user, shift)
     except InvalidInput as error:
         return htmx.redirect(url_for("reports.staffing"), error.message, "error")
+    tasks.staffing_call(call.id)  # the worker tells them (at once in tests)
     return htmx.redirect(url_for("reports.staffing"),
-                         _("%(count)d students who could come were asked by email.", count=count))
+                         _("The students who are free and trained for this shift are being asked to come."))
 
 
 @bp.route("/ledger.<fmt>", endpoint="ledger")

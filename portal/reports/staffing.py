@@ -20,7 +20,7 @@ from portal.core.urls import external_url
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
-from portal.mail import services as mail
+from portal.notifications import services as notifications
 from portal.operations.models import ActivityCount, ActivityLog
 from portal.reports.models import StaffingCall
 from portal.shifts.models import Booking, Shift
@@ -114,9 +114,9 @@ def candidates(shift: Shift) -> list[User]:
     return [u for u in students if u.id in chosen]
 
 
-def call_volunteers(actor, shift: Shift) -> int:
-    """Email every student who could come and agreed to campaign news; refused for a full or past shift,
-    or one called in the last 6 hours."""
+def start_call(actor, shift: Shift) -> StaffingCall:
+    """Record a call for the shift (the worker then tells the students: send_call); refused for a full or
+    past shift, or one called in the last 6 hours. Commits."""
     lock_row("shifts", shift.id)  # two clicks at once call once
     db.session.refresh(shift)
     if shift.status != "open" or shift.starts_at <= clock.now():
@@ -131,17 +131,34 @@ def call_volunteers(actor, shift: Shift) -> int:
                                                           StaffingCall.sent_at > clock.now() - CALL_AGAIN_AFTER))
     if recent is not None:
         raise InvalidInput(_l("Volunteers were called for this shift less than 6 hours ago."), None)
+    call = StaffingCall(shift_id=shift.id, sent_by_id=actor.id, recipients=0)
+    db.session.add(call)
+    db.session.flush()
+    audit.record(actor, "staffing.call", "shift", shift.id, after={"call": call.id})
+    db.session.commit()
+    return call
+
+
+def send_call(call_id: int) -> int:
+    """Tell every student who could come and agreed to campaign news (inbox, email, phone), once each
+    however often the job runs; the number told. Commits."""
+    call = db.session.get(StaffingCall, call_id)
+    shift = call.shift if call else None
+    if shift is None or shift.status != "open" or shift.starts_at <= clock.now():
+        return 0
     people = candidates(shift)
     if people:  # campaign news and calls for volunteers go only to those who agreed to receive them
         agreed = set(db.session.scalars(consent.consenting_user_ids(consent.NEWS)
                                         .where(Consent.user_id.in_([p.id for p in people]))))
         people = [p for p in people if p.id in agreed]
-    link = external_url("shifts.find")
-    for person in people:
-        mail.queue(person.email, "staffing_call", "staffing", person.locale, user=person, shift=shift, link=link)
-    call = StaffingCall(shift_id=shift.id, sent_by_id=actor.id, recipients=len(people))
-    db.session.add(call)
-    db.session.flush()
-    audit.record(actor, "staffing.call", "shift", shift.id, after={"recipients": len(people)})
+    link = external_url("shifts.show", shift_id=shift.id)
+    told = [notifications.notify(person, "staffing", f"staffing-call:{call.id}:{person.id}", "staffing_call",
+                                 link=link, shift=shift) for person in people]
+    call.recipients = len(people)
     db.session.commit()
-    return len(people)
+    return sum(1 for notice in told if notice is not None)
+
+
+def call_volunteers(actor, shift: Shift) -> int:
+    """Call at once, in this process (the command line and tests; the page hands send_call to the worker)."""
+    return send_call(start_call(actor, shift).id)

@@ -7,6 +7,7 @@ from portal.core import clock
 from portal.i18n import lazy_text as _l
 from portal.jobs import queue
 from portal.reports import services as reports
+from portal.reports import staffing
 
 
 def _mail(kind: str) -> int:
@@ -27,3 +28,9 @@ def weekly_reports() -> int:
 def monthly_reports() -> int:
     """The first morning of a month: last month's report."""
     return _mail("month")
+
+
+@queue.job(_l("Call free, trained students to a short-staffed shift"), retries=3, retry_delay=30, retry_backoff=2)
+def staffing_call(call_id: int) -> int:
+    """Tell the students who could come (each once, however often this runs); the number told."""
+    return staffing.send_call(call_id)

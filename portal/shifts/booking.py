@@ -136,6 +136,27 @@ def cancel(booking_id: int, actor, note: str = "") -> Booking:
         raise
 
 
+def give_up_seat(booking_id: int, note: str = "") -> tuple[Booking, Booking | None]:
+    """The student answers a reminder "I cannot come": the seat is freed even past the self-cancel cut-off
+    (until the shift starts: an early word beats a no-show) and goes to the waitlist's first at once.
+    Returns (the cancelled booking, the promoted one or None); the caller commits, or rolls back."""
+    booking = db.session.get(Booking, booking_id, populate_existing=True)
+    if booking is None:
+        raise BookingRefused("missing", _l("This booking does not exist."))
+    lock_student(booking.user_id)
+    db.session.refresh(booking)
+    refused = rules.cancellation_refusal(booking, by_staff=True)
+    if refused is None and booking.shift.starts_at <= clock.now():
+        refused = BookingRefused("started", _l("This shift has already started."))
+    if refused:
+        raise refused
+    booking.status, booking.cancelled_at, booking.cancelled_by_id = "cancelled", clock.now(), booking.user_id
+    booking.cancel_note = note[:500] or None
+    _free_seat(booking.shift_id)
+    _tell(booking.user, "shift_booking_cancelled", "booking-cancelled", booking.shift, by_staff=False)
+    return booking, promote_waitlist(booking.shift_id)
+
+
 def promote_waitlist(shift_id: int) -> Booking | None:
     """Give a freed seat to the first waiting student who still meets every rule (same transaction).
 

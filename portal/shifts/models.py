@@ -157,3 +157,23 @@ class CalendarFeed(db.Model):
 
     def __repr__(self) -> str:
         return f"<CalendarFeed user {self.user_id}>"
+
+
+class BookingPause(db.Model):
+    """Self-booking paused for a student in one campaign after repeated no-shows (written by the reminders'
+    no-show job, lifted by an organiser); active while `lifted_at` is empty. The rules read it here."""
+
+    __tablename__ = "booking_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    no_shows: Mapped[int] = mapped_column(default=0)  # the count when it was (last) paused
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (UniqueConstraint("user_id", "campaign_id"),)
+
+    def __repr__(self) -> str:
+        return f"<BookingPause user {self.user_id} campaign {self.campaign_id}>"

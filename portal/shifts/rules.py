@@ -13,7 +13,7 @@ from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import format_date, format_datetime_local, format_number
 from portal.i18n import lazy_text as _l
-from portal.shifts.models import Booking, Shift
+from portal.shifts.models import Booking, BookingPause, Shift
 from portal.training import services as training
 
 
@@ -43,7 +43,7 @@ def student_bookings(user_id: int, start: datetime, end: datetime) -> list[Booki
 def context_for(user, shifts: list[Shift]) -> dict:
     """What the rules need for a student, loaded once for many shifts (no query per shift)."""
     if not shifts:
-        return {"bookings": [], "missing": {}, "enrolled": {}}
+        return {"bookings": [], "missing": {}, "enrolled": {}, "paused": set()}
     start = min(s.starts_at for s in shifts) - timedelta(days=8)
     end = max(s.ends_at for s in shifts) + timedelta(days=8)
     campaign_ids = {s.campaign_id for s in shifts}
@@ -52,7 +52,15 @@ def context_for(user, shifts: list[Shift]) -> dict:
         "bookings": student_bookings(user.id, start, end),
         "training": {cid: training.required_progress(user, by_id[cid]) for cid in campaign_ids},
         "enrolled": {cid: campaigns.is_enrolled(user, by_id[cid]) for cid in campaign_ids},
+        "paused": paused_campaigns(user.id, campaign_ids),
     }
+
+
+def paused_campaigns(user_id: int, campaign_ids) -> set[int]:
+    """The campaigns (of `campaign_ids`) where the student's self-booking is paused after repeated no-shows."""
+    return set(db.session.scalars(select(BookingPause.campaign_id).where(
+        BookingPause.user_id == user_id, BookingPause.campaign_id.in_(list(campaign_ids)),
+        BookingPause.lifted_at.is_(None))))
 
 
 def missing_training(context: dict, shift: Shift) -> list:
@@ -83,18 +91,22 @@ def schedule_clash(shift: Shift, others: list[Booking], campaign) -> BookingRefu
     return None
 
 
+PAUSED = _l("Your self-booking in this campaign is paused after repeated no-shows. Ask the organisers to lift "
+             "the pause; a team leader can still add you to a shift.")
 PHONE_NEEDED = _l("Add your phone number in My details before booking: the team leader calls you if the shift "
                   "changes or you are late.")
 
 
 def refusal(user, shift: Shift, context: dict | None = None, now: datetime | None = None,
-            check_training: bool = True, check_phone: bool = True) -> BookingRefused | None:
+            check_training: bool = True, check_phone: bool = True,
+            check_pause: bool | None = None) -> BookingRefused | None:
     """The first rule that stops `user` from booking `shift`, or None (capacity aside).
 
     A phone number is optional at sign-up and needed only to book (the leader must reach a volunteer
     whose shift changes). `check_phone=False` when a leader or organiser adds the volunteer (at the
     point, or a walk-in): they have the person in front of them or chose them, and the booking
-    is theirs; the rule is for students booking themselves and for waitlists they joined."""
+    is theirs; the rule is for students booking themselves and for waitlists they joined. A pause
+    after repeated no-shows (`check_pause`, by default as `check_phone`) stops the same self-bookings."""
     now = now or clock.now()
     context = context or context_for(user, [shift])
     campaign = shift.campaign
@@ -110,6 +122,8 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
                                            date=format_date(opens), days=campaign.booking_window_days))
     if not context["enrolled"].get(shift.campaign_id):
         return BookingRefused("enrolment", _l("Join the campaign first."))
+    if (check_phone if check_pause is None else check_pause) and shift.campaign_id in context.get("paused", ()):
+        return BookingRefused("paused", PAUSED)
     if not user.is_active_account or not user.has_role("student"):
         return BookingRefused("account", _l("Only active student accounts can book shifts."))
     if not shift.point.is_active:

@@ -74,7 +74,26 @@
     }
   }
 
+  // htmx puts the focus back on the control with the same id after a swap, but only when the focus
+  // was still on it as the answer came; a confirm() dialog can leave the focus on the page itself, and a
+  // keyboard user would then start again from the top. Remember the control that asked, and put the
+  // focus back on its successor when nothing else holds it.
+  var actorId = null;
+  function rememberActor(event) {
+    var elt = event.detail && event.detail.elt;
+    actorId = elt && elt.id ? elt.id : null;
+  }
+  function restoreActor() {
+    var active = document.activeElement;
+    var again = actorId && document.getElementById(actorId);
+    if (again && (!active || active === document.body)) {
+      again.focus({preventScroll: true});
+    }
+  }
+
   document.addEventListener("change", followCampaignDates);
+  document.addEventListener("htmx:beforeRequest", rememberActor);
+  document.addEventListener("htmx:afterSwap", restoreActor);
   document.addEventListener("htmx:afterSettle", focusSwappedPanel);
   document.addEventListener("DOMContentLoaded", setUpMenu);
   document.addEventListener("DOMContentLoaded", focusErrorSummary);

@@ -3,11 +3,13 @@ import functools
 
 from sqlalchemy import func, select
 
+from portal.audit.models import AuditEvent
 from portal.certificates import codes, records
 from portal.certificates import services as certificates
 from portal.certificates.eligibility import rule_for
 from portal.certificates.models import Credential
 from portal.extensions import db
+from portal.jobs.models import JobRun
 
 HX = {"HX-Request": "true"}
 
@@ -37,16 +39,30 @@ def test_saving_the_rule_changes_the_preview_and_bad_input_changes_nothing(seaso
     assert (rule.require_training, rule.min_minutes, rule.max_no_shows) == (False, 150, None)
 
 
-def test_issuing_with_htmx_runs_in_steps_with_progress(season, auth, client, monkeypatch):
+def test_an_issuing_run_goes_to_the_worker_and_commits_a_batch_at_a_time(season, auth, client, monkeypatch):
     certificates.set_rule(season.people["admin"], season.campaign, False, 0, None)
-    # Steps of 3 students instead of certificates.BATCH: the route calls the public service with its default batch.
+    # Batches of 3 students instead of certificates.BATCH: the job calls the public service with its default batch.
     monkeypatch.setattr(certificates, "issue_step", functools.partial(certificates.issue_step, limit=3))
     auth.as_(season.people["admin"])
     url = f"/campaigns/{season.campaign.slug}/certificates/issue"
-    first = client.post(url, data={"done": "0"}, headers=HX).get_data(as_text=True)
-    assert _count() == 3 and 'hx-trigger="load' in first and 'value="3"' in first
-    last = client.post(url, data={"done": "3"}, headers=HX).get_data(as_text=True)
-    assert _count() == 4 and 'hx-trigger="load' not in last and "<progress" in last
+    done = client.post(url, data={"confirmed": "1"}, headers=HX).get_data(as_text=True)
+    assert _count() == 4 and "panel-success" in done and 'hx-trigger="every' not in done  # the run ended: no polling
+    batches = db.session.scalars(select(AuditEvent.after).where(AuditEvent.action == "certificate.issue")).all()
+    assert sorted(b["count"] for b in batches) == [1, 3]  # two transactions, one per batch
+    run = db.session.scalar(select(JobRun).where(JobRun.name == "portal.certificates.tasks.issue_run"))
+    assert run.status == "done" and run.args[:2] == [season.campaign.id, season.people["admin"].id]
+
+
+def test_while_the_worker_has_not_run_the_card_says_so_and_polls(season, auth, client, monkeypatch):
+    from portal.certificates import tasks
+    monkeypatch.setattr(tasks, "run_in_progress", lambda campaign_id: True)
+    monkeypatch.setattr(tasks, "issue_run", lambda *args: None)  # enqueued, not yet run
+    auth.as_(season.people["admin"])
+    body = client.post(f"/campaigns/{season.campaign.slug}/certificates/issue", data={"confirmed": "1"},
+                       headers=HX).get_data(as_text=True)
+    assert _count() == 0 and 'hx-trigger="every 2s"' in body and "issue/progress" in body
+    plain = client.post(f"/campaigns/{season.campaign.slug}/certificates/issue", data={"confirmed": "1"})
+    assert plain.status_code == 303  # without JavaScript: back to the page, which says the run goes on
 
 
 def test_issuing_early_from_the_page_asks_for_a_reason(season, auth, client):

@@ -20,7 +20,9 @@ ARGUMENTS = {
     "module_id": "module", "session_id": "session", "case_id": "case", "host_id": "host",
     "message_id": "message", "run_id": "job_run", "template_id": "template", "batch_id": "batch", "item_id": "feedback",
     "code": "credential", "slug": "campaign", "export_id": "lan_export",
-    "request_id": "data_request", "breach_id": "breach",
+    "request_id": "data_request", "breach_id": "breach", "notice_id": "notice", "device_id": "device",
+    "cover_id": "cover_request", "swap_id": "swap",
+    "post_id": "post", "shift_message_id": "shift_message",
 }
 OTHER_VALUES = {"action": "check_in", "kind": "hours", "fmt": "csv", "token": "x", "filename": "x"}
 
@@ -147,6 +149,32 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     db.session.commit()
     c["request_export"] = export.build(c["lan"], requested_by=c["admin"], request=c["data_request"])
     c["breach"] = breach.record(c["admin"], clock.now(), "Nghi lộ dữ liệu", ["views"], None, None)
+    from portal.notifications.models import Notification, PushSubscription
+
+    c["notice"] = Notification(user_id=c["lan"].id, key="city:1", kind="test", subject="Ca trực", body="Nhắc ca",
+                               link="http://portal.test/shifts/mine")  # Lan's notice
+    c["device"] = PushSubscription(user_id=c["lan"].id, endpoint="https://fcm.googleapis.com/fcm/send/city",
+                                   endpoint_hash="c" * 64, p256dh="x", auth="y")  # Lan's phone
+    db.session.add_all([c["notice"], c["device"]])
+    db.session.commit()
+    from portal.cover.models import CoverRequest, SwapProposal
+
+    c["cover_request"] = CoverRequest(booking_id=c["lan_booking"].id, shift_id=c["shift"].id,  # Lan asks for cover
+                                      requester_id=c["lan"].id)
+    c["swap"] = SwapProposal(proposer_id=c["lan"].id, recipient_id=c["minh"].id,  # Lan proposes a swap to Minh
+                             from_booking_id=c["lan_booking"].id, to_booking_id=c["minh_booking"].id)
+    db.session.add_all([c["cover_request"], c["swap"]])
+    db.session.commit()
+    from portal.teamboard.models import ShiftMessage, TeamPost, TeamPostImage, TeamPostPoint
+
+    # A post on the board of `point`, with a picture; a leader's message to the volunteers of `shift`.
+    c["post"] = TeamPost(author_id=c["leader"].id, body="Mai mở cửa lúc 7:00",
+                         image=TeamPostImage(content_type="image/jpeg", data=b"\xff\xd8\xff\xd9", width=1, height=1))
+    c["shift_message"] = ShiftMessage(shift_id=c["shift"].id, author_id=c["leader"].id, body="Nhớ mang thẻ")
+    db.session.add_all([c["post"], c["shift_message"]])
+    db.session.flush()
+    db.session.add(TeamPostPoint(post_id=c["post"].id, point_id=c["point"].id))
+    db.session.commit()
     return c
 
 

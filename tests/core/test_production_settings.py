@@ -23,7 +23,8 @@ def safe(key_file):
     """A production environment that passes every check."""
     return {"PORTAL_ENV": "production", "SECRET_KEY": STRONG_SECRET, "BASE_URL": "https://donghanh.example.org",
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "CERT_SIGNING_KEY_FILE": str(key_file),
-            "JOBS_URL": "redis://127.0.0.1:6379/1"}
+            "JOBS_URL": "redis://127.0.0.1:6379/1", "VAPID_PUBLIC_KEY": "x", "VAPID_PRIVATE_KEY": "y",
+            "VAPID_SUBJECT": "mailto:ops@example.org"}
 
 
 def refusal(tmp_path, env) -> str:
@@ -83,9 +84,9 @@ def test_plain_http_needs_an_explicit_closed_network_setting(tmp_path, safe):
 
 def test_every_unsafe_setting_is_named_at_once(tmp_path):
     message = refusal(tmp_path, {"PORTAL_ENV": "production", "BASE_URL": "http://x.example.org"})
-    for name in ("SECRET_KEY", "BASE_URL", "RATELIMIT_STORAGE_URI", "CERT_SIGNING_KEY_FILE", "JOBS_URL"):
+    for name in ("SECRET_KEY", "BASE_URL", "RATELIMIT_STORAGE_URI", "CERT_SIGNING_KEY_FILE", "JOBS_URL", "VAPID"):
         assert name in message
-    assert message.count("\n- ") == 5
+    assert message.count("\n- ") == 6
 
 
 def test_development_and_test_are_not_held_to_production_rules(tmp_path):

@@ -1,6 +1,7 @@
 """Consent by purpose: withdrawing keeps the record, and it changes who is shortlisted, nominable and called."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts import consent
@@ -77,6 +78,7 @@ def test_student_who_withdrew_referrals_is_neither_shortlisted_nor_nominable(app
     assert referrals.nominee(campaign, keen.id) is not None
 
 
+@pytest.mark.hanoi_time("2026-03-10 10:00")  # a call goes out in the day: quiet hours hold it at night
 def test_staffing_calls_reach_only_students_who_agreed_to_news(app, make_user, make_campaign, make_point, make_shift,
                                                                outbox):
     campaign = make_campaign(status="open")

@@ -2,12 +2,15 @@
 otherwise a 303 back to the page, where a refused call says why."""
 from __future__ import annotations
 
+import pytest
+
 from portal.accounts import consent
 from portal.extensions import db
 from portal.training import signoff
 from tests.factories import enrol
 
 
+@pytest.mark.hanoi_time("2026-03-10 10:00")  # a call goes out in the day: quiet hours hold it at night
 def test_an_organiser_calls_once_and_a_second_call_is_refused_with_a_reason(
         make_user, make_campaign, make_point, make_shift, make_module, auth, client, outbox):
     campaign = make_campaign(status="open")

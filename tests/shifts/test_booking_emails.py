@@ -32,6 +32,7 @@ def _when(shift):
     return local.strftime("%d/%m/%Y"), local.strftime("%H:%M")
 
 
+@pytest.mark.hanoi_time("2026-03-10 09:00")  # a Tuesday: the shift is on a weekday ("Thứ …", not "Chủ nhật")
 def test_a_booking_queues_one_email_in_vietnamese_with_point_time_address_and_link(world, outbox):
     shift, point, student = world["shift"], world["point"], world["vi"]
     booking.book(student, shift.id)
