@@ -145,7 +145,8 @@ def _progress_answer(campaign):
     message = (_("Issuing runs in the background: %(count)d certificates issued so far.", count=issued)
                if running else _("Done: %(count)d certificates issued.", count=issued))
     back = url_for("certificates.manage", slug=campaign.slug)
-    return htmx.answer("certificates/partials/progress.html", redirect_to=back, flash_message=message, campaign=campaign, running=running, counts=counts, waiting=waiting)
+    return htmx.answer("certificates/partials/progress.html", redirect_to=back, flash_message=message,
+                       campaign=campaign, running=running, counts=counts, waiting=waiting)
 
 
 @bp.route("/campaigns/<slug>/certificates/issued")

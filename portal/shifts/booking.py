@@ -15,9 +15,11 @@ from sqlalchemy.orm import aliased
 from portal.audit import services as audit
 from portal.core import clock, identifiers
 from portal.core.locks import lock_row
+from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
+from portal.notifications import services as notifications
 from portal.shifts import rules
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 from portal.shifts.rules import BookingRefused
@@ -181,6 +183,10 @@ def promote_waitlist(shift_id: int) -> Booking | None:
         entry.status, entry.resolved_at = "promoted", clock.now()
         db.session.flush()
         _tell(entry.user, "waitlist_promoted", "waitlist-promoted", shift)
+        # The email above says it; the inbox (and its badge) shows it too, without a second email.
+        notifications.notify(entry.user, "waitlist-promoted", f"waitlist-promoted:booking:{booking.id}",
+                             "waitlist_promoted", link=external_url("shifts.show", shift_id=shift_id),
+                             inbox_only=True, shift=shift)
         return booking
     return None
 

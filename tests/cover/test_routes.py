@@ -64,7 +64,7 @@ def test_a_swap_by_code_is_shown_before_it_is_sent_and_the_colleague_accepts(cli
     assert client.post(url, data={"code": swaps.code_for(theirs), "confirm": "1"}).status_code == 303
     proposal = db.session.scalar(select(SwapProposal))
     colleague = sign_in(auth, binh)
-    assert "Accept the swap" in colleague.get(f"/cover/swaps/{proposal.id}").get_data(as_text=True)
+    assert "Accept the swap" in colleague.get(f"/cover/swaps/{proposal.id}?lang=en").get_data(as_text=True)
     assert colleague.post(f"/cover/swaps/{proposal.id}/answer", data={"action": "withdraw"}).status_code == 403
     assert colleague.post(f"/cover/swaps/{proposal.id}/answer", data={"action": "accept"}).status_code == 303
     db.session.expire_all()

@@ -203,7 +203,7 @@ def test_without_keys_push_is_skipped_as_not_configured(app, make_user, auth):
     (delivery,) = [d for d in notice.deliveries if d.channel == "push"]
     assert (delivery.status, delivery.detail) == ("skipped", "push not configured")
     auth.as_(student)
-    page = auth.client.get("/account/notifications").get_data(as_text=True)
+    page = auth.client.get("/account/notifications?lang=en").get_data(as_text=True)
     assert "not set up on this portal" in page and "data-vapid-key" not in page
     response = auth.client.post("/account/notifications/subscribe", json=Browser().subscription(
         "https://fcm.googleapis.com/fcm/send/y"))
