@@ -31,6 +31,10 @@ BUILTIN_PUBLIC = {"static"}
 
 # What an organiser who must enrol in two-factor sign-in may still open (public pages aside).
 TWO_FACTOR_ENROLMENT = {"accounts.two_factor_setup", "accounts.two_factor_start", "accounts.logout"}
+# What the page a held person is sent to (enrolment, re-consent) asks for by itself: the header's notice
+# badge (their own unread count). Sending that request to the enrolment page too would reload the page
+# for ever.
+HELD_PAGE_CALLS = {"notifications.badge"}
 
 
 def _declare(rule: Rule):
@@ -76,7 +80,8 @@ def enforce():
         return htmx.navigate(login_url, status=401)
     if not rule.allows(current_user):
         abort(403)
-    if request.endpoint not in TWO_FACTOR_ENROLMENT and must_enrol_two_factor(current_user):
+    held_may_call = TWO_FACTOR_ENROLMENT | HELD_PAGE_CALLS
+    if request.endpoint not in held_may_call and must_enrol_two_factor(current_user):
         return htmx.navigate(url_for("accounts.two_factor_setup"))
     return None
 

@@ -167,7 +167,8 @@ def reopen_account(token):
 
 # Endpoints a person who must re-consent may still use (public ones aside).
 NOTICE_CHECKED = "notice_checked"
-RECONSENT_OPEN = {"privacy.reconsent", "privacy.close_account", "accounts.logout", *access.TWO_FACTOR_ENROLMENT}
+RECONSENT_OPEN = {"privacy.reconsent", "privacy.close_account", "accounts.logout", *access.TWO_FACTOR_ENROLMENT,
+                  *access.HELD_PAGE_CALLS}
 
 
 @bp.before_app_request

@@ -41,6 +41,9 @@ def test_organiser_without_two_factor_is_sent_to_enrol_before_any_signed_in_page
     assert htmx.headers["HX-Redirect"] == "/account/two-factor/setup"
     assert client.get("/account/two-factor/setup").status_code == 200
     assert client.get("/").status_code == 200  # public pages stay open
+    # The enrolment page's own header badge is answered in place: redirecting it would reload the page for ever.
+    badge = client.get("/notices/badge", headers={"HX-Request": "true"})
+    assert badge.status_code == 200 and "HX-Redirect" not in badge.headers and 'id="notices-badge"' in badge.text
     _enrol(client, admin)
     assert client.get("/admin/people").status_code == 200
 

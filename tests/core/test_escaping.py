@@ -72,8 +72,10 @@ def test_every_message_carrying_data_arrives_escaped_wherever_it_is_shown(app, l
             values = _values(ids[0])
             if PAYLOAD not in values.values():
                 continue
-            plural = len(ids) > 1  # a plural's %(num)d is its count, given once
-            message = lazy_ntext(ids[0], ids[1], values.pop("num", 1), **values) if plural else lazy_text(ids[0], **values)
+            if len(ids) > 1:  # a plural's %(num)d is its count, given once
+                message = lazy_ntext(ids[0], ids[1], values.pop("num", 1), **values)
+            else:
+                message = lazy_text(ids[0], **values)
             assert_escaped(render_template_string("{{ m }}", m=message))
             assert_escaped(str(Markup("<p>%s</p>") % message))
             flash(message, "error")
