@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, cli_group=None)  # `flask vapid-keys`, not `flask notifications ...`
 
-from portal.notifications import cli, routes, routes_preferences, routes_pwa, tasks  # noqa: E402,F401
+from portal.notifications import cli, display, routes, routes_preferences, routes_pwa, tasks  # noqa: E402,F401
 from portal.notifications import labels as notifications_labels  # noqa: E402,F401  (the delivery statuses)

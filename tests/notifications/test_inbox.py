@@ -124,3 +124,17 @@ def test_an_empty_inbox_says_what_will_come(auth, make_user):
     page = auth.client.get("/notices").get_data(as_text=True)
     assert "No notices yet" in page
     assert db.session.scalar(select(Notification)) is None
+
+
+def test_addresses_in_a_notice_read_as_short_links_and_nothing_else_becomes_markup(app):
+    from portal.core.urls import external_url
+    from portal.notifications.display import notice_body
+
+    with app.test_request_context("/notices?lang=en"):
+        ours = external_url("notifications.inbox")  # the portal's own address (BASE_URL)
+        html = str(notice_body(f'Trả lời: {ours}.\n<b>x</b> Bản đồ: '
+                               'https://www.google.com/maps/search/?api=1&query=36+C%E1 "q"'))
+    assert f'<a href="{ours}" rel="noopener noreferrer">Open the page</a>.' in html
+    maps = "https://www.google.com/maps/search/?api=1&amp;query=36+C%E1"
+    assert f'<a href="{maps}" rel="noopener noreferrer">google.com</a>' in html  # another site: named by its host
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>" not in html and "&#34;q&#34;" in html
