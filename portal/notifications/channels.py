@@ -6,6 +6,8 @@ The inbox is not a channel: the notice row itself is the inbox, and every notice
 """
 from __future__ import annotations
 
+from typing import Protocol
+
 from flask import current_app
 from werkzeug.utils import import_string
 
@@ -14,18 +16,17 @@ from portal.mail import services as mail
 from portal.notifications.models import NotificationDelivery, NotificationPreference
 
 
-class Channel:
-    """The shape every channel has; `send` returns (status, detail) with status sent, failed or skipped."""
+class Channel(Protocol):
+    """The shape every channel has (a configured class need not inherit it, only match it)."""
 
-    name = ""
+    name: str
 
     def wanted(self, preference: NotificationPreference) -> bool:
         """Tell whether the person has this channel on."""
-        return True
 
     def send(self, delivery: NotificationDelivery) -> tuple[str, str | None]:
-        """Carry the notice out; never raise for one person's problem (a bad address, a gone device)."""
-        raise NotImplementedError
+        """Carry the notice out and return (status, detail), status sent, failed or skipped; never raise
+        for one person's problem (a bad address, a gone device)."""
 
 
 class EmailChannel(Channel):
