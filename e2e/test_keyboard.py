@@ -30,6 +30,14 @@ def _tab_until(page, wanted, limit=600, backwards=False):
     raise AssertionError(f"Tab never reached the target; last stops: {seen[-5:]}")
 
 
+def _settled(page, selector):
+    """Wait for htmx's new content, and for htmx to have taken it in: a button swapped in gets its
+    handlers when the swap settles (20 ms later), and a key pressed before that submits the form
+    the plain way (a full page, which is right without JavaScript but not what this journey checks)."""
+    page.wait_for_selector(selector)
+    page.wait_for_selector(".htmx-settling, .htmx-added", state="detached")
+
+
 def test_book_and_cancel_a_shift_with_the_keyboard_alone(server, pages):
     base = server["url"]
     student = pages()
@@ -41,11 +49,11 @@ def test_book_and_cancel_a_shift_with_the_keyboard_alone(server, pages):
     focus, _ = _tab_until(student, lambda f: f["card"] == card and f["tag"] == "BUTTON")
     assert focus["text"] == "Đăng ký ca trực này"
     student.keyboard.press("Enter")
-    student.wait_for_selector(f"#{card} button:has-text('Huỷ đăng ký')")
+    _settled(student, f"#{card} button:has-text('Huỷ đăng ký')")
     focus = student.evaluate(FOCUSED)
     assert focus["card"] == card and focus["text"] == "Huỷ đăng ký" and focus["visible"]  # not thrown back to the top
     student.keyboard.press("Enter")
-    student.wait_for_selector(f"#{card} button:has-text('Đăng ký ca trực')")
+    _settled(student, f"#{card} button:has-text('Đăng ký ca trực')")
     focus = student.evaluate(FOCUSED)
     assert focus["card"] == card and focus["text"] == "Đăng ký ca trực này"
     # No trap: Tab goes on past the card to the end of the page, each stop a new one.

@@ -75,17 +75,21 @@
   }
 
   // htmx puts the focus back on the control with the same id after a swap, but only when the focus
-  // was still on it as the answer came; a confirm() dialog can leave the focus on the page itself, and a
-  // keyboard user would then start again from the top. Remember the control that asked, and put the
-  // focus back on its successor when nothing else holds it.
-  var actorId = null;
+  // was still on it as the answer came; a confirm() dialog can leave the focus on the page itself (or
+  // hand it back to the old control a moment after the swap removed it), and a keyboard user would then
+  // start again from the top. Remember, per request, the control that asked, and put the focus back on
+  // its successor when nothing else holds it: after the swap, and again once the page has settled.
+  var actors = new WeakMap();
   function rememberActor(event) {
     var elt = event.detail && event.detail.elt;
-    actorId = elt && elt.id ? elt.id : null;
+    if (event.detail && event.detail.xhr && elt && elt.id) {
+      actors.set(event.detail.xhr, elt.id);
+    }
   }
-  function restoreActor() {
+  function restoreActor(event) {
+    var id = event.detail && event.detail.xhr && actors.get(event.detail.xhr);
+    var again = id && document.getElementById(id);
     var active = document.activeElement;
-    var again = actorId && document.getElementById(actorId);
     if (again && (!active || active === document.body)) {
       again.focus({preventScroll: true});
     }
@@ -94,6 +98,7 @@
   document.addEventListener("change", followCampaignDates);
   document.addEventListener("htmx:beforeRequest", rememberActor);
   document.addEventListener("htmx:afterSwap", restoreActor);
+  document.addEventListener("htmx:afterSettle", restoreActor);
   document.addEventListener("htmx:afterSettle", focusSwappedPanel);
   document.addEventListener("DOMContentLoaded", setUpMenu);
   document.addEventListener("DOMContentLoaded", focusErrorSummary);
