@@ -158,7 +158,9 @@ def verify_ratio(url: str, folder: str) -> tuple[float, float, float]:
     with app.app_context():
         codes = [c for (c,) in db.session.query(Credential.code).limit(500)]
         db.engine.dispose()
-    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "SECRET_KEY": "bench-secret-" + "x" * 32,
+    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "NOTIFY_CHANNELS": "email",
+            "JOBS_URL": os.environ.get("BENCH_JOBS_URL", "redis://127.0.0.1:6379/15"),
+            "SECRET_KEY": "bench-secret-" + "x" * 32,
            "BASE_URL": "http://127.0.0.1", "ALLOW_HTTP": "1", "RATELIMIT_ENABLED": "false",
            "CERT_SIGNING_KEY_FILE": os.environ["CERT_SIGNING_KEY_FILE"],
            "RATELIMIT_VERIFY": "1000000 per minute", "CERT_FONT_DIR": app.config["CERT_FONT_DIR"]}

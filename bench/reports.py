@@ -39,7 +39,7 @@ def run(kind: str) -> dict:
     with database(kind) as url:
         app = create_app({"ENVIRON": {"PORTAL_ENV": "development"}, "SQLALCHEMY_DATABASE_URI": url,
                           "RATELIMIT_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                          "WTF_CSRF_ENABLED": False})
+                          "WTF_CSRF_ENABLED": False, "REQUIRE_ADMIN_2FA": False})
         with app.app_context():
             from flask_migrate import upgrade
 
