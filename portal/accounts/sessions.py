@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 from sqlalchemy import delete, event, inspect, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User, UserRole, UserSession
@@ -109,10 +109,13 @@ def start(user: User, remember: bool = False, device: str = "", replacing: UserS
 
 
 def load(token: str) -> User | None:
-    """The user of a live session token, or None (one indexed statement joined with the user)."""
+    """The user of a live session token, or None (one indexed statement joined with the user and their
+    roles: every request asks it)."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    row = db.session.scalars(
+        select(UserSession).options(joinedload(UserSession.user, innerjoin=True).joinedload(User.roles))
+        .where(UserSession.token_hash == token_hash(token))).unique().first()
     now = clock.now()
     if row is None or not is_alive(row, now):
         return None

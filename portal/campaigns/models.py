@@ -46,8 +46,7 @@ class Campaign(db.Model):
         back_populates="campaign",
         cascade="all, delete-orphan",
         order_by="CampaignOrganiser.position",
-        lazy="selectin",
-    )
+    )  # read where a document names them (certificates, reports), not with every campaign loaded
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),

@@ -5,22 +5,32 @@ capacity`) in the same transaction as the booking row, and a CHECK constraint fo
 bookings than seats. A student's bookings are serialised by locking their user row first (a row
 lock on PostgreSQL; on SQLite the first write takes the database's write lock), so the rules read
 a state nobody else is changing for that student.
+
+A booking rush is mostly refusals (a week opens, a thousand students, a hundred seats), so a
+booking costs few statements: one reads the shift with its campaign and point and what the student
+has to do with it (shifts/gate.py); a full shift is refused right there, with the waitlist offer
+(joining the waitlist checks every rule); otherwise the student is locked, their bookings around the shift
+and their training read, the seat claimed (RETURNING the new count), the booking and its email
+written, and the answer renders what was just read and written without reading it again.
 """
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.audit import services as audit
 from portal.core import clock, identifiers
 from portal.core.locks import lock_row
+from portal.core.transactions import commit_keeping_loaded
 from portal.core.urls import external_url
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.mail import services as mail
 from portal.notifications import services as notifications
 from portal.shifts import rules
+from portal.shifts.gate import FULL, gate, seat_refusal
 from portal.shifts.models import Booking, Shift, WaitlistEntry
 from portal.shifts.rules import BookingRefused
 
@@ -30,13 +40,15 @@ def lock_student(user_id: int) -> None:
     lock_row("users", user_id)
 
 
-def claim_seat(shift_id: int) -> bool:
-    """Take one free seat, or report that there is none (never more than capacity); walk-ins claim theirs here too."""
+def claim_seat(shift_id: int) -> int | None:
+    """Take one free seat and return the new count of booked seats, or None when there is none (never
+    more than capacity); walk-ins claim theirs here too."""
     result = db.session.execute(
         update(Shift).where(Shift.id == shift_id, Shift.status == "open", Shift.booked_count < Shift.capacity)
-        .values(booked_count=Shift.booked_count + 1).execution_options(synchronize_session=False)
+        .values(booked_count=Shift.booked_count + 1).returning(Shift.booked_count)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.scalar()
 
 
 def _free_seat(shift_id: int) -> None:
@@ -67,40 +79,54 @@ def book(user, shift_id: int, actor=None, override_capacity: bool = False, sourc
     """Book `user` on a shift, or raise BookingRefused with the rule that stops it.
 
     `actor` is the leader or admin adding a volunteer (rules still apply); with
-    `override_capacity` they may add one seat beyond capacity, which is recorded.
+    `override_capacity` they may add one seat beyond capacity, which is recorded. A student booking
+    themselves is told at once, before anything is locked or written, when the shift is full. The
+    booking comes back with its shift (`booking.shift`, seats counted) loaded, for the answer to show.
     """
+    seen = gate(user.id, shift_id)
+    shift = seen.shift
+    if actor is None:
+        refused = seat_refusal(seen)
+        if refused:
+            raise refused  # nothing written, nothing locked: nothing to roll back
     try:
         lock_student(user.id)
-        shift = _fresh_shift(shift_id)
-        refused = rules.refusal(user, shift, check_phone=actor is None)
+        context = rules.context_at(user, shift, enrolled=seen.enrolled, paused=seen.paused)
+        refused = rules.refusal(user, shift, context, check_phone=actor is None)
         if refused:
             raise refused
-        if not claim_seat(shift.id):
+        booked = claim_seat(shift.id)
+        if booked is None:
             if not (actor and override_capacity):
-                raise BookingRefused("full", _l("This shift is full. You can join its waitlist."))
-            db.session.execute(update(Shift).where(Shift.id == shift.id).values(
-                capacity=Shift.capacity + 1, booked_count=Shift.booked_count + 1))
+                raise BookingRefused("full", FULL)
+            booked, capacity = db.session.execute(
+                update(Shift).where(Shift.id == shift.id)
+                .values(capacity=Shift.capacity + 1, booked_count=Shift.booked_count + 1)
+                .returning(Shift.booked_count, Shift.capacity).execution_options(synchronize_session=False)).one()
             audit.record(actor, "shift.capacity_override", "shift", shift.id,
-                         before={"capacity": shift.capacity},
-                         after={"capacity": shift.capacity + 1, "user_id": user.id})
+                         before={"capacity": capacity - 1}, after={"capacity": capacity, "user_id": user.id})
+            set_committed_value(shift, "capacity", capacity)
+        set_committed_value(shift, "booked_count", booked)
         booking = Booking(shift_id=shift.id, user_id=user.id, source="staff" if actor else source,
                           created_by_id=getattr(actor, "id", user.id), is_override=bool(actor and override_capacity))
         db.session.add(booking)
         db.session.flush()
-        db.session.execute(update(WaitlistEntry).where(
-            WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting"
-        ).values(status="promoted", resolved_at=clock.now()))
+        set_committed_value(booking, "shift", shift)
+        if seen.waiting:
+            db.session.execute(update(WaitlistEntry).where(
+                WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == user.id, WaitlistEntry.status == "waiting"
+            ).values(status="promoted", resolved_at=clock.now()))
         if actor:
             audit.record(actor, "booking.add", "booking", booking.id, after={"user_id": user.id, "shift_id": shift.id,
                                                                           "override": override_capacity})
         if shift.starts_at > clock.now():  # a walk-in added at the point on the day needs no email
             _tell(user, "shift_booked", "shift-booked", shift, by_staff=bool(actor))
-        db.session.commit()
+        commit_keeping_loaded()  # what the answer shows was read or written just now
         return booking
     except IntegrityError as error:
         db.session.rollback()
         if "seats" in str(error.orig) or "capacity" in str(error.orig):  # 500 seats is the most a shift has
-            raise BookingRefused("full", _l("This shift is full. You can join its waitlist.")) from None
+            raise BookingRefused("full", FULL) from None
         # The same student's second click: the partial unique index said no.
         raise BookingRefused("duplicate", _l("You have already booked this shift.")) from None
     except BookingRefused:

@@ -25,23 +25,36 @@ from portal.shifts.rules import BookingRefused
 MY_SHIFTS = "shifts/partials/my_shifts.html"
 
 
-def _act(shift_id: int, action, done_message):
-    """Run a booking action for the current student and answer with the shift's booking widget.
+WIDGET = "shifts/partials/booking_widget.html"
 
-    With htmx the widget comes back (a refusal with 422, a success with the booking-changed event);
-    without JavaScript the browser is sent back to the shift's page (303) with the outcome as a message.
-    """
+
+def _widget(row: finder.Row, outcome: dict):
+    """The shift's booking widget for htmx; without JavaScript, a 303 to the shift's page with the
+    outcome as a message."""
+    return htmx.answer(WIDGET, redirect_to=url_for("shifts.show", shift_id=row.shift.id), row=row,
+                       action_form=EmptyForm(), **outcome)
+
+
+def _refused(refused: BookingRefused) -> dict:
+    return {"status_code": 422, "flash_message": refused.message, "flash_category": "error", "message": refused.message}
+
+
+def _done(message, shift_id: int) -> dict:
+    return {"flash_message": message, "event": "booking-changed", "event_detail": {"shift": shift_id}}
+
+
+def _act(shift_id: int, action, done_message):
+    """Run a booking action for the current student and answer with the shift's booking widget, read
+    afresh (a refusal with 422, a success with the booking-changed event)."""
     shift = db.get_or_404(Shift, shift_id)
     try:
         action()
     except BookingRefused as refused:
-        outcome = {"status_code": 422, "flash_message": refused.message, "flash_category": "error",
-                   "message": refused.message}
+        outcome = _refused(refused)
     else:
-        outcome = {"flash_message": done_message, "event": "booking-changed", "event_detail": {"shift": shift_id}}
+        outcome = _done(done_message, shift_id)
     (row,) = finder.rows_for(current_user, [shift])
-    return htmx.answer("shifts/partials/booking_widget.html", redirect_to=url_for("shifts.show", shift_id=shift_id),
-                       row=row, mine=shift_page.for_student(current_user, shift), action_form=EmptyForm(), **outcome)
+    return _widget(row, outcome)
 
 
 @bp.app_template_global("shift_page_url")
@@ -66,8 +79,20 @@ def show(shift_id):
 @bp.route("/shifts/<int:shift_id>/book", methods=["POST"])
 @access.roles_required("student")
 def book(shift_id):
-    """Book a seat."""
-    return _act(shift_id, lambda: booking.book(current_user, shift_id), _("Shift booked."))
+    """Book a seat. The answer shows what the booking read and wrote (no second reading of the rules):
+    the booked card, or the refusal; a full shift is said at once, with the waitlist offer."""
+    try:
+        made = booking.book(current_user, shift_id)
+    except BookingRefused as refused:
+        seen = refused.gate
+        if refused.code == "missing":
+            abort(404)
+        if seen is None or seen.waiting or seen.booking_id is not None:  # rarer answers: read the card afresh
+            (row,) = finder.rows_for(current_user, [db.session.get(Shift, shift_id)])
+        else:
+            row = finder.Row(seen.shift, refusal=refused)
+        return _widget(row, _refused(refused))
+    return _widget(finder.Row(made.shift, booking=made), _done(_("Shift booked."), shift_id))
 
 
 @bp.route("/shifts/<int:shift_id>/cancel", methods=["POST"])

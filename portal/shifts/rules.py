@@ -1,4 +1,6 @@
-"""The booking rules, each with its own message. `refusal()` checks all but the seat count."""
+"""The booking rules, each with its own message. `refusal()` checks all but the seat count;
+`shift_refusal()` is its part that reads nothing but the shift (a booking asks it, and the seat count,
+before anything else)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -19,6 +21,8 @@ from portal.training import services as training
 
 class BookingRefused(InvalidInput):
     """A booking (or cancellation) that a rule refuses; `code` names the rule."""
+
+    gate = None  # booking.Gate: what the booking had read when it refused before locking anything
 
     def __init__(self, code: str, message):
         super().__init__(message, "shift")
@@ -108,7 +112,32 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
     is theirs; the rule is for students booking themselves and for waitlists they joined. A pause
     after repeated no-shows (`check_pause`, by default as `check_phone`) stops the same self-bookings."""
     now = now or clock.now()
+    refused = shift_refusal(shift, now)
+    if refused:
+        return refused
     context = context or context_for(user, [shift])
+    if not context["enrolled"].get(shift.campaign_id):
+        return BookingRefused("enrolment", _l("Join the campaign first."))
+    if (check_phone if check_pause is None else check_pause) and shift.campaign_id in context.get("paused", ()):
+        return BookingRefused("paused", PAUSED)
+    if not user.is_active_account or not user.has_role("student"):
+        return BookingRefused("account", _l("Only active student accounts can book shifts."))
+    missing = missing_training(context, shift) if check_training else []
+    if missing:
+        return BookingRefused("training", _l("Complete the required training first: %(modules)s.",
+                                             modules=", ".join(m.title for m in missing)))
+    if any(b.shift_id == shift.id for b in context["bookings"]):
+        return BookingRefused("duplicate", _l("You have already booked this shift."))
+    clash = schedule_clash(shift, [b for b in context["bookings"] if b.shift_id != shift.id], shift.campaign)
+    if clash is None and check_phone and not (user.phone or "").strip():
+        return BookingRefused("phone", PHONE_NEEDED)
+    return clash
+
+
+def shift_refusal(shift: Shift, now: datetime | None = None) -> BookingRefused | None:
+    """The rules of the shift itself, whoever books it (read from the shift, its campaign and point:
+    no query): cancelled, campaign not open, started, not open for booking yet, point not taking volunteers."""
+    now = now or clock.now()
     campaign = shift.campaign
     if shift.status != "open":
         return BookingRefused("cancelled", _l("This shift was cancelled."))
@@ -120,24 +149,21 @@ def refusal(user, shift: Shift, context: dict | None = None, now: datetime | Non
     if opens > now:
         return BookingRefused("window", _l("Bookings for this shift open on %(date)s, %(days)d days ahead.",
                                            date=format_date(opens), days=campaign.booking_window_days))
-    if not context["enrolled"].get(shift.campaign_id):
-        return BookingRefused("enrolment", _l("Join the campaign first."))
-    if (check_phone if check_pause is None else check_pause) and shift.campaign_id in context.get("paused", ()):
-        return BookingRefused("paused", PAUSED)
-    if not user.is_active_account or not user.has_role("student"):
-        return BookingRefused("account", _l("Only active student accounts can book shifts."))
     if not shift.point.is_active:
         return BookingRefused("point", _l("This service point is not taking volunteers at the moment."))
-    missing = missing_training(context, shift) if check_training else []
-    if missing:
-        return BookingRefused("training", _l("Complete the required training first: %(modules)s.",
-                                             modules=", ".join(m.title for m in missing)))
-    if any(b.shift_id == shift.id for b in context["bookings"]):
-        return BookingRefused("duplicate", _l("You have already booked this shift."))
-    clash = schedule_clash(shift, [b for b in context["bookings"] if b.shift_id != shift.id], campaign)
-    if clash is None and check_phone and not (user.phone or "").strip():
-        return BookingRefused("phone", PHONE_NEEDED)
-    return clash
+    return None
+
+
+def context_at(user, shift: Shift, enrolled: bool, paused: bool) -> dict:
+    """What the rules need for one shift when the enrolment and the pause are known already (the
+    booking's first statement reads them): the student's bookings around it and the training."""
+    start, end = shift.starts_at - timedelta(days=8), shift.ends_at + timedelta(days=8)
+    return {
+        "bookings": student_bookings(user.id, start, end),
+        "training": {shift.campaign_id: training.required_progress(user, shift.campaign)},
+        "enrolled": {shift.campaign_id: enrolled},
+        "paused": {shift.campaign_id} if paused else set(),
+    }
 
 
 def cancellation_refusal(booking: Booking, by_staff: bool, now: datetime | None = None) -> BookingRefused | None:
