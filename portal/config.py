@@ -58,7 +58,16 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Statement values (emails, phones, hashes) stay out of logged errors outside development.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": portal_env != "development"},
+        # No ping before each checkout: a round trip on every request, for a restart that happens once
+        # a month; after one, the first statement on a dropped connection fails, SQLAlchemy throws the
+        # whole pool away, and the next request reconnects (DATABASE_PRE_PING=1 pings instead). The pool
+        # holds as many connections as a worker has threads (gunicorn --threads), so none is opened and
+        # closed per request under load.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": env.get("DATABASE_PRE_PING", "0") == "1", "hide_parameters": portal_env != "development",
+            **({"pool_size": int(env.get("DATABASE_POOL_SIZE", "16")), "max_overflow": 4, "pool_recycle": 3600}
+               if database_url.startswith("postgresql") else {}),
+        },
         # How many proxies (nginx) stand in front and set X-Forwarded-For/-Proto; 0 trusts none.
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "TIMEZONE": "Asia/Ho_Chi_Minh",

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 import click
 from flask import current_app
-from sqlalchemy import delete, event, inspect, or_, select, update
+from sqlalchemy import bindparam, delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -108,14 +109,19 @@ def start(user: User, remember: bool = False, device: str = "", replacing: UserS
     return token
 
 
+@cache
+def _load_statement():
+    """The session with its user and their roles, built once (every request runs it; the hash is bound)."""
+    return (select(UserSession).options(joinedload(UserSession.user, innerjoin=True).joinedload(User.roles))
+            .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 def load(token: str) -> User | None:
     """The user of a live session token, or None (one indexed statement joined with the user and their
     roles: every request asks it)."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalars(
-        select(UserSession).options(joinedload(UserSession.user, innerjoin=True).joinedload(User.roles))
-        .where(UserSession.token_hash == token_hash(token))).unique().first()
+    row = db.session.scalars(_load_statement(), {"token_hash": token_hash(token)}).unique().first()
     now = clock.now()
     if row is None or not is_alive(row, now):
         return None

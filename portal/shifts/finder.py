@@ -183,21 +183,26 @@ def page_for(user, filters: Filters, today: date | None = None) -> Page:
     with the total so the page can say what is left."""
     win = window(filters, today or clock.local_today())
     conditions = _where(filters, win)
-    joined = list(db.session.scalars(select(CampaignEnrolment.campaign_id).join(Campaign).where(
+    joined_ids = list(db.session.scalars(select(CampaignEnrolment.campaign_id).join(Campaign).where(
         CampaignEnrolment.user_id == user.id, Campaign.status == "open")))
-    if joined:  # the campaigns they joined; someone who joined none sees every open one, and is told to join
-        conditions.append(Shift.campaign_id.in_(joined))
+    if joined_ids:  # the campaigns they joined; someone who joined none sees every open one, and is told to join
+        conditions.append(Shift.campaign_id.in_(joined_ids))
     joined = lambda stmt: (stmt.join(Campaign, Campaign.id == Shift.campaign_id)  # noqa: E731
                            .join(ServicePoint, ServicePoint.id == Shift.point_id).where(*conditions))
-    total = db.session.scalar(joined(select(func.count(Shift.id)).select_from(Shift)))
     preferred = preferences.point_ids(user)
     order = [case((Shift.point_id.in_(preferred), 0), else_=1)] if preferred else []
     offset = (filters.page - 1) * PAGE_SIZE
-    shifts = list(db.session.scalars(
-        joined(select(Shift)).options(contains_eager(Shift.point).joinedload(ServicePoint.branch),
-                                      joinedload(Shift.campaign))
-        .order_by(*order, Shift.starts_at, ServicePoint.name, Shift.id).limit(PAGE_SIZE).offset(offset)).unique())
-    rows = rows_for(user, shifts)
+    # The page and, on each of its rows, how many shifts match in all (one statement, not two).
+    found = db.session.execute(
+        joined(select(Shift, func.count(Shift.id).over())).options(
+            contains_eager(Shift.point).joinedload(ServicePoint.branch), joinedload(Shift.campaign))
+        .order_by(*order, Shift.starts_at, ServicePoint.name, Shift.id).limit(PAGE_SIZE).offset(offset)).all()
+    shifts = [shift for shift, _ in found]
+    if found:
+        total = found[0][1]
+    else:  # past the last page, or nothing at all: the count alone
+        total = db.session.scalar(joined(select(func.count(Shift.id)).select_from(Shift))) if offset else 0
+    rows = rows_for(user, shifts, enrolled=set(joined_ids))
     for row in rows:
         row.preferred = row.shift.point_id in preferred
     return Page(win, rows, total, offset, blockers(rows), preferred)
@@ -220,9 +225,10 @@ def blockers(rows: list[Row]) -> list[Blocker]:
     return list(found.values())
 
 
-def rows_for(user, shifts: list[Shift]) -> list[Row]:
-    """Each shift with the student's booking, the rule that stops them (if any) and waitlist place."""
-    context = rules.context_for(user, shifts)
+def rows_for(user, shifts: list[Shift], enrolled: set[int] | None = None) -> list[Row]:
+    """Each shift with the student's booking, the rule that stops them (if any) and waitlist place
+    (`enrolled`: the open campaigns the student joined, when the caller has read them)."""
+    context = rules.context_for(user, shifts, enrolled)
     mine = {b.shift_id: b for b in context["bookings"]}
     positions = waitlist_positions(user.id, [s.id for s in shifts]) if shifts else {}
     rows = []
