@@ -101,8 +101,8 @@ def _download(data: bytes, fmt: str, name: str):
 @access.roles_required("admin", "leader")
 def staffing_page():
     """The next 14 days at my points (all of them for organisers), understaffed shifts first."""
-    page = paginate_list(staffing.needs(led_point_ids(current_user)), 50)
-    return htmx.render("reports/staffing.html", page=page, rows=page.items, form=EmptyForm())
+    page = paginate_list(staffing.ranked(led_point_ids(current_user)), 50)
+    return htmx.render("reports/staffing.html", page=page, rows=staffing.details(page.items), form=EmptyForm())
 
 
 @bp.route("/staffing/<int:shift_id>/call", methods=["POST"])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from portal.campaigns import points as points_service
 from portal.campaigns.models import Branch, Campaign, ServicePoint
@@ -32,8 +33,8 @@ def filter_form(user) -> tuple[DashboardFilter, Filters]:
     """The filter form with the choices this person may use, and the filters it describes."""
     form = DashboardFilter(request.args)
     form.validate()
-    campaigns = db.session.scalars(select(Campaign).where(Campaign.status != "draft")
-                                   .order_by(Campaign.start_date.desc())).all()
+    campaigns = db.session.scalars(select(Campaign).where(Campaign.status != "draft")  # organisers: the PDF only
+                                   .options(lazyload(Campaign.organisers)).order_by(Campaign.start_date.desc())).all()
     allowed = led_point_ids(user)
     point_query = select(ServicePoint).order_by(ServicePoint.name)
     if allowed is not None:

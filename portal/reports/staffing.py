@@ -41,10 +41,20 @@ class Need:
     last_call: StaffingCall | None
 
 
-def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = None) -> list[Need]:
-    """Open shifts of the next 14 days, the shortest-staffed and busiest first (four queries)."""
+@dataclass(frozen=True)
+class Ranked:
+    """An upcoming shift's place in the list, before its details are loaded (only a page's are)."""
+
+    shift_id: int
+    shortfall: int
+    demand: float | None
+
+
+def ranked(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = None) -> list[Ranked]:
+    """Open shifts of the next 14 days, the shortest-staffed and busiest first (two queries, plain
+    rows: the whole fortnight of a city is thousands of shifts, of which a page shows fifty)."""
     now = clock.now()
-    query = (select(Shift).options(joinedload(Shift.point), joinedload(Shift.campaign))
+    query = (select(Shift.id, Shift.point_id, Shift.starts_at, Shift.capacity, Shift.booked_count)
              .join(Campaign, Campaign.id == Shift.campaign_id).join(ServicePoint, ServicePoint.id == Shift.point_id)
              .where(Shift.status == "open", Shift.starts_at > now, Shift.starts_at < now + HORIZON,
                     Campaign.status == "open", ServicePoint.is_active))
@@ -52,7 +62,7 @@ def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = No
         query = query.where(Shift.point_id.in_(point_ids or (-1,)))
     if campaign_id:
         query = query.where(Shift.campaign_id == campaign_id)
-    shifts = db.session.scalars(query).all()
+    shifts = db.session.execute(query).all()
     # Demand: what the activity logs of the last four weeks say about each point at each hour of the day.
     helped: dict[tuple[int, int], list[int]] = defaultdict(list)
     for point_id, starts, count in db.session.execute(
@@ -63,17 +73,31 @@ def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = No
                    Shift.point_id.in_({s.point_id for s in shifts} or {-1}))
             .group_by(ActivityLog.id, Shift.point_id, Shift.starts_at)):
         helped[(point_id, starts.astimezone(LOCAL_TZ).hour)].append(int(count))
+    rows = []
+    for shift_id, point_id, starts, capacity, booked in shifts:
+        seen = helped.get((point_id, starts.astimezone(LOCAL_TZ).hour))
+        rows.append((starts, Ranked(shift_id=shift_id, shortfall=max(capacity - booked, 0),
+                                    demand=(sum(seen) / len(seen)) if seen else None)))
+    rows.sort(key=lambda pair: (-pair[1].shortfall, -(pair[1].demand or 0), pair[0], pair[1].shift_id))
+    return [r for _, r in rows]
+
+
+def details(items: list[Ranked]) -> list[Need]:
+    """The shifts (with their point) and last calls of some ranked rows, in the same order (two queries)."""
+    ids = [r.shift_id for r in items]
+    shifts = {s.id: s for s in db.session.scalars(select(Shift).options(joinedload(Shift.point))
+                                                  .where(Shift.id.in_(ids or [-1])))}
     calls = {}
-    for call in db.session.scalars(select(StaffingCall).where(StaffingCall.shift_id.in_([s.id for s in shifts] or [-1]))
+    for call in db.session.scalars(select(StaffingCall).where(StaffingCall.shift_id.in_(ids or [-1]))
                                    .order_by(StaffingCall.sent_at)):
         calls[call.shift_id] = call
-    rows = []
-    for shift in shifts:
-        seen = helped.get((shift.point_id, shift.starts_at.astimezone(LOCAL_TZ).hour))
-        rows.append(Need(shift=shift, shortfall=max(shift.capacity - shift.booked_count, 0),
-                         demand=(sum(seen) / len(seen)) if seen else None, last_call=calls.get(shift.id)))
-    rows.sort(key=lambda n: (-n.shortfall, -(n.demand or 0), n.shift.starts_at))
-    return rows
+    return [Need(shift=shifts[r.shift_id], shortfall=r.shortfall, demand=r.demand, last_call=calls.get(r.shift_id))
+            for r in items]
+
+
+def needs(point_ids: tuple[int, ...] | None = None, campaign_id: int | None = None) -> list[Need]:
+    """Every open shift of the next 14 days with its details, in order (four queries)."""
+    return details(ranked(point_ids, campaign_id))
 
 
 def candidates(shift: Shift) -> list[User]:
