@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         referrals,
         reminders,
         reports,
+        rosters,
         shifts,
         teamboard,
         training,
@@ -115,7 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core import routes as core
 
     for module in (core, jobs, accounts, notifications, campaigns, mail, training, shifts, cover, operations, teamboard,
-                   reminders, certificates, referrals, reports, privacy, home):
+                   reminders, rosters, certificates, referrals, reports, privacy, home):
         app.register_blueprint(module.bp)
     app.register_blueprint(home.audit_bp)
     from portal import cli  # lazy: as above

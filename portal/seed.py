@@ -28,6 +28,7 @@ from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.operations.models import Attendance, VolunteerRating
+from portal.seed_history import seed_history
 from portal.seed_training import MODULES
 from portal.shifts import planning
 from portal.shifts.models import Booking, Shift, ShiftTemplate
@@ -145,6 +146,7 @@ def seed_demo() -> list[str]:
     lines += _seed_training(campaign)
     lines += _seed_past_shifts(campaign, password_hash)
     lines += _seed_current_season()
+    lines += seed_history(db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)), password_hash)
     db.session.commit()
     return lines + logins
 
@@ -154,14 +156,15 @@ CURRENT_SLUG = "thanh-nien-dong-hanh-2026"
 
 def _seed_current_season() -> list[str]:
     """A season running now, so the demo has shifts to book: the same modules, the demo student
-    trained, weekly shifts at three points for the next three weeks, the demo leader at Gia Lâm."""
+    trained, weekday shifts at four points from two weeks ago (seed_history gives those two weeks their
+    record) to two months ahead, the demo leader at Gia Lâm."""
     if db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)) is not None:
         return []
     today = clock.local_today()
     campaign = Campaign(
         name="Thanh niên đồng hành cùng hành chính công 2026–2027", slug=CURRENT_SLUG, status="open",
         description="Mùa thứ hai của chiến dịch, tiếp nối kết quả mùa 2025–2026.",
-        start_date=today - timedelta(days=7), end_date=today + timedelta(days=60),
+        start_date=today - timedelta(days=14), end_date=today + timedelta(days=60),
         peak_start=today + timedelta(days=7), peak_end=today + timedelta(days=21),
     )
     campaign.organisers.extend(CampaignOrganiser(name=n, position=i) for i, n in enumerate(ORGANISERS))

@@ -30,6 +30,7 @@ FLOORS = [
     {"operations"},
     {"teamboard"},
     {"reminders"},
+    {"rosters"},
     {"certificates"},
     {"referrals"},
     {"reports"},
@@ -37,7 +38,7 @@ FLOORS = [
     {"home"},
 ]
 # The app factory, the CLI and the demo seeds assemble everything: they stand above every floor.
-ASSEMBLY = {"__init__", "cli", "seed", "seed_scale", "seed_training"}
+ASSEMBLY = {"__init__", "cli", "seed", "seed_history", "seed_scale", "seed_texts", "seed_training"}
 VIEW_LINES = 25
 MODULE_LINES = 300
 

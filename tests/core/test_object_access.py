@@ -106,6 +106,9 @@ MATRIX = {
     "privacy.breach_status": Pair("admin", [("leader", {}), ("trainer", {})], data={"status": "notified"}),
     "reminders.shift_answers": staff("leader", "other_leader"),
     "reports.call": staff("leader", "other_leader", right_args={"shift_id": "shift"}),
+    # Printed rosters and the week plan: a point's leaders and organisers only.
+    **{f"rosters.{name}": staff("leader", "other_leader") for name in (
+        "point_roster", "point_roster_pdf", "shift_roster", "shift_roster_pdf", "week_plan", "week_plan_pdf")},
     "shifts.add_volunteer": staff("leader", "other_leader", data={"who": "SV003"}),
     # Shifts of a draft campaign, or of a campaign the student did not join, are refused by the booking rules.
     "shifts.book": Pair("lan", [("lan", {"shift_id": "draft_shift"}), ("outsider", {})], refused=(403, 404, 422),
