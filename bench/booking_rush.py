@@ -48,7 +48,8 @@ from databases import database, postgres_reachable  # noqa: E402
 
 STUDENTS, SHIFTS, SEATS, IN_FLIGHT = 1000, 10, 10, 100
 PASSWORD = "bench password 2026"
-MODES = {"sync": ["-w", "2"], "gthread": ["-k", "gthread", "-w", "2", "--threads", "16"]}
+THREADS = os.environ.get("BENCH_THREADS", "16")  # per threaded worker
+MODES = {"sync": ["-w", "2"], "gthread": ["-k", "gthread", "-w", "2", "--threads", THREADS]}
 
 
 def free_port() -> int:
@@ -317,6 +318,7 @@ def stored_bookings(url: str) -> tuple[set[str], int]:
 
 def main() -> None:
     kinds = ["sqlite"] + (["postgresql"] if postgres_reachable() else [])
+    kinds = [k for k in kinds if k in os.environ.get("BENCH_KINDS", "sqlite,postgresql").split(",")]
     if "postgresql" not in kinds:
         print("PostgreSQL not reachable: set BENCH_DATABASE_URL to include it")
     runs = []
