@@ -135,10 +135,20 @@ def seed_scale(password: str = "donghanh-scale-2025") -> list[str]:
             db.session.execute(insert(table), rows[start:start + 20_000])
     _advance_sequences(("users", "shifts", "bookings", "activity_logs"))
     db.session.commit()
+    _analyse()
     return [f"campaign {SLUG}: {BRANCHES} branches, {POINTS} points, {STUDENTS} students",
             f"{len(shift_rows)} shifts over {DAYS} days, {len(bookings)} bookings, "
             f"{len(attendance)} attendance records, "
             f"{len(logs)} activity logs"]
+
+
+def _analyse() -> None:
+    """Give the planner statistics of the new rows, as PostgreSQL's manual advises after a bulk load
+    (autovacuum would, some minutes later); SQLite's planner reads its indexes without."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
 
 
 def _advance_sequences(tables) -> None:
