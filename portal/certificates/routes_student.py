@@ -5,7 +5,7 @@ import json
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import abort, make_response
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from portal.audit import labels as audit_labels
 from portal.audit import services as audit
 from portal.certificates import badges, bp, codes, records
 from portal.certificates.models import Credential
+from portal.core import downloads
 from portal.core.urls import external_url
 from portal.extensions import db
 
@@ -64,11 +65,7 @@ def download_pdf(code):
     if credential.status != "valid" and not current_user.has_role("admin"):
         abort(404)  # a revoked or replaced paper must not be printed again
     _record_staff_download(credential, "pdf")
-    response = make_response(records.pdf_bytes(credential))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(records.pdf_bytes(credential), f"certificate-{codes.pretty(credential.code)}.pdf")
 
 
 @bp.route("/certificates/<code>.json")
@@ -80,8 +77,4 @@ def download_badge(code):
         abort(404)
     _record_staff_download(credential, "json")
     body = json.dumps(badges.open_badge(credential), ensure_ascii=False, indent=2)
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{codes.pretty(credential.code)}.json"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment(body, f"certificate-{codes.pretty(credential.code)}.json")

@@ -2,13 +2,14 @@
 closing one's account and coming back through the emailed link."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, session, url_for
+from flask import abort, current_app, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal import access, htmx
 from portal.accounts import consent
 from portal.audit import services as audit
+from portal.core import downloads
 from portal.core.urls import safe_next
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -54,8 +55,7 @@ def download_export(export_id):
     record = export.download(export_id, _me())
     if record is None:
         abort(404)
-    return Response(record.content, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{export.filename(record)}"'})
+    return downloads.attachment(record.content, export.filename(record))
 
 
 @bp.route("/me/data/consent/<purpose>", methods=["POST"])

@@ -1,7 +1,7 @@
 """Organisers: a campaign's cases and shortlist, each case's review, send and award, the exports, the hosts."""
 from __future__ import annotations
 
-from flask import abort, make_response, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from portal.audit import labels as audit_labels
 from portal.audit import services as audit
 from portal.campaigns.loaders import campaign_or_404
 from portal.campaigns.models import ServicePoint
+from portal.core import downloads
 from portal.core.converters import small_int
 from portal.core.urls import moved
 from portal.core.validation import InvalidInput
@@ -83,15 +84,8 @@ def export(slug, kind, fmt):
     header, rows = exports.table(campaign, kind[:-1], host_id if kind == "referrals" else None)
     audit.record_access(current_user, f"export.{kind}", "campaign", campaign.id, format=fmt, host=host_id,
                         rows=len(rows))
-    if fmt == "csv":
-        response = make_response(to_csv(header, rows))
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    else:
-        response = make_response(to_xlsx(str(KIND_LABELS[kind[:-1]]), header, rows))
-        response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response.headers["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{kind}.{fmt}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    data = to_csv(header, rows) if fmt == "csv" else to_xlsx(str(KIND_LABELS[kind[:-1]]), header, rows)
+    return downloads.attachment(data, f"{campaign.slug}-{kind}.{fmt}")
 
 
 # --- one case -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, make_response, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portal import access, htmx
 from portal.audit import labels as audit_labels
 from portal.audit import services as audit
-from portal.core import clock
+from portal.core import clock, downloads
 from portal.core.clock import LOCAL_TZ
 from portal.core.validation import InvalidInput
 from portal.extensions import db
@@ -87,16 +87,6 @@ def _campaign_period(kind: str, campaign) -> tuple[date, date]:
     return last_full(kind, today())
 
 
-def _download(data: bytes, fmt: str, name: str):
-    response = make_response(data)
-    response.headers["Content-Type"] = {
-        "csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route("/staffing", endpoint="staffing")
 @access.roles_required("admin", "leader")
 def staffing_page():
@@ -133,7 +123,7 @@ def ledger_export(fmt):
     name = f"so-gio-{filters.start.isoformat()}-{filters.end.isoformat()}"
     data = to_csv(header, body) if fmt == "csv" else to_xlsx(_("Hours ledger"), header, body)
     audit.record_access(current_user, audit_labels.EXPORT_HOURS_LEDGER, "report", None, format=fmt, **_params("start"))
-    return _download(data, fmt, name)
+    return downloads.attachment(data, f"{name}.{fmt}")
 
 
 @bp.route("/<kind>")
@@ -177,10 +167,11 @@ def export(kind, fmt):
     audit.record_access(current_user, audit_labels.EXPORT_REPORT, "report", None, kind=kind, format=fmt, start=start,
                         **_params())
     if fmt == "csv":
-        return _download(to_csv(header, body), fmt, name)
+        return downloads.attachment(to_csv(header, body), f"{name}.{fmt}")
     if fmt == "xlsx":
-        return _download(to_xlsx(str(PERIOD_LABELS[kind]), header, body), fmt, name)
-    return _download(pdf.render(_paper(kind, form, replace(filters, start=start, end=end)), header, body), fmt, name)
+        return downloads.attachment(to_xlsx(str(PERIOD_LABELS[kind]), header, body), f"{name}.{fmt}")
+    paper = pdf.render(_paper(kind, form, replace(filters, start=start, end=end)), header, body)
+    return downloads.attachment(paper, f"{name}.{fmt}")
 
 
 def _paper(kind, form, filters):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import make_response, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from portal import access, htmx
-from portal.core import clock
+from portal.core import clock, downloads
 from portal.i18n import format_date
 from portal.operations.loaders import point_i_run_or_403, shift_at_my_point
 from portal.rosters import bp, pdf
@@ -16,15 +16,6 @@ from portal.rosters import services as rosters
 from portal.rosters.forms import DayForm, WeekForm
 
 ROSTER_PAGE, PLAN_PAGE = "rosters/roster.html", "rosters/plan.html"
-
-
-def _pdf(data: bytes, name: str):
-    """A PDF to download; it holds names and phone numbers, so no cache keeps it."""
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/shifts/<int:shift_id>/roster")
@@ -42,7 +33,7 @@ def shift_roster_pdf(shift_id):
     """The shift's roster as an A4 PDF."""
     shift = shift_at_my_point(shift_id)
     data = pdf.roster_pdf(rosters.shift_roster(current_user, shift), clock.now())
-    return _pdf(data, f"roster-shift-{shift.id}")
+    return downloads.attachment(data, f"roster-shift-{shift.id}.pdf")
 
 
 def _day_form(point):
@@ -77,7 +68,7 @@ def point_roster_pdf(point_id):
     if refused:
         return refused
     data = pdf.roster_pdf(rosters.day_roster(current_user, point, form.date.data), clock.now())
-    return _pdf(data, f"roster-point-{point.id}-{form.date.data:%Y%m%d}")
+    return downloads.attachment(data, f"roster-point-{point.id}-{form.date.data:%Y%m%d}.pdf")
 
 
 def _week_form(point):
@@ -114,4 +105,4 @@ def week_plan_pdf(point_id):
     if refused:
         return refused
     data = pdf.plan_pdf(rosters.week_plan(point, form.week.data), clock.now())
-    return _pdf(data, f"plan-point-{point.id}-{form.week.data:%Y%m%d}")
+    return downloads.attachment(data, f"plan-point-{point.id}-{form.week.data:%Y%m%d}.pdf")
