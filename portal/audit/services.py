@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select
 
 from portal.audit.labels import KINDS
 from portal.audit.models import AuditEvent
-from portal.core.clock import LOCAL_TZ
+from portal.core import clock
 from portal.extensions import db
 
 
@@ -101,15 +101,10 @@ def query(
     if target_type:
         stmt = stmt.where(AuditEvent.target_type == target_type)
     if date_from:
-        stmt = stmt.where(AuditEvent.created_at >= _local_midnight(date_from))
+        stmt = stmt.where(AuditEvent.created_at >= clock.day_start(date_from))
     if date_to:
-        stmt = stmt.where(AuditEvent.created_at < _local_midnight(date_to + timedelta(days=1)))
+        stmt = stmt.where(AuditEvent.created_at < clock.day_start(date_to + timedelta(days=1)))
     return stmt
-
-
-def _local_midnight(day: date) -> datetime:
-    """The UTC instant at which a local (Hanoi) day starts."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
 def action_names() -> list[str]:

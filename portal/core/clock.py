@@ -5,7 +5,7 @@ it in one place; `LOCAL_TZ` is the one definition of the campaign's time zone.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -24,3 +24,8 @@ def local_now() -> datetime:
 def local_today() -> date:
     """Today's date in Hanoi, whatever the server's own zone."""
     return local_now().date()
+
+
+def day_start(day: date) -> datetime:
+    """The instant a Hanoi calendar day begins (its midnight), for "on this day" queries."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.campaigns import points as points_service
 from portal.campaigns.models import ServicePoint
+from portal.core import clock
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.operations import activity, board
@@ -73,7 +74,7 @@ def may_see_phone(viewer, point_id: int) -> bool:
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
+    start = clock.day_start(day)
     return start, start + timedelta(days=1)
 
 

@@ -3,7 +3,7 @@ the size of the city): a week at a time, the student's preferred points first, w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import groupby
 
 from sqlalchemy import case, func, select
@@ -11,7 +11,6 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.campaigns.models import Campaign, CampaignEnrolment, ServicePoint
 from portal.core import clock
-from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.shifts import preferences, rules
 from portal.shifts.booking import waitlist_positions
@@ -159,15 +158,11 @@ def window(filters: Filters, today: date) -> Window:
     return Window(start, end, page_start, page_end, refused)
 
 
-def _instant(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
-
-
 def _where(filters: Filters, win: Window) -> list:
     """The conditions of the shifts a student may look at on this page."""
     conditions = [Shift.status == "open", Campaign.status == "open", ServicePoint.is_active,
-                  Shift.starts_at >= max(_instant(win.page_start), clock.now()),
-                  Shift.starts_at < _instant(win.page_end + timedelta(days=1))]
+                  Shift.starts_at >= max(clock.day_start(win.page_start), clock.now()),
+                  Shift.starts_at < clock.day_start(win.page_end + timedelta(days=1))]
     if filters.point_id:
         conditions.append(Shift.point_id == filters.point_id)
     if filters.branch_id:

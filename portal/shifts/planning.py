@@ -105,7 +105,7 @@ def generate(actor, template: ShiftTemplate, skip: set[date]) -> int:
 
 def fortnight(point: ServicePoint) -> tuple[list[Shift], dict[int, list[Booking]]]:
     """A point's shifts over the next 14 days (from today in Hanoi), and each one's booked volunteers."""
-    start = datetime.combine(clock.local_today(), time.min, tzinfo=LOCAL_TZ)
+    start = clock.day_start(clock.local_today())
     shifts = db.session.scalars(select(Shift).where(
         Shift.point_id == point.id, Shift.starts_at >= start, Shift.starts_at < start + timedelta(days=14)
     ).order_by(Shift.starts_at)).all()
