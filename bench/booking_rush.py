@@ -339,6 +339,7 @@ def main() -> None:
     threaded = next(r for r in target if r["mode"] == "gthread")
     print(f"booking_rush db={sync['kind']} sync_rps_ratio_vs_bare={sync['rps_ratio']:.3f} (target 0.15) "
           f"threaded_vs_sync={threaded['rps'] / sync['rps']:.2f} (target 1.00) "
+          f"threaded_bare_vs_sync_bare={threaded['bare_rps'] / sync['bare_rps']:.2f} "
           f"p99_ms={max(sync['p99'], threaded['p99']):.0f} (target 1000) "
           f"statements_accepted={sync['accepted_statements']} (target 8) "
           f"refused={sync['refused_statements']} (target 6) list_statements={sync['list_statements']} "

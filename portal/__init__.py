@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         campaigns,
         certificates,
         cover,
+        guides,
         home,
         jobs,
         mail,
@@ -116,7 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core import routes as core
 
     for module in (core, jobs, accounts, notifications, campaigns, mail, training, shifts, cover, operations, teamboard,
-                   reminders, rosters, certificates, referrals, reports, privacy, home):
+                   reminders, rosters, guides, certificates, referrals, reports, privacy, home):
         app.register_blueprint(module.bp)
     app.register_blueprint(home.audit_bp)
     from portal import cli  # lazy: as above

@@ -24,7 +24,7 @@ from portal.campaigns.models import (
 )
 from portal.campaigns.services import campaign_created
 from portal.certificates.models import CertificateRule
-from portal.core import clock
+from portal.core import clock, markdown
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.operations.models import Attendance, VolunteerRating
@@ -32,7 +32,7 @@ from portal.seed_history import seed_history
 from portal.seed_training import MODULES
 from portal.shifts import planning
 from portal.shifts.models import Booking, Shift, ShiftTemplate
-from portal.training import markdown, signoff
+from portal.training import signoff
 from portal.training.models import QuizQuestion, TrainingModule
 from portal.training.services import parse_quiz
 

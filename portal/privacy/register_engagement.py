@@ -60,6 +60,15 @@ ENGAGEMENT = [
         "id": NP, "user_id": P("participation"), "campaign_id": P("participation"), "no_shows": P("participation"),
         "paused_at": P("participation"), "lifted_at": P("participation"), "lifted_by_id": LINK,
     }, _ME, authors=("lifted_by_id",), on_erase=_D),
+    # --- guides to public services: public texts by staff; scans are counts per guide, point and day, no person ---
+    _t("guides", "staff_work", {c: NP for c in (
+        "id", "slug", "status", "title_vi", "summary_vi", "call_vi", "body_vi", "title_en", "summary_en", "call_en",
+        "body_en", "submitted_at", "reviewed_at", "published_at", "retired_at", "created_at", "updated_at")}
+        | {"author_id": LINK, "reviewer_id": LINK}, authors=("author_id", "reviewer_id")),
+    _t("guide_images", None, {c: NP for c in ("id", "guide_id", "alt", "content_type", "data", "width", "height",
+                                              "created_at")}),
+    _t("point_guides", None, {"point_id": NP, "guide_id": NP, "position": NP}),
+    _t("guide_scans", None, {"id": NP, "guide_id": NP, "point_id": NP, "day": NP, "count": NP}),
     # --- team board: posts by staff on points' boards, who saw them, leaders' messages to a shift -----
     # A post's picture is the point's news (a queue, a notice on the door), kept while the post is.
     _t("team_posts", "staff_work", {

@@ -9,12 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign, CampaignStaff
-from portal.core import clock
+from portal.core import clock, markdown
 from portal.core.text import nfc
 from portal.core.validation import InvalidInput
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
-from portal.training import markdown
 from portal.training.models import Completion, ModuleProgress, QuizQuestion, TrainingModule
 
 STATUSES = ("not_started", "read", "ready", "completed", "expired")

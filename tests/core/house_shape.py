@@ -31,6 +31,7 @@ FLOORS = [
     {"teamboard"},
     {"reminders"},
     {"rosters"},
+    {"guides"},
     {"certificates"},
     {"referrals"},
     {"reports"},

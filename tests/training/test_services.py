@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.core import clock
+from portal.core import clock, markdown
 from portal.core.validation import InvalidInput
 from portal.extensions import db
-from portal.training import markdown, signoff
 from portal.training import services as training
+from portal.training import signoff
 from portal.training.models import Completion
 from tests.factories import enrol
 

@@ -1,0 +1,2 @@
+"""(being written)"""
+from portal.guides import bp  # noqa: F401
