@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import qrcode
 from flask_babel import force_locale, gettext
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
@@ -15,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from portal.certificates.codes import pretty
 from portal.core.fonts import register_fonts
+from portal.core.qr import draw_qr
 from portal.core.text import nfc
 from portal.i18n import lazy_text as _l
 
@@ -109,30 +109,6 @@ def _centred(c: Canvas, lines: list[str], font: str, size: float, y: float, lead
         c.drawCentredString(PAGE_W / 2, y, line)
         y -= leading
     return y
-
-
-def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
-    """A QR code (error correction Q) drawn as one vector path: each row's dark runs as rectangles."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
-    code.add_data(data.encode())
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    count = len(matrix)
-    module = size / count
-    path = c.beginPath()
-    for row, cells in enumerate(matrix):
-        top = y + size - (row + 1) * module
-        col = 0
-        while col < count:
-            if cells[col]:
-                start = col
-                while col < count and cells[col]:
-                    col += 1
-                path.rect(x + start * module, top, (col - start) * module, module)
-            else:
-                col += 1
-    c.setFillColor(Color(0, 0, 0))
-    c.drawPath(path, stroke=0, fill=1)
 
 
 def render(claims: dict, url: str, qr_drawer=draw_qr) -> bytes:

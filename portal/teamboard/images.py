@@ -1,62 +1,17 @@
-"""A post's picture: read with Pillow, refused unless it is a real picture of at most 2 MB, then re-encoded
-(no EXIF, no location, at most 1600 px a side) so what the portal keeps and serves is its own JPEG."""
+"""A post's picture: the shared upload rules (portal/core/images.py) on the form's `image` field, at most
+1600 px a side, JPEG, PNG, WebP or GIF (its first frame)."""
 from __future__ import annotations
 
-import io
-import warnings
+from portal.core import images
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-from portal.core.validation import InvalidInput
-from portal.i18n import lazy_text as _l
-
-MAX_BYTES = 2 * 1024 * 1024
 MAX_SIDE = 1600
-MAX_PIXELS = 40_000_000  # a phone photo has about 12 million; more is a "decompression bomb"
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
-QUALITY = 82
 
 
 def read_upload(stream) -> bytes | None:
-    """The uploaded file's bytes (None when no file was chosen), refused above 2 MB without reading on."""
-    if stream is None or not getattr(stream, "filename", None):
-        return None
-    data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(_l("The picture is larger than 2 MB. Choose a smaller one or take a smaller photo."),
-                           "image")
-    if not data:
-        raise InvalidInput(_l("The picture file is empty."), "image")
-    return data
+    """The uploaded file's bytes (None when no file was chosen), refused above 2 MB."""
+    return images.read_upload(stream, "image")
 
 
 def reencode(data: bytes) -> tuple[bytes, str, int, int]:
-    """The picture as the portal keeps it: (JPEG bytes, content type, width, height); InvalidInput when the
-    bytes are not a JPEG, PNG, WebP or GIF picture Pillow can read."""
-    refused = InvalidInput(_l("This file is not a picture the portal can read. Choose a JPEG, PNG or WebP photo."),
-                           "image")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as source:
-                if source.format not in FORMATS or source.width * source.height > MAX_PIXELS:
-                    raise refused
-                source.seek(0)  # an animated GIF: its first frame
-                picture = ImageOps.exif_transpose(source)  # the way the phone held it, before EXIF goes
-                picture.load()
-    except InvalidInput:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
-        raise refused from None
-    if picture.mode in ("RGBA", "LA", "P"):
-        picture = picture.convert("RGBA")
-        flat = Image.new("RGB", picture.size, (255, 255, 255))
-        flat.paste(picture, mask=picture.getchannel("A"))
-        picture = flat
-    elif picture.mode != "RGB":
-        picture = picture.convert("RGB")
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=QUALITY, optimize=True)  # no exif= argument: nothing of the original's
-    return out.getvalue(), "image/jpeg", picture.width, picture.height
+    """The picture as the board keeps it: (JPEG bytes, content type, width, height)."""
+    return images.reencode(data, MAX_SIDE, "image")
