@@ -103,6 +103,7 @@ bench: $(VENV)/.installed static/vendor/.installed translations
 	$(PY) bench/certificates.py
 	$(PY) bench/reports.py
 	$(PY) bench/finder.py
+	$(PY) bench/posters.py
 
 ## serve-gunicorn: the production server, locally (SECRET_KEY and DATABASE_URL from the environment)
 serve-gunicorn: setup

@@ -28,6 +28,7 @@ from portal.core import clock, markdown
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
 from portal.operations.models import Attendance, VolunteerRating
+from portal.seed_guides import seed_guides
 from portal.seed_history import seed_history
 from portal.seed_training import MODULES
 from portal.shifts import planning
@@ -147,6 +148,7 @@ def seed_demo() -> list[str]:
     lines += _seed_past_shifts(campaign, password_hash)
     lines += _seed_current_season()
     lines += seed_history(db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)), password_hash)
+    lines += seed_guides(db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)))
     db.session.commit()
     return lines + logins
 

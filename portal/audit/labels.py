@@ -81,6 +81,12 @@ ACTIONS = {
     "board.post": _l("Team board post published"), "board.pin": _l("Team board post pinned"),
     "board.unpin": _l("Team board post unpinned"), "board.message": _l("Message sent to a shift's volunteers"),
     "reminders.settings": _l("Reminder times changed"), "booking_pause.lift": _l("Booking pause lifted"),
+    "guides.point_choice": _l("Point's guides chosen"),
+    "guide.create": _l("Guide written"), "guide.update": _l("Guide edited"),
+    "guide.submit": _l("Guide sent for review"), "guide.publish": _l("Guide approved and published"),
+    "guide.send_back": _l("Guide sent back to draft"), "guide.retire": _l("Guide retired"),
+    "guide.restore": _l("Guide brought back as a draft"), "guide.image_add": _l("Picture added to a guide"),
+    "guide.image_remove": _l("Picture removed from a guide"),
 }
 TARGETS = {
     "user": _l("Account"), "campaign": _l("Campaign"), "outbox_message": _l("Email"),
@@ -93,6 +99,7 @@ TARGETS = {
     "host_organisation": _l("Host organisation"), "report": _l("Report"),
     "data_request": _l("Data request"), "breach_record": _l("Breach record"), "data_export": _l("Data export"),
     "team_post": _l("Team board post"), "shift_message": _l("Message to a shift"),
+    "guide": _l("Citizen guide"),
 }
 
 # The audit page's "kind" filter: the security log's groups, each a list of actions or prefixes.

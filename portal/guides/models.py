@@ -15,8 +15,9 @@ TITLE_MAX = 120
 SUMMARY_MAX = 300
 CALL_MAX = 90  # the poster's call to action, in large type
 BODY_MAX = 20_000
-# draft -> in_review (submitted) -> published (a reviewer approved it) -> retired; a published guide edited goes
-# back to in_review only through a new submission; retired guides can be brought back as drafts.
+# draft -> in_review (submitted) -> published (another organiser approved it) -> retired. Editing a published
+# guide's text puts it back in review (off the public pages until approved again); a retired guide comes back as a
+# draft (portal/guides/services.py).
 STATUSES = ("draft", "in_review", "published", "retired")
 LANGS = ("vi", "en")
 

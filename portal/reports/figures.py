@@ -63,6 +63,8 @@ class Figures:
     per_day: list[dict] = field(default_factory=list)  # {day, helped, minutes}
     per_point: list[dict] = field(default_factory=list)  # {point, ward, branch, seats, booked, fill}
     per_school: list[dict] = field(default_factory=list)  # {school, minutes, volunteers}
+    guide_scans: int = 0  # QR scans of the guides' posters (reports.scans fills it for the period reports)
+    scans_per_point: list[dict] = field(default_factory=list)  # {point, scans}
 
     @property
     def no_show_rate(self) -> float | None:
@@ -272,7 +274,7 @@ def last_full(kind: str, today: date) -> tuple[date, date]:
 
 
 HEADLINES = ("volunteers", "shifts", "shifts_filled", "seats_empty", "minutes", "no_shows", "citizens_helped",
-             "elderly_helped")
+             "guide_scans", "elderly_helped")
 
 
 def compare(current: Figures, before: Figures) -> list[dict]:

@@ -23,6 +23,7 @@ from portal.reports import bp, ledger, pdf, staffing, tasks
 from portal.reports.figures import compare, figures, last_full, period, previous
 from portal.reports.labels import FEEDBACK_LABELS, HEADLINE_LABELS, PERIOD_LABELS
 from portal.reports.narrative import narrative, organisers_for
+from portal.reports.scans import add_scans
 from portal.reports.scope import filter_form, led_point_ids, today
 from portal.shifts.models import Shift
 from portal.spreadsheets import hours, to_csv, to_xlsx
@@ -72,6 +73,7 @@ def _period_args(kind: str):
     before = previous(kind, start)
     current = figures(replace(filters, start=start, end=end))
     earlier = figures(replace(filters, start=before[0], end=before[1]))
+    add_scans(current, earlier, replace(filters, start=start, end=end), before[0])
     return form, filters, start, end, current, earlier
 
 

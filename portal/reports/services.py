@@ -13,6 +13,7 @@ from portal.jobs import queue
 from portal.mail import services as mail
 from portal.reports.figures import Filters, compare, figures, last_full, previous
 from portal.reports.labels import HEADLINE_LABELS
+from portal.reports.scans import add_scans
 
 
 def send_period(kind: str, today: date) -> list[str]:
@@ -31,8 +32,10 @@ def send_period(kind: str, today: date) -> list[str]:
         UserRole.role == "admin", User.is_active_account).order_by(User.sort_name)).all()
     sent = []
     for campaign in campaigns:
-        rows = compare(figures(Filters(start, end, campaign_id=campaign.id)),
-                       figures(Filters(*before, campaign_id=campaign.id)))
+        current, earlier = figures(Filters(start, end, campaign_id=campaign.id)), figures(
+            Filters(*before, campaign_id=campaign.id))
+        add_scans(current, earlier, Filters(start, end, campaign_id=campaign.id), before[0])
+        rows = compare(current, earlier)
         link = external_url("reports.report", kind=kind, campaign=campaign.id, start=start.isoformat())
         for person in organisers:
             mail.queue(person.email, "report_period", "report", person.locale, user=person, period_kind=kind,

@@ -23,6 +23,7 @@ ARGUMENTS = {
     "request_id": "data_request", "breach_id": "breach", "notice_id": "notice", "device_id": "device",
     "cover_id": "cover_request", "swap_id": "swap",
     "post_id": "post", "shift_message_id": "shift_message",
+    "guide_id": "guide", "image_id": "guide_image",
 }
 OTHER_VALUES = {"action": "check_in", "kind": "hours", "fmt": "csv", "token": "x", "filename": "x"}
 
@@ -174,6 +175,16 @@ def _build_city(make_user, make_campaign, make_module, make_point, make_shift):
     db.session.add_all([c["post"], c["shift_message"]])
     db.session.flush()
     db.session.add(TeamPostPoint(post_id=c["post"].id, point_id=c["point"].id))
+    db.session.commit()
+    from portal.guides.models import Guide, GuideImage
+
+    # A published guide with one picture (the organisers' guide pages, posters).
+    c["guide"] = Guide(slug="kich-hoat-vneid", status="published", title_vi="Kích hoạt VNeID", summary_vi="Từng bước.",
+                       call_vi="Quét mã để xem", body_vi="1. Mở VNeID.", author_id=c["admin"].id,
+                       published_at=clock.now())
+    c["guide_image"] = GuideImage(guide=c["guide"], alt="Màn hình VNeID", content_type="image/jpeg",
+                                  data=b"\xff\xd8\xff\xd9", width=1, height=1)
+    db.session.add_all([c["guide"], c["guide_image"]])
     db.session.commit()
     return c
 

@@ -98,8 +98,8 @@ def test_messages_are_lazy_text_everywhere_never_flask_babels_safe_lazy_string()
 def test_markup_is_only_built_from_our_own_renderings():
     """Markup() and |safe mark text as trusted: only rendered templates, generated QR codes, the
     sanitised module body and a notice's text (escaped first, links built from a format) may be."""
-    allowed = {"portal/certificates/__init__.py", "portal/operations/routes.py", "portal/accounts/routes_two_factor.py",
-               "portal/notifications/display.py"}
+    allowed = {"portal/certificates/__init__.py", "portal/guides/render.py", "portal/operations/routes.py",
+               "portal/accounts/routes_two_factor.py", "portal/notifications/display.py"}
     uses = {str(path.relative_to(ROOT)) for path in (ROOT / "portal").rglob("*.py")
             if re.search(r"\bMarkup\(", path.read_text(encoding="utf-8"))}
     assert uses <= allowed

@@ -73,6 +73,20 @@ MATRIX = {
     "cover.propose_swap": staff("lan", "minh", data={"code": "1-XXXXXX"}),
     "cover.swap": Pair("lan", [("outsider", {}), ("leader", {})]),
     "cover.withdraw": staff("lan", "minh"),
+    # A point's guides: its leaders choose them; any signed-in volunteer opens the quick list of any point.
+    "guides.point_guides": staff("leader", "other_leader"),
+    # Organisers' guide pages: any guide and its pictures, whatever the status; no one else.
+    **{f"guides.{name}": Pair("admin", [("leader", {}), ("trainer", {}), ("lan", {})]) for name in (
+        "admin_add_image", "admin_approve", "admin_edit", "admin_guide", "admin_image", "admin_remove_image",
+        "admin_restore", "admin_retire", "admin_submit")},
+    "guides.admin_send_back": Pair("admin", [("leader", {}), ("trainer", {}), ("lan", {})],
+                                   data={"note": "Thiếu bước xác thực"}),
+    "guides.quick": Pair("lan", [("lan", {"point_id": 999999})]),
+    # Posters: a point's leaders for their points, organisers for any; the guide must be published for leaders.
+    "guides.leaflet": Pair("leader", [("other_leader", {}), ("lan", {})]),
+    "guides.poster": Pair("leader", [("other_leader", {"name": "a4.pdf"}), ("lan", {"name": "a4.pdf"})],
+                          right_args={"name": "a4.pdf"}),
+    "guides.posters": Pair("leader", [("lan", {}), ("trainer", {})]),
     "operations.act": staff("leader", "other_leader"),
     "operations.activity_log": Pair("lan", [("minh", {}), ("other_leader", {})]),
     "operations.adjust_hours": staff("leader", "other_leader", data={"minutes": "60", "reason": "Về sớm"}),
