@@ -6,36 +6,41 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 export PORTAL_ENV ?= development
 
-.PHONY: setup run worker lint test test-sqlite test-postgres e2e chromium bench serve-gunicorn translations extract-messages vendor clean
+.PHONY: setup lock audit run worker lint test test-sqlite test-postgres test-servers e2e chromium bench serve-gunicorn translations extract-messages vendor clean
 
 ## setup: virtualenv, Python and npm packages, vendored assets, compiled translations, database
 setup: $(VENV)/.installed static/vendor/.installed translations instance/.migrated
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+# Every install step is in scripts/install.sh (the Dockerfile runs it too); these stamps only make it incremental.
+# Python packages come from the locks with `pip install --require-hashes`: `make lock` after editing requirements*.txt.
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	PYTHON=$(PYTHON) bash scripts/install.sh --dev --venv $(VENV) --step python
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	bash scripts/install.sh --dev --step npm
 	touch $@
 
-# Copy the front-end packages we serve into static/vendor (never committed, never from a CDN).
+# The front-end packages we serve, copied into static/vendor (never committed, never from a CDN).
 static/vendor/.installed: node_modules/.installed
-	rm -rf static/vendor && mkdir -p static/vendor/htmx static/vendor/be-vietnam-pro/files static/vendor/fonts
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	for w in 400 500 600 700; do cp node_modules/@fontsource/be-vietnam-pro/$$w.css static/vendor/be-vietnam-pro/; done
-	cp node_modules/@fontsource/be-vietnam-pro/files/be-vietnam-pro-{vietnamese,latin,latin-ext}-{400,500,600,700}-normal.woff2 static/vendor/be-vietnam-pro/files/
-	# TrueType outlines for the certificate PDFs (reportlab embeds TTF, not woff2).
-	cp node_modules/@expo-google-fonts/be-vietnam-pro/{400Regular/BeVietnamPro_400Regular,400Regular_Italic/BeVietnamPro_400Regular_Italic,600SemiBold/BeVietnamPro_600SemiBold,700Bold/BeVietnamPro_700Bold}.ttf static/vendor/fonts/
+	bash scripts/install.sh --step vendor
 	touch $@
+
+## lock: re-resolve requirements.txt / requirements-dev.txt (the hand-edited pins) into the hashed lock files
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+lock: $(VENV)/.installed
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+
+## audit: known vulnerabilities in the locks (pip-audit, npm audit); reviewed exceptions in .ci/audit-ignore
+audit: $(VENV)/.installed
+	$(PY) scripts/audit.py
 
 vendor: static/vendor/.installed
 
 ## translations: compile the .po catalogues into .mo files
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q compile -d portal/translations
+	bash scripts/install.sh --venv $(VENV) --step translations
 
 ## extract-messages: refresh the catalogues after changing user-facing text
 extract-messages: $(VENV)/.installed
@@ -107,7 +112,11 @@ bench: $(VENV)/.installed static/vendor/.installed translations
 
 ## serve-gunicorn: the production server, locally (SECRET_KEY and DATABASE_URL from the environment)
 serve-gunicorn: setup
-	$(VENV)/bin/gunicorn --workers 2 --bind 127.0.0.1:8000 wsgi:app
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+## test-servers: two app servers and two job workers on one PostgreSQL and one Redis (TEST_DATABASE_URL, SERVERS_REDIS_URL)
+test-servers: $(VENV)/.installed static/vendor/.installed translations
+	$(PY) -m pytest -q -p no:cacheprovider tests_servers
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor

@@ -74,6 +74,7 @@ def env_for(url: str) -> dict:
     """Production settings on loopback: plain HTTP allowed, rate limits off (the rush comes from one address)."""
     key_file = os.environ.get("CERT_SIGNING_KEY_FILE") or _signing_key_file()
     return {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "NOTIFY_CHANNELS": "email",
+            "GUNICORN_ACCESSLOG": "off",  # the rush measures the app, not a log line per request
             "JOBS_URL": os.environ.get("BENCH_JOBS_URL", "redis://127.0.0.1:6379/15"),
             "SECRET_KEY": "bench-" + uuid.uuid4().hex,
             "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "BASE_URL": "http://127.0.0.1",
@@ -215,7 +216,7 @@ def run(kind: str, mode: str) -> dict:
         process = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), *MODES[mode], "-b", f"127.0.0.1:{port}", "--log-level", "warning",
              "--backlog", "2048", "wsgi:app"],
-            cwd=ROOT, env=env_for(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env_for(url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
             wait_for(port, process)

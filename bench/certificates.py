@@ -159,7 +159,8 @@ def verify_ratio(url: str, folder: str) -> tuple[float, float, float]:
         codes = [c for (c,) in db.session.query(Credential.code).limit(500)]
         db.engine.dispose()
     env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "production", "NOTIFY_CHANNELS": "email",
-            "JOBS_URL": os.environ.get("BENCH_JOBS_URL", "redis://127.0.0.1:6379/15"),
+           "GUNICORN_ACCESSLOG": "off",
+           "JOBS_URL": os.environ.get("BENCH_JOBS_URL", "redis://127.0.0.1:6379/15"),
             "SECRET_KEY": "bench-secret-" + "x" * 32,
            "BASE_URL": "http://127.0.0.1", "ALLOW_HTTP": "1", "RATELIMIT_ENABLED": "false",
            "CERT_SIGNING_KEY_FILE": os.environ["CERT_SIGNING_KEY_FILE"],
@@ -167,7 +168,7 @@ def verify_ratio(url: str, folder: str) -> tuple[float, float, float]:
     port = free_port()
     process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", os.environ.get("BENCH_WORKERS", "2"),
                                 "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(port, process)
         random.seed(7)

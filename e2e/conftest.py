@@ -56,7 +56,7 @@ def server(request, tmp_path_factory):
 
 
 def _serve(folder: Path, database_url: str, viewport: str):
-    env = {**os.environ, "PORTAL_ENV": "development", "DATABASE_URL": database_url,
+    env = {**os.environ, "PORTAL_ENV": "development", "DATABASE_URL": database_url, "GUNICORN_ACCESSLOG": "off",
            "RATELIMIT_ENABLED": "false", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
            "CERT_SIGNING_KEY_FILE": str(folder / "signing.pem"), "JOBS_URL": f"sqlite:///{folder}/jobs.sqlite3"}
     (folder / "signing.pem").write_bytes(Ed25519PrivateKey.generate().private_bytes(

@@ -43,7 +43,7 @@ def _init_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
     # lazy: the factory imports the app's modules when an app is built, after its config is loaded
     from portal import i18n
-    from portal.core import errors
+    from portal.core import errors, errors_report, logs
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
     from portal.jobs import queue
 
@@ -70,6 +70,8 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     errors.init_app(app)
     queue.init_app(app)
+    logs.init_app(app)  # request ids, log lines and request metrics: first before, last after every request
+    errors_report.init_app(app)  # Sentry, only when SENTRY_DSN is set
 
 
 def _sqlite_pragmas(app: Flask) -> None:
@@ -131,7 +133,7 @@ def _register_hooks(app: Flask) -> None:
     from portal import access, htmx
     from portal.accounts import routes_sessions, sessions
     from portal.accounts.labels import ROLE_LABELS
-    from portal.core import security, statuses
+    from portal.core import assets, security, statuses
     from portal.extensions import login_manager
     from portal.forms import EmptyForm
     from portal.i18n import current_locale
@@ -146,6 +148,7 @@ def _register_hooks(app: Flask) -> None:
     app.before_request(access.enforce)
     app.after_request(htmx.add_vary)
     app.after_request(security.add_headers)
+    assets.init_app(app)  # static addresses carry their content's version; those answers are cached a year
     app.after_request(routes_sessions.rotate_after_change)  # runs before Flask-Login writes the cookie
 
     @app.context_processor

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from portal import seed, seed_scale
+from portal import backup, restore, seed, seed_scale
 from portal.accounts import staff
 from portal.accounts.models import ROLE_VALUES
 from portal.campaigns import services as campaigns
@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reports_group)
     app.cli.add_command(seed_scale_command)
     app.cli.add_command(privacy_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -162,3 +164,30 @@ def privacy_apply_retention(dry_run):
     for rule, count in retention.apply(dry_run=dry_run):
         click.echo(f"{rule.key}: {count}")
     click.echo("dry run: nothing was changed." if dry_run else "done.", err=True)
+
+
+@click.command("backup")
+@with_appcontext
+@click.option("--output", type=click.Path(), default=None,
+              help="The archive to write, or a folder for a dated name (default: instance/backups/).")
+def backup_command(output):
+    """Write one archive (mode 0600): the database, the certificate keys and a manifest of checksums."""
+    try:
+        path = backup.create(output)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    for line in backup.describe(path):
+        click.echo(line)
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace a database that holds data, and a different signing key.")
+def restore_command(archive, yes):
+    """Restore an archive made by `backup` into DATABASE_URL and the key files, after checking it."""
+    try:
+        for line in restore.restore(archive, yes):
+            click.echo(line)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None

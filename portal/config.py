@@ -55,6 +55,9 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
     settings = {
         "PORTAL_ENV": portal_env,
         "SECRET_KEY": secret_key,
+        # Earlier keys, comma-separated, after a rotation: sessions and signed links made with them stay valid
+        # until they expire, and organisers' two-factor secrets still decrypt (accounts/two_factor.py).
+        "SECRET_KEY_FALLBACKS": [key.strip() for key in env.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()],
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Statement values (emails, phones, hashes) stay out of logged errors outside development.
@@ -169,9 +172,19 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "RETENTION_OUTBOX_DAYS": int(env.get("RETENTION_OUTBOX_DAYS", "90")),
         "RETENTION_AUDIT_DAYS": int(env.get("RETENTION_AUDIT_DAYS", "730")),
         "RETENTION_CAMPAIGN_MONTHS": int(env.get("RETENTION_CAMPAIGN_MONTHS", "12")),
+        # Observability (core/logs.py, core/metrics.py, core/errors_report.py): log lines as json or text (json in
+        # production by default); Sentry when SENTRY_DSN is set; /metrics for a scraper holding METRICS_TOKEN;
+        # /healthz fails when the oldest queued job has waited longer than HEALTH_QUEUE_MAX_MINUTES.
+        "LOG_FORMAT": env.get("LOG_FORMAT", "").strip().lower(),
+        "SENTRY_DSN": env.get("SENTRY_DSN", ""),
+        "SENTRY_RELEASE": env.get("SENTRY_RELEASE", ""),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        "HEALTH_QUEUE_MAX_MINUTES": int(env.get("HEALTH_QUEUE_MAX_MINUTES", "10")),
     }
+    if settings["LOG_FORMAT"] not in ("", "json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text, not {settings['LOG_FORMAT']!r}")
     if portal_env == "production":
-        problems = production_problems(settings, env)
+        problems = production_problems(settings, env, instance_path)
         if problems:
             raise ConfigError("The portal refuses to start in production:\n- " + "\n- ".join(problems))
     return settings
@@ -183,7 +196,7 @@ KNOWN_SECRETS = {"test-secret-key-not-for-production", "dev", "development", "se
 SECRET_KEY_MIN_BYTES = 32
 
 
-def production_problems(settings: dict, env) -> list[str]:
+def production_problems(settings: dict, env, instance_path: Path | None = None) -> list[str]:
     """Every missing or unsafe production setting, each named with how to fix it (all at once)."""
     problems = []
     secret = settings["SECRET_KEY"] or ""
@@ -205,6 +218,10 @@ def production_problems(settings: dict, env) -> list[str]:
     if limited and settings["RATELIMIT_STORAGE_URI"].startswith("memory://") and workers != "1":
         problems.append("RATELIMIT_STORAGE_URI is memory://, which each worker keeps for itself, so limits would "
                         "count per worker: set it to redis://host:6379/0 (or WEB_CONCURRENCY=1 for one worker).")
+    if settings["JOBS_IMMEDIATE"]:
+        problems.append("JOBS_IMMEDIATE is on: jobs would run inside the web process that queued them and periodic "
+                        "ones (reminders, reports, the mail sweep) never: turn it off and run "
+                        "`flask --app wsgi worker`.")
     if not settings["JOBS_URL"].startswith(("redis://", "rediss://")):
         problems.append("JOBS_URL is a file on this machine, which workers elsewhere cannot see: set it to "
                         "redis://host:6379/1, the queue every web server and worker shares.")
@@ -217,6 +234,14 @@ def production_problems(settings: dict, env) -> list[str]:
     elif "push" in channels and not settings["VAPID_SUBJECT"].startswith(("mailto:", "https://")):
         problems.append("VAPID_SUBJECT must be mailto:someone@example.org (or an https:// page): push services "
                         "write there when something is wrong.")
+    metrics_token = settings["METRICS_TOKEN"]
+    if metrics_token and len(metrics_token) < 24:
+        problems.append("METRICS_TOKEN is shorter than 24 characters: use a long random value "
+                        "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), or leave it unset.")
+    if metrics_token and workers != "1" and not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        problems.append("METRICS_TOKEN is set but PROMETHEUS_MULTIPROC_DIR is not: each worker would count its own "
+                        "requests and /metrics would show one worker's. Set it to an empty directory per server "
+                        "(e.g. /run/portal-metrics), or WEB_CONCURRENCY=1.")
     key_file = settings["CERT_SIGNING_KEY_FILE"]
     if not key_file:
         problems.append("CERT_SIGNING_KEY_FILE is not set: certificates cannot be signed. Point it to the "
@@ -225,4 +250,21 @@ def production_problems(settings: dict, env) -> list[str]:
         problems.append(f"CERT_SIGNING_KEY_FILE points to {key_file}, which is not a file.")
     elif Path(key_file).stat().st_mode & 0o077:
         problems.append(f"CERT_SIGNING_KEY_FILE {key_file} can be read by its group or others: chmod 600 it.")
+    return problems + (one_machine_problems(settings, instance_path) if instance_path else [])
+
+
+def one_machine_problems(settings: dict, instance_path: Path) -> list[str]:
+    """The development keys that the portal keeps in instance/ by itself: another app server would hold
+    different ones (its sessions and certificates would not be valid here), and they are backed up nowhere."""
+    problems = []
+    dev_secret = instance_path / "secret_key"
+    if settings["SECRET_KEY"] and dev_secret.is_file() and dev_secret.read_text().strip() == settings["SECRET_KEY"]:
+        problems.append(f"SECRET_KEY is the development key kept in {dev_secret}, which no other app server has: "
+                        "make a new one (python -c 'import secrets; print(secrets.token_urlsafe(48))') and give "
+                        "every server the same value in the environment.")
+    key_file = settings["CERT_SIGNING_KEY_FILE"]
+    if key_file and Path(key_file).resolve() == (instance_path / "cert_signing_key.pem").resolve():
+        problems.append(f"CERT_SIGNING_KEY_FILE is the development key that the portal makes by itself in "
+                        f"{instance_path}: make one with openssl (see Deployment), keep it outside instance/, "
+                        "back it up and give every app server the same file.")
     return problems

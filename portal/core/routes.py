@@ -1,11 +1,11 @@
-"""The language switch and the health checks."""
+"""The language switch, the health checks and the monitoring figures."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, session
+from flask import Blueprint, abort, current_app, request, session
 from flask_login import current_user
-from sqlalchemy import text
 
 from portal import access, htmx
+from portal.core import metrics
 from portal.core.forms import LanguageForm
 from portal.core.urls import safe_next
 from portal.extensions import db
@@ -38,6 +38,19 @@ def live():
 @bp.route("/healthz")
 @access.public
 def health():
-    """Liveness and database check for the load balancer."""
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """Readiness: the database, Redis (when configured) and the job queue's age; 503 when one fails."""
+    report, healthy = metrics.health()
+    return report, 200 if healthy else 503, {"Cache-Control": "no-store"}
+
+
+@bp.route("/metrics")
+@access.public
+def prometheus():
+    """Prometheus figures, for a scraper holding METRICS_TOKEN as its bearer token (404 when none is set)."""
+    if not current_app.config.get("METRICS_TOKEN"):
+        abort(404)
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not metrics.token_matches(given.strip()):
+        return "unauthorised\n", 401, {"WWW-Authenticate": 'Bearer realm="metrics"', "Content-Type": "text/plain"}
+    body, content_type = metrics.exposition()
+    return body, 200, {"Content-Type": content_type, "Cache-Control": "no-store"}

@@ -22,7 +22,7 @@ from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.core import clock
+from portal.core import clock, logs
 from portal.extensions import db
 from portal.jobs.models import JobPeriod, JobRun
 
@@ -104,6 +104,9 @@ def run_again(run: JobRun) -> None:
     task(*(run.args or ()))
 
 
+huey.signal()(logs.job_signal)  # one log line per run: name, id, outcome, duration, retries left
+
+
 @huey.signal()
 def _track(signal, task, exc=None):
     """Record what became of each job in job_runs, on its own connection: the caller's transaction may
@@ -155,8 +158,11 @@ def worker_command(threads):
     """Run background jobs, and enqueue the periodic ones, until stopped (Ctrl+C or SIGTERM)."""
     if huey.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is on: jobs run at once and no worker is needed.")
-    # Huey logs each job's name and id as it runs (never its arguments) and every retry with its delay.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Huey logs each job's name and id as it runs (never its arguments) and every retry with its delay,
+    # through the app's log handler (core/logs.py: JSON in production), or a plain one without it.
+    logging.getLogger("huey").setLevel(logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # An idle worker looks for work at least every 2 s (huey's default backs off to 10 s): a confirmed
     # issuing run or a reminder answer should not wait long; one cheap read per poll.
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True, check_worker_health=True,

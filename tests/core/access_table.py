@@ -60,6 +60,7 @@ ACCESS = {
     "certificates.verify": ("public", ""),
     "core.health": ("public", ""),
     "core.live": ("public", ""),
+    "core.prometheus": ("public", "a scraper with METRICS_TOKEN as its bearer token; 404 when none is set"),
     "core.set_language": ("public", ""),
     "cover.accept": ("student", "campaign they joined"),
     "cover.answer_swap": ("student", "swap they proposed or were asked"),

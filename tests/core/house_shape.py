@@ -39,7 +39,7 @@ FLOORS = [
     {"home"},
 ]
 # The app factory, the CLI and the demo seeds assemble everything: they stand above every floor.
-ASSEMBLY = {"__init__", "cli", "seed", "seed_guides", "seed_history", "seed_scale", "seed_texts",
+ASSEMBLY = {"__init__", "backup", "cli", "restore", "seed", "seed_guides", "seed_history", "seed_scale", "seed_texts",
             "seed_training"}
 VIEW_LINES = 25
 MODULE_LINES = 300
