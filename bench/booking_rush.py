@@ -81,6 +81,16 @@ def env_for(url: str) -> dict:
             "ALLOW_HTTP": "1", "CERT_SIGNING_KEY_FILE": key_file}
 
 
+def tomorrows_shifts(campaign, point, count: int, seats: int) -> list:
+    """`count` four-hour shifts of `seats` seats at `point` from tomorrow, one every five hours (flushed ids)."""
+    from portal.core import clock
+    from portal.shifts.models import Shift
+
+    start = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return [Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start + timedelta(hours=5 * i),
+                  ends_at=start + timedelta(hours=5 * i + 4), capacity=seats) for i in range(count)]
+
+
 def prepare(url: str) -> list[int]:
     """Migrate and seed; return the shift ids."""
     os.environ.update(env_for(url))
@@ -91,7 +101,6 @@ def prepare(url: str) -> list[int]:
     from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, ServicePoint
     from portal.core import clock
     from portal.extensions import db
-    from portal.shifts.models import Shift
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1)})
     with app.app_context():
@@ -114,9 +123,7 @@ def prepare(url: str) -> list[int]:
         db.session.add_all([campaign, point, *students])
         db.session.flush()
         db.session.add_all(CampaignEnrolment(campaign_id=campaign.id, user_id=u.id) for u in students)
-        start = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
-        shifts = [Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start + timedelta(hours=5 * i),
-                        ends_at=start + timedelta(hours=5 * i + 4), capacity=SEATS) for i in range(SHIFTS)]
+        shifts = tomorrows_shifts(campaign, point, SHIFTS, SEATS)
         db.session.add_all(shifts)
         db.session.commit()
         ids = [s.id for s in shifts]

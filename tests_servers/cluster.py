@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.booking_rush import PASSWORD, Student, env_for, free_port, wait_for  # noqa: E402
+from bench.booking_rush import PASSWORD, Student, env_for, free_port, tomorrows_shifts, wait_for  # noqa: E402
 
 SERVER_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("SERVERS_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -128,7 +128,6 @@ def seed(url: str, env: dict) -> list[int]:
     from portal.campaigns.models import Branch, Campaign, CampaignEnrolment, ServicePoint
     from portal.core import clock
     from portal.extensions import db
-    from portal.shifts.models import Shift
 
     app = create_app({"ENVIRON": env, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -150,9 +149,7 @@ def seed(url: str, env: dict) -> list[int]:
         db.session.flush()
         db.session.add_all(CampaignEnrolment(campaign_id=campaign.id, user_id=u.id) for u in people
                            if u.email.startswith("s"))
-        start = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
-        shifts = [Shift(campaign_id=campaign.id, point_id=point.id, starts_at=start + timedelta(hours=5 * i),
-                        ends_at=start + timedelta(hours=5 * i + 4), capacity=SEATS) for i in range(SHIFTS)]
+        shifts = tomorrows_shifts(campaign, point, SHIFTS, SEATS)
         db.session.add_all(shifts)
         db.session.commit()
         ids = [s.id for s in shifts]
