@@ -14,6 +14,7 @@ from portal.accounts.models import ROLE_VALUES
 from portal.campaigns import services as campaigns
 from portal.certificates import codes, records
 from portal.certificates import services as certificates
+from portal.certificates.commands import credentials_group
 from portal.core.validation import InvalidInput
 from portal.mail import services as mail
 from portal.privacy import retention
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(outbox_group)
     app.cli.add_command(certificates_group)
+    app.cli.add_command(credentials_group)
     app.cli.add_command(reports_group)
     app.cli.add_command(seed_scale_command)
     app.cli.add_command(privacy_group)

@@ -131,6 +131,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         # Certificates: the Ed25519 private key (PEM) and, optionally, retired public keys (JWKS).
         "CERT_SIGNING_KEY_FILE": env.get("CERT_SIGNING_KEY_FILE", ""),
         "CERT_RETIRED_JWKS_FILE": env.get("CERT_RETIRED_JWKS_FILE", ""),
+        # The name on the issuer profile (/issuer) that every Open Badges credential names as its issuer.
+        "CERT_ISSUER_NAME": env.get("CERT_ISSUER_NAME", "Đồng hành · Thanh niên đồng hành cùng hành chính công"),
         # The TrueType fonts embedded in certificate PDFs (`make vendor` installs Be Vietnam Pro from npm).
         "CERT_FONT_DIR": env.get("CERT_FONT_DIR",
                                  str(Path(__file__).resolve().parent.parent / "static" / "vendor" / "fonts")),

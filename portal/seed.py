@@ -23,7 +23,7 @@ from portal.campaigns.models import (
     ServicePoint,
 )
 from portal.campaigns.services import campaign_created
-from portal.certificates.models import CertificateRule
+from portal.certificates import models, paper_demo
 from portal.core import clock, markdown
 from portal.core.clock import LOCAL_TZ
 from portal.extensions import db
@@ -145,7 +145,7 @@ def seed_demo() -> list[str]:
         logins.append(f"  {role:8} {email:24} {DEMO_PASSWORD}"
                       + (f"  two-factor key {DEMO_TOTP_SECRET}" if role == "admin" else ""))
     lines += _seed_training(campaign)
-    lines += _seed_past_shifts(campaign, password_hash)
+    lines += _seed_past_shifts(campaign, password_hash) + paper_demo.seed_paper(None, campaign)
     lines += _seed_current_season()
     lines += seed_history(db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)), password_hash)
     lines += seed_guides(db.session.scalar(select(Campaign).where(Campaign.slug == CURRENT_SLUG)))
@@ -295,6 +295,6 @@ def _seed_past_shifts(campaign: Campaign, password_hash: str) -> list[str]:
                                                rated_by_id=leader.id if leader else None))
             else:
                 db.session.add(Attendance(booking_id=booking.id, status="no_show"))
-    _get_or_create(CertificateRule, {"require_training": True, "min_minutes": 8 * 60, "max_no_shows": 1},
+    _get_or_create(models.CertificateRule, {"require_training": True, "min_minutes": 8 * 60, "max_no_shows": 1},
                    campaign_id=campaign.id)
     return [f"{len(people)} volunteers of the 2025 season with their shifts and attendance"]

@@ -69,6 +69,8 @@ step_vendor() {
   # TrueType outlines for the certificate PDFs (reportlab embeds TTF, not woff2).
   cp "$fonts"/{400Regular/BeVietnamPro_400Regular,400Regular_Italic/BeVietnamPro_400Regular_Italic,600SemiBold/BeVietnamPro_600SemiBold,700Bold/BeVietnamPro_700Bold}.ttf \
     static/vendor/fonts/
+  # The JSON-LD contexts of the Open Badges credentials, from what their npm packages export, with an index.
+  node scripts/export-jsonld-contexts.mjs static/vendor/jsonld
 }
 
 step_translations() {

@@ -50,6 +50,7 @@ ACTIONS = {
     "activity_categories.save": _l("Activity categories edited"), "feedback.create": _l("Feedback recorded"),
     "feedback.status": _l("Feedback status changed"), "volunteer.rate": _l("Volunteer rated"),
     "certificate_rule.save": _l("Certificate rule saved"), "certificate.issue": _l("Certificates issued"),
+    "certificate_paper.save": _l("Certificate paper and signatories saved"),
     "certificate.revoke": _l("Certificate revoked"), "certificate.reissue": _l("Certificate corrected"),
     "credential.issue": _l("Document issued"), "nomination.create": _l("Student nominated"),
     "recommendation.approved": _l("Nomination approved"), "recommendation.rejected": _l("Nomination not approved"),

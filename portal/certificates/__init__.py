@@ -5,9 +5,9 @@ from flask import Blueprint, current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from portal.certificates import codes
+from portal.certificates import codes, verification
 from portal.certificates.labels import FIELD_LABELS, REVOKE_CATEGORY_LABELS
-from portal.i18n import current_locale
+from portal.i18n import current_locale, format_datetime_local
 
 bp = Blueprint("certificates", __name__)
 
@@ -16,6 +16,13 @@ bp = Blueprint("certificates", __name__)
 def isodate(value: str) -> str:
     """A signed ISO date (yyyy-mm-dd) as printed: dd/mm/yyyy."""
     return date.fromisoformat(value).strftime("%d/%m/%Y")
+
+
+@bp.app_template_filter("iso_instant")
+def iso_instant(value) -> str:
+    """A credential's XML Schema dateTime as a Hanoi date and time (dd/mm/yyyy HH:MM), or as it was written."""
+    moment = verification.instant(value)
+    return format_datetime_local(moment) if moment else str(value or "")
 
 
 @bp.app_template_filter("pretty_code")
@@ -53,4 +60,4 @@ def field_labels(lang: str | None = None) -> dict[str, str]:
     return cache[lang]
 
 
-from portal.certificates import routes, routes_admin, routes_student  # noqa: E402,F401  (the routes register on bp)
+from portal.certificates import routes, routes_admin, routes_public, routes_student  # noqa: E402,F401  (the routes register on bp)

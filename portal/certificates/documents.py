@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign
-from portal.certificates import codes, signing
+from portal.certificates import badges, codes, numbers, paper, signing, status_lists
 from portal.certificates.eligibility import Standing, standings
+from portal.certificates.issuers import CredentialSignature
 from portal.certificates.models import Credential
 from portal.core import clock
 from portal.core.clock import LOCAL_TZ
@@ -20,13 +23,14 @@ from portal.mail import services as mail
 
 
 def claims_for(code: str, standing: Standing, campaign: Campaign, issued_on: date, kind: str = "participation",
-               extra: dict | None = None) -> dict:
+               extra: dict | None = None, paper: dict | None = None) -> dict:
     """The fields printed on the paper, exactly as they are signed (NFC text, ISO dates).
 
-    Every kind carries the student's record; a referral adds its host (`extra`)."""
+    Every kind carries the student's record; a referral adds its host (`extra`). Version 2 adds the paper's
+    number, place-and-date line, right-hand header and issuers (`paper`: paper.header() and the number)."""
     user = standing.user
     return {
-        "v": 1,
+        "v": 2 if paper else 1,
         "kind": kind,
         "code": code,
         "name": nfc(user.full_name),
@@ -40,19 +44,62 @@ def claims_for(code: str, standing: Standing, campaign: Campaign, issued_on: dat
         "points": sorted(nfc(p) for p in standing.points),
         "issued": issued_on.isoformat(),
         **{key: nfc(value) if isinstance(value, str) else value for key, value in (extra or {}).items()},
+        **_nfc_tree(paper or {}),
     }
 
 
+def _nfc_tree(value):
+    """Every string in a JSON-like value, NFC."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_nfc_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nfc_tree(v) for k, v in value.items()}
+    return value
+
+
+def numbered_header(campaign: Campaign, kind: str, now: datetime, count: int) -> list[tuple[int, dict]]:
+    """`count` new numbers of the campaign's series for `kind` (taken at once, never reused), each with the
+    paper's header as it stands today: what new_credential freezes into the signed fields."""
+    frozen = paper.header(campaign, now.astimezone(LOCAL_TZ).date())
+    shorts = [issuer["short"] for issuer in frozen["issuers"]]
+    return [(n, {**frozen, "number": numbers.printed(n, kind, shorts)})
+            for n in numbers.allocate(campaign.id, kind, count)]
+
+
+def holders(campaign: Campaign, user_ids: list[int]) -> set[int]:
+    """Which of these students already hold a certificate of participation of the campaign (in any state)."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Credential.user_id).where(
+        Credential.campaign_id == campaign.id, Credential.kind == "participation", Credential.user_id.in_(user_ids))))
+
+
 def new_credential(actor, standing: Standing, campaign: Campaign, now: datetime, kind: str = "participation",
-                    extra: dict | None = None, **columns) -> Credential:
-    """A new credential of `standing`'s record, signed, not yet added to the session."""
+                    extra: dict | None = None, numbered: tuple[int, dict] | None = None, **columns) -> Credential:
+    """A new credential of `standing`'s record, signed, not yet added to the session (its signature images'
+    links are: they keep the images while it exists). `numbered` is one of numbered_header(); else one is taken."""
+    number, header = numbered or numbered_header(campaign, kind, now, 1)[0]
     code = codes.new_code()
-    claims = claims_for(code, standing, campaign, now.astimezone(LOCAL_TZ).date(), kind, extra)
+    claims = claims_for(code, standing, campaign, now.astimezone(LOCAL_TZ).date(), kind, extra, header)
     payload = signing.canonical(claims)
     signature, kid = signing.sign_detached(payload)
-    return Credential(code=code, kind=kind, campaign_id=campaign.id, user_id=standing.user.id,
-                      claims_json=payload.decode(), signature=signature, kid=kid, issued_at=now,
-                      issued_by_id=getattr(actor, "id", None), **columns)
+    credential = Credential(code=code, kind=kind, campaign_id=campaign.id, user_id=standing.user.id,
+                            claims_json=payload.decode(), signature=signature, kid=kid, issued_at=now,
+                            issued_by_id=getattr(actor, "id", None), number=number, number_text=header["number"],
+                            **columns)
+    for sha in sorted({i["signature"] for i in header["issuers"] if i["signature"]}):
+        db.session.add(CredentialSignature(credential=credential, sha256=sha))
+    return credential
+
+
+def seal(credentials: list[Credential], now: datetime) -> None:
+    """After the new credentials are flushed, in their transaction: each gets its index in the status lists,
+    then its Open Badge, signed with that entry in it and kept."""
+    status_lists.assign([credential.id for credential in credentials], now)
+    for credential in credentials:
+        badges.issue(credential)
 
 
 def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, record: dict | None = None) -> Credential:
@@ -66,9 +113,11 @@ def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, reco
     if record:
         standing.minutes, standing.attended = record["minutes"], record["shifts"]
         standing.points = set(record["points"])
-    credential = new_credential(actor, standing, campaign, clock.now(), kind, extra)
+    now = clock.now()
+    credential = new_credential(actor, standing, campaign, now, kind, extra)
     db.session.add(credential)
     db.session.flush()
+    seal([credential], now)
     audit.record(actor, "credential.issue", "credential", credential.id, after={"code": credential.code,
                                                                                 "kind": kind})
     return credential

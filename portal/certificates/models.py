@@ -72,6 +72,12 @@ class Credential(db.Model):
     # The PDF, rendered on first download and cached; its SHA-256 is kept with the record.
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The Open Badges 3.0 credential with its Data Integrity proof (badges.py), signed at issue, kept as signed.
+    ob_json: Mapped[str | None] = deferred(mapped_column(Text))
+    # The document number in the campaign's series of its kind (certificates/issuers.py), allocated at issue and
+    # never reused; the printed form, e.g. "0125/GCN-TĐTN". Empty on credentials issued before numbering.
+    number: Mapped[int | None]
+    number_text: Mapped[str | None] = mapped_column(String(40))
 
     campaign = relationship("Campaign")
     user = relationship("User", foreign_keys=[user_id])

@@ -5,8 +5,10 @@ from flask import current_app, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
 
 from portal import access, htmx
-from portal.certificates import bp, codes, records, signing
-from portal.certificates.forms import LookupForm
+from portal.certificates import bp, codes, records, signing, verification
+from portal.certificates.forms import CredentialFileForm, LookupForm
+from portal.core import clock
+from portal.core.urls import external_url
 from portal.extensions import csrf, limiter
 
 
@@ -60,6 +62,25 @@ def _bad_code_message():
     return _("That is not a certificate code: it has 16 letters and digits, such as 7KQ2-M9XD-4FHT-PW3R.")
 
 
+@bp.route("/verify/file", methods=["GET", "POST"])
+@access.public
+@csrf.exempt  # reads only: the file is checked and forgotten, and the page sets no cookie
+@limiter.shared_limit(_verify_limit, scope="verify")
+def verify_file():
+    """Check a credential file (its Open Badges JSON or its PDF) offline: key, signature, dates and status."""
+    form = CredentialFileForm()
+    if request.method == "GET":
+        return _private(htmx.render("certificates/file_check.html", form=form, report=None))
+    report = None
+    if form.validate():
+        try:
+            report = verification.verify(verification.read_file(form.file.data.read(verification.MAX_BYTES + 1)))
+        except verification.Unreadable:
+            form.file.errors.append(_("This file is not a credential: choose the .json file or the certificate's PDF."))
+    return _private(htmx.render("certificates/file_check.html", None, 200 if report else 422, form=form,
+                                report=report, checked_at=clock.local_now()))
+
+
 @bp.route("/verify/<code>")
 @access.public
 @limiter.shared_limit(_verify_limit, scope="verify")
@@ -68,13 +89,15 @@ def verify(code):
     credential = records.public_record(code)
     if credential is None:
         return _private(htmx.render("certificates/verify.html", None, 404, credential=None, code=code[:40],
-                                    form=LookupForm()))
+                                    form=LookupForm(), checked_at=clock.local_now()))
     if credential.code != code:  # typed in lower case or with hyphens: the one canonical address
         return _private(htmx.redirect(url_for("certificates.verify", code=credential.code, lang=_lang())))
     replacement = records.replacement_of(credential) if credential.status == "superseded" else None
     return _private(htmx.render("certificates/verify.html", credential=credential, claims=credential.claims,
-                                replacement=replacement, form=LookupForm(),
-                                masked=records.masked_name(credential.claims["name"])))
+                                replacement=replacement, form=LookupForm(), checked_at=clock.local_now(),
+                                masked=records.masked_name(credential.claims["name"]),
+                                key_state=records.key_state(credential.kid),
+                                jwks_url=external_url("certificates.jwks")))
 
 
 @bp.route("/verify/<code>/holder", methods=["POST"])

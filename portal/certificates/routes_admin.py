@@ -10,12 +10,13 @@ from portal import access, htmx
 from portal.accounts.models import User
 from portal.accounts.services import person_filter
 from portal.campaigns.loaders import campaign_or_404
-from portal.certificates import bp, codes, records
+from portal.certificates import bp, codes, paper, records
 from portal.certificates import services as certificates
 from portal.certificates import tasks as certificate_tasks
 from portal.certificates.eligibility import has_ended, rule_for, standings
-from portal.certificates.forms import IssueForm, PreviewFilter, ReasonForm, RevokeForm, RuleForm
+from portal.certificates.forms import IssueForm, PaperForm, PreviewFilter, ReasonForm, RevokeForm, RuleForm
 from portal.certificates.models import Credential
+from portal.core.images import read_upload
 from portal.core.urls import moved
 from portal.core.validation import InvalidInput
 from portal.forms import show_error
@@ -162,6 +163,47 @@ def issued(slug):
         query = query.where((Credential.code == code) if code else person_filter(q))
     return htmx.render("certificates/issued.html", "certificates/partials/issued_list.html", campaign=campaign,
                        page=paginate_rows(query, 50), q=q, pretty=codes.pretty)
+
+
+def _paper_form(campaign) -> PaperForm:
+    """The paper form filled with the campaign's settings."""
+    settings, data = paper.paper_of(campaign), {}
+    for issuer in paper.issuers_of(campaign):
+        data |= {f"{key}_{issuer.position}": getattr(issuer, key) for key in paper.ISSUER_FIELDS}
+    return PaperForm(data={"place": settings.place, "motto": settings.motto, **data})
+
+
+def _paper_page(campaign, form, status=200):
+    """The paper settings page (the form partial alone for htmx)."""
+    signed = {i.position: bool(i.signature_sha256) for i in paper.issuers_of(campaign)}
+    return htmx.render("certificates/paper.html", "certificates/partials/paper_form.html", status,
+                       campaign=campaign, form=form, signed=signed)
+
+
+@bp.route("/campaigns/<slug>/certificates/paper")
+@access.roles_required("admin")
+def paper_settings(slug):
+    """Who issues the campaign's documents: header lines, signatories, signature pictures, place, motto."""
+    campaign = campaign_or_404(slug)
+    return _paper_page(campaign, _paper_form(campaign))
+
+
+@bp.route("/campaigns/<slug>/certificates/paper", methods=["POST"])
+@access.roles_required("admin")
+def save_paper(slug):
+    """Save the paper settings, all or nothing; new documents carry them, issued ones keep theirs."""
+    campaign = campaign_or_404(slug)
+    form = PaperForm()
+    if form.validate_on_submit():
+        try:
+            uploads = {n: read_upload(form[f"signature_{n}"].data, f"signature_{n}") for n in (1, 2)}
+            remove = {n: form[f"remove_signature_{n}"].data for n in (1, 2)}
+            paper.save(current_user, campaign, form.data, uploads, remove)
+            return htmx.redirect(url_for("certificates.paper_settings", slug=slug),
+                                 _("The paper settings are saved. Documents issued from now on carry them."))
+        except InvalidInput as error:
+            show_error(form, error)
+    return _paper_page(campaign, form, 422)
 
 
 @bp.route("/admin/certificates/<code>")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal import access, htmx
 from portal.audit import labels as audit_labels
 from portal.audit import services as audit
-from portal.certificates import badges, bp, codes, records
+from portal.certificates import badges, bp, codes, profile, records
 from portal.certificates.models import Credential
 from portal.core import downloads
 from portal.core.urls import external_url
@@ -71,10 +71,12 @@ def download_pdf(code):
 @bp.route("/certificates/<code>.json")
 @access.signed_in
 def download_badge(code):
-    """The credential as JSON with Open Badges 3.0 field names."""
+    """The signed Open Badges 3.0 credential (JSON-LD with its Data Integrity proof), to keep or to share."""
     credential = _own_or_admin(code)
     if credential.status != "valid" and not current_user.has_role("admin"):
         abort(404)
     _record_staff_download(credential, "json")
-    body = json.dumps(badges.open_badge(credential), ensure_ascii=False, indent=2)
-    return downloads.attachment(body, f"certificate-{codes.pretty(credential.code)}.json")
+    body = json.dumps(badges.signed(credential), ensure_ascii=False, indent=2)
+    response = downloads.attachment(body, f"certificate-{codes.pretty(credential.code)}.json")
+    response.headers["Content-Type"] = f"{profile.MEDIA_TYPE}; charset=utf-8"
+    return response

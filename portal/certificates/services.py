@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign
-from portal.certificates import documents
+from portal.certificates import documents, status_lists
 from portal.certificates.eligibility import has_ended, standings
 from portal.certificates.models import REVOKE_CATEGORIES, CertificateRule, Credential
 from portal.core import clock
@@ -92,20 +92,26 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
     """
     reason = check_may_issue(campaign, early_reason)
     try:
-        lock_row("campaigns", campaign.id)
+        # The numbers are taken first, in their own committed transaction (a failed step skips them, never
+        # reuses them); then the campaign is locked and anyone a parallel run has just served is left out.
         everyone = standings(campaign)
         pending = [s for s in everyone if s.newly_eligible]
         eligible_total = sum(1 for s in everyone if s.eligible)
         chosen = pending if limit is None else pending[:limit]
         now = clock.now()
+        numbered = documents.numbered_header(campaign, "participation", now, len(chosen))
+        lock_row("campaigns", campaign.id)
+        served = documents.holders(campaign, [s.user.id for s in chosen])
         issued = []
-        for standing in chosen:
-            credential = documents.new_credential(actor, standing, campaign, now, early_reason=reason)
+        for standing, number in zip([s for s in chosen if s.user.id not in served], numbered, strict=False):
+            credential = documents.new_credential(actor, standing, campaign, now, numbered=number,
+                                                  early_reason=reason)
             db.session.add(credential)
             documents.tell(credential, standing.user)
             issued.append(credential)
         if issued:
             db.session.flush()
+            documents.seal(issued, now)
             audit.record(actor, "certificate.issue", "campaign", campaign.id,
                          after={"count": len(issued), "early_reason": reason})
         db.session.commit()
@@ -140,6 +146,7 @@ def revoke(actor, credential: Credential, reason: str, category: str = "other") 
     _locked_valid(credential, _l("Only a valid certificate can be revoked."))
     credential.revoked_at, credential.revoked_by_id, credential.revoke_reason = clock.now(), actor.id, reason
     credential.revoke_category = category
+    status_lists.mark([credential.id], "revoked", credential.revoked_at)
     audit.record(actor, "certificate.revoke", "credential", credential.id, after={"code": credential.code,
                                                                                   "category": category,
                                                                                   "reason": reason})
@@ -176,6 +183,8 @@ def reissue(actor, credential: Credential, reason: str) -> Credential:
         db.session.rollback()
         raise InvalidInput(_l("This certificate was corrected at the same moment. Reload the page."),
                            "reason") from error
+    documents.seal([replacement], now)
+    status_lists.mark([credential.id], "superseded", now)
     audit.record(actor, "certificate.reissue", "credential", replacement.id,
                  before={"code": credential.code}, after={"code": replacement.code, "reason": reason})
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Certificates' background job: an issuing run, a batch per transaction, on the worker.
+"""Certificates' background jobs: an issuing run, a batch per transaction, on the worker; the nightly
+signing of the status lists.
 
 The organiser confirms on the page and the run goes on without them: closing the tab, or a slow
 campaign of thousands, leaves nothing half-issued (each batch commits on its own, and a second run
@@ -6,11 +7,13 @@ for the campaign waits for the first's lock, then finds only the newly eligible)
 """
 from __future__ import annotations
 
+from huey import crontab
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
 from portal.certificates import services as certificates
+from portal.certificates import status_lists
 from portal.extensions import db
 from portal.i18n import lazy_text as _l
 from portal.jobs import queue
@@ -39,3 +42,14 @@ def run_in_progress(campaign_id: int) -> bool:
     runs = db.session.scalars(select(JobRun.args).where(
         JobRun.name == queue.name_of(issue_run), JobRun.status.in_(RUNNING)))
     return any(args and args[0] == campaign_id for args in runs)
+
+
+# 20:50 UTC is 03:50 in Hanoi. Each list is valid for two days, so one missed night leaves nothing stale.
+@queue.periodic(_l("Sign the credential status lists again"), crontab(hour="20", minute="50"),
+                _l("every night at 03:50"))
+def refresh_status_lists() -> int:
+    """Sign every status list again with a new validUntil; how many."""
+    with queue.huey.lock_task("certificates.status_lists"):
+        count = status_lists.refresh_all()
+        db.session.commit()
+        return count

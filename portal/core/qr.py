@@ -19,13 +19,24 @@ def qr_svg(data: str, box_size: int = 12) -> str:
     return markup[markup.index("<svg"):]
 
 
-def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
-    """A QR code (error correction Q) drawn on a PDF canvas as one vector path: each row's dark runs as
-    rectangles, `size` points square with its lower left corner at (x, y), no quiet zone (leave one around it)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
+# Error correction levels by name: M restores about 15 % of a damaged code, Q about 25 %.
+ERROR_CORRECTION = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+                    "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+
+
+def qr_matrix(data: str, error_correction: str = "Q") -> list[list[bool]]:
+    """The modules of the smallest QR code that holds `data` at this error correction, without a quiet zone."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECTION[error_correction], border=0)
     code.add_data(data.encode())
     code.make(fit=True)
-    matrix = code.get_matrix()
+    return code.get_matrix()
+
+
+def draw_qr(c: Canvas, data: str, x: float, y: float, size: float, error_correction: str = "Q") -> None:
+    """A QR code (error correction Q unless asked otherwise) drawn on a PDF canvas as one vector path: each row's
+    dark runs as rectangles, `size` points square with its lower left corner at (x, y), no quiet zone (leave one
+    around it)."""
+    matrix = qr_matrix(data, error_correction)
     count = len(matrix)
     module = size / count
     path = c.beginPath()
@@ -42,3 +53,8 @@ def draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
                 col += 1
     c.setFillColor(Color(0, 0, 0))
     c.drawPath(path, stroke=0, fill=1)
+
+
+def module_size(data: str, size: float, error_correction: str = "Q") -> float:
+    """The side of one module when the QR code for `data` is drawn `size` units square (no quiet zone)."""
+    return size / len(qr_matrix(data, error_correction))

@@ -40,6 +40,7 @@ from sqlalchemy import (
 
 from portal.accounts.models import User, sort_key
 from portal.audit import services as audit
+from portal.certificates import status_lists
 from portal.certificates.models import Credential
 from portal.core import clock
 from portal.extensions import db
@@ -270,9 +271,12 @@ def _erase_batch(user_ids: list[int], actor, reason: str) -> int:
 
 
 def _revoke_certificates(user_ids: list[int], actor, now: datetime) -> int:
-    """Revoke the people's certificates still valid, with the category the public page shows."""
-    result = db.session.execute(update(Credential).where(
-        Credential.user_id.in_(user_ids), Credential.revoked_at.is_(None)
-    ).values(revoked_at=now, revoked_by_id=getattr(actor, "id", None), revoke_reason=REVOKE_REASON,
-             revoke_category="holder_withdrew").execution_options(synchronize_session=False))
+    """Revoke the people's certificates still valid, with the category the public page shows, and publish it
+    in the status lists (the same transaction)."""
+    valid = Credential.user_id.in_(user_ids), Credential.revoked_at.is_(None)
+    ids = list(db.session.scalars(select(Credential.id).where(*valid)))
+    result = db.session.execute(update(Credential).where(*valid).values(
+        revoked_at=now, revoked_by_id=getattr(actor, "id", None), revoke_reason=REVOKE_REASON,
+        revoke_category="holder_withdrew").execution_options(synchronize_session=False))
+    status_lists.mark(ids, "revoked", now)
     return result.rowcount

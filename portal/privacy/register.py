@@ -171,6 +171,7 @@ TABLES: dict[str, Table] = dict([
         "superseded_at": P("participation"), "correction_reason": P("free_text", NULL),
         "revoked_at": P("participation"), "revoked_by_id": LINK, "revoke_reason": P("free_text", NULL),
         "revoke_category": P("participation"), "pdf": P("identity", NULL, FILE), "pdf_sha256": P("identity", NULL),
+        "number": P("participation"), "number_text": P("participation"), "ob_json": P("identity", NULL),
     }, _ME, authors=("issued_by_id", "revoked_by_id")),
     # --- referrals -------------------------------------------------------------------------------
     _t("host_organisations", "hosts", {

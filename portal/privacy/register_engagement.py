@@ -69,6 +69,20 @@ ENGAGEMENT = [
                                               "created_at")}),
     _t("point_guides", None, {"point_id": NP, "guide_id": NP, "position": NP}),
     _t("guide_scans", None, {"id": NP, "guide_id": NP, "point_id": NP, "day": NP, "count": NP}),
+    # --- certificates' paper: the issuing bodies and their officials as printed on the documents they issue (an
+    # official's name and signature in that capacity, not a portal account); counters hold numbers only ---
+    _t("certificate_paper", "staff_work", {"id": NP, "campaign_id": NP, "place": NP, "motto": NP, "updated_at": NP,
+                                           "updated_by_id": LINK}, authors=("updated_by_id",)),
+    _t("certificate_issuers", None, {c: NP for c in (
+        "id", "campaign_id", "position", "parent_body", "issuing_body", "short_name", "on_behalf", "signatory_title",
+        "signatory_name", "signature_sha256")}),
+    _t("signature_images", None, {c: NP for c in ("sha256", "data", "width", "height", "created_at")}),
+    _t("credential_signatures", None, {"credential_id": NP, "sha256": NP}),
+    _t("document_counters", None, {"campaign_id": NP, "series": NP, "last_number": NP}),
+    # --- credential statuses: published bitstrings (one bit or two per credential, no names) ---------
+    _t("status_lists", None, {c: NP for c in ("id", "next_index", "revocation_bits", "message_bits",
+                                              "revocation_json", "message_json", "signed_at")}),
+    _t("credential_status_entries", None, {"credential_id": NP, "status_list_id": NP, "status_index": NP}),
     # --- team board: posts by staff on points' boards, who saw them, leaders' messages to a shift -----
     # A post's picture is the point's news (a queue, a notice on the door), kept while the post is.
     _t("team_posts", "staff_work", {

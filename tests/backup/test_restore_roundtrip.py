@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_migrate import upgrade
 
 from portal import create_app, throwaway
-from portal.certificates import records
+from portal.certificates import badges, records, verification
 from portal.certificates import services as certificates
 from portal.certificates.models import CertificateRule
 from portal.extensions import db
@@ -88,7 +88,10 @@ def _what_a_stranger_sees(app, code: str) -> dict:
     client = app.test_client()
     page = client.get(address.removeprefix("http://portal.test")).get_data(as_text=True)
     holder = client.post(f"/verify/{code}/holder", data={"token": token}).get_data(as_text=True)
-    return {"scanned": scanned, "pdf": pdf, "valid": "verdict--valid" in page, "page": page,
+    page = re.sub(r'<p class="verdict__checked">.*?</p>', "", page)  # when it was checked: not what changed
+    badge = badges.signed(records.find(code))
+    return {"scanned": scanned, "pdf": pdf, "valid": "verdict--valid" in page, "page": page, "badge": badge,
+            "badge_verdict": verification.verify(badge).verdict,
             "code": re.search(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", page).group(0),
             "holder": holder, "jwks": client.get("/.well-known/jwks.json").get_json()}
 
@@ -120,4 +123,5 @@ def test_a_restored_portal_vouches_for_the_certificates_issued_before_the_backup
     assert after["scanned"] == before["scanned"] and after["pdf"] == before["pdf"]
     assert after["holder"] == before["holder"] and HOLDER in after["holder"]
     assert after["page"] == before["page"] and "N. T. P. T." in after["page"]  # initials without the token
+    assert after["badge"] == before["badge"] and after["badge_verdict"] == before["badge_verdict"] == "valid"
     assert after["jwks"] == before["jwks"] and new_key.read_bytes() == old_key.read_bytes()

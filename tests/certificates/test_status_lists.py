@@ -1,0 +1,133 @@
+"""Bitstring Status Lists: every credential gets an index at issue, revoking and correcting publish the new
+status in the same transaction, and the published lists are signed credentials anyone can check."""
+import json
+from datetime import timedelta
+
+import pytest
+
+from portal.certificates import badges, documents, integrity, profile, status_lists, verification
+from portal.certificates import services as certificates
+from portal.core import clock
+from portal.extensions import db
+
+
+def test_entries_of_one_and_two_bits_are_written_and_read_in_place():
+    bits = status_lists.empty_bits("message")
+    assert len(bits) == status_lists.LENGTH * 2 // 8
+    bits = status_lists.write_entry(bits, 5, 2, 2)
+    bits = status_lists.write_entry(bits, 6, 2, 1)
+    assert [status_lists.read_entry(bits, i, 2) for i in (4, 5, 6, 7)] == [0, 2, 1, 0]
+    assert bits[1] == 0b0010_0100  # entries 4–7 share the second byte, entry 4 in its two high bits
+    one = status_lists.write_entry(status_lists.empty_bits("revocation"), 9, 1, 1)
+    assert one[1] == 0b0100_0000 and status_lists.read_entry(one, 9, 1) == 1
+    assert status_lists.read_entry(status_lists.write_entry(one, 9, 1, 0), 9, 1) == 0
+
+
+def test_the_encoded_list_is_multibase_gzip_and_the_same_bits_give_the_same_text():
+    bits = status_lists.write_entry(status_lists.empty_bits("revocation"), 131_071, 1, 1)
+    encoded = status_lists.encode(bits)
+    assert encoded.startswith("uH4sI")  # "u" + base64url of the gzip magic bytes
+    assert status_lists.encode(bits) == encoded and "=" not in encoded
+    assert status_lists.decode(encoded) == bits
+    for bad in ("H4sI", "u!!!", "uAAAA", 42):
+        with pytest.raises(ValueError):
+            status_lists.decode(bad)
+
+
+@pytest.fixture
+def three(season):
+    """A certificate, a referral letter and a commendation, issued."""
+    admin, student = season.people["admin"], season.people["eligible"]
+    (certificate,) = certificates.issue_all(admin, season.campaign)
+    referral = documents.issue_document(admin, "referral", student, season.campaign, {"host": "Chi nhánh số 6"})
+    commendation = documents.issue_document(admin, "commendation", student, season.campaign, {})
+    db.session.commit()
+    return certificate, referral, commendation
+
+
+def _published(client, entry):
+    response = client.get(entry["statusListCredential"].removeprefix("http://portal.test"))
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    return response.get_json()
+
+
+def _pair(badge):
+    """A credential's revocation entry and the message entry beside it (same list, same index)."""
+    revocation = badge["credentialStatus"]
+    message = dict(revocation, statusPurpose="message",
+                   statusListCredential=status_lists.message_url(revocation["statusListCredential"]))
+    return revocation, message
+
+
+def test_each_credential_carries_its_entry_and_the_lists_are_signed_credentials(three, client):
+    indexes = set()
+    for credential in three:
+        badge = badges.signed(credential)
+        revocation, message = _pair(badge)
+        assert revocation["type"] == "BitstringStatusListEntry" and revocation["statusPurpose"] == "revocation"
+        indexes.add(revocation["statusListIndex"])
+        for entry, size in ((revocation, 1), (message, 2)):
+            listed = _published(client, entry)
+            assert listed["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+            assert listed["credentialSubject"]["statusPurpose"] == entry["statusPurpose"]
+            assert integrity.verify(listed, profile.public_keys()).ok
+            bits = status_lists.decode(listed["credentialSubject"]["encodedList"])
+            assert status_lists.read_entry(bits, int(entry["statusListIndex"]), size) == 0
+        assert len(bits) == status_lists.LENGTH * 2 // 8  # the message list: two bits an entry
+        assert verification.verify(badge).verdict == "valid"
+    assert len(indexes) == 3  # never shared
+    assert client.get("/credentials/status/999/revocation").status_code == 404
+    assert client.get("/credentials/status/1/other").status_code == 404
+
+
+def test_revoking_publishes_in_the_same_transaction_and_verification_says_revoked(three, season, client):
+    certificate, referral, commendation = three
+    badge = badges.signed(certificate)
+    certificates.revoke(season.people["admin"], certificate, "Cấp nhầm", "issued_in_error")
+    revocation, message = _pair(badge)
+    index = int(revocation["statusListIndex"])
+    for entry, size, value in ((revocation, 1, 1), (message, 2, 1)):
+        listed = _published(client, entry)
+        bits = status_lists.decode(listed["credentialSubject"]["encodedList"])
+        assert status_lists.read_entry(bits, index, size) == value
+        assert integrity.verify(listed, profile.public_keys()).ok  # signed again
+    report = verification.verify(badge)
+    assert report.verdict == "revoked" and not report.ok
+    assert [c.key for c in report.checks if c.ok is False] == ["status"]
+    assert verification.verify(badges.signed(referral)).verdict == "valid"  # its neighbours are untouched
+
+
+def test_a_corrected_credential_is_superseded_and_its_replacement_valid(three, season):
+    certificate = three[0]
+    old_badge = badges.signed(certificate)
+    replacement = certificates.reissue(season.people["admin"], certificate, "Sửa số giờ")
+    assert verification.verify(old_badge).verdict == "superseded"
+    assert verification.verify(badges.signed(replacement)).verdict == "valid"
+
+
+def test_a_list_nobody_refreshed_is_stale_and_the_nightly_signing_refreshes_it(three):
+    badge = badges.signed(three[0])
+    later = clock.now() + status_lists.VALID_FOR + timedelta(hours=1)
+    report = verification.verify(badge, later)
+    fresh = next(c for c in report.checks if c.key == "status_fresh")
+    assert fresh.ok is False and report.verdict == "valid"  # still not revoked, but the copy is old
+    assert status_lists.refresh_all(later - timedelta(minutes=5)) == 1
+    db.session.commit()
+    report = verification.verify(badge, later)
+    assert next(c for c in report.checks if c.key == "status_fresh").ok is True
+
+
+def test_a_list_changed_after_signing_leaves_the_status_unknown(three):
+    badge = badges.signed(three[0])
+    url = badge["credentialStatus"]["statusListCredential"]
+    listed = json.loads(status_lists.published(1, "revocation"))
+    bits = status_lists.decode(listed["credentialSubject"]["encodedList"])
+    index = int(badge["credentialStatus"]["statusListIndex"])
+    listed["credentialSubject"]["encodedList"] = status_lists.encode(status_lists.write_entry(bits, index, 1, 1))
+    message_url = status_lists.message_url(url)
+    copies = {url: json.dumps(listed), message_url: status_lists.published(1, "message")}
+    assert verification.verify(badge, lists=copies.get).verdict == "status_unknown"
+    copies[url] = status_lists.published(1, "revocation")
+    report = verification.verify(badge, lists=copies.get)
+    assert report.verdict == "valid"
