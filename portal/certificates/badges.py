@@ -65,7 +65,7 @@ def _printed_fields(credential: Credential, claims: dict) -> str:
     return "\n".join(f"{label}: {value}" for label, value in lines if value)
 
 
-def unsigned(credential: Credential) -> dict:
+def unsigned(credential: Credential, status: dict | None = None) -> dict:
     """The OpenBadgeCredential without its proof, in Vietnamese as the paper is."""
     claims, kind = credential.claims, credential.kind
     page = external_url("certificates.verify", code=credential.code)
@@ -93,21 +93,21 @@ def unsigned(credential: Credential) -> dict:
         "evidence": [{"id": page, "type": ["Evidence"], "name": codes.pretty(credential.code),
                       "narrative": narrative, "description": printed}],
     }
-    status = status_entry(credential)
+    status = status or status_entry(credential)
     if status:
         document["credentialStatus"] = status
     return document
 
 
-def build(credential: Credential) -> dict:
+def build(credential: Credential, status: dict | None = None) -> dict:
     """The OpenBadgeCredential signed with our current key (an embedded DataIntegrityProof)."""
     private_key, method = signing_method()
-    return integrity.sign(unsigned(credential), private_key, method, iso(credential.issued_at))
+    return integrity.sign(unsigned(credential, status), private_key, method, iso(credential.issued_at))
 
 
-def issue(credential: Credential) -> dict:
+def issue(credential: Credential, status: dict | None = None) -> dict:
     """Build, sign and keep the credential's Open Badge on it, in the caller's transaction."""
-    document = build(credential)
+    document = build(credential, status)
     credential.ob_json = json.dumps(document, ensure_ascii=False, indent=2)
     return document
 

@@ -97,9 +97,9 @@ def new_credential(actor, standing: Standing, campaign: Campaign, now: datetime,
 def seal(credentials: list[Credential], now: datetime) -> None:
     """After the new credentials are flushed, in their transaction: each gets its index in the status lists,
     then its Open Badge, signed with that entry in it and kept."""
-    status_lists.assign([credential.id for credential in credentials], now)
+    placed = status_lists.assign([credential.id for credential in credentials], now)
     for credential in credentials:
-        badges.issue(credential)
+        badges.issue(credential, status_lists.entry_at(*placed[credential.id]))
 
 
 def issue_document(actor, kind: str, user, campaign: Campaign, extra: dict, record: dict | None = None) -> Credential:

@@ -8,7 +8,9 @@ behind the multicodec prefix 0xed01). Nothing here knows Flask: the portal's key
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -95,11 +97,20 @@ def _proof_config(document: dict, proof: dict) -> dict:
     return options
 
 
+@functools.lru_cache(maxsize=256)
+def _options_hash(options_json: str) -> bytes:
+    """SHA-256 of canonical proof options with our contexts, kept: a batch issued together shares them
+    (the same created time, key and contexts), so each is canonicalised once."""
+    return hashlib.sha256(canonical(json.loads(options_json)).encode()).digest()
+
+
 def hash_data(document: dict, proof: dict, loader: Callable | None = None) -> bytes:
     """SHA-256 of the canonical proof options followed by SHA-256 of the canonical document (64 bytes)."""
     unsecured = {key: value for key, value in document.items() if key != "proof"}
-    return (hashlib.sha256(canonical(_proof_config(document, proof), loader).encode()).digest()
-            + hashlib.sha256(canonical(unsecured, loader).encode()).digest())
+    options = _proof_config(document, proof)
+    options_hash = (_options_hash(json.dumps(options, sort_keys=True)) if loader is None
+                    else hashlib.sha256(canonical(options, loader).encode()).digest())
+    return options_hash + hashlib.sha256(canonical(unsecured, loader).encode()).digest()
 
 
 def sign(document: dict, private_key: Ed25519PrivateKey, verification_method: str, created: str,

@@ -226,11 +226,14 @@ def entry(credential_id: int) -> dict | None:
     credential issued before the lists existed. The message list at the same index, beside it
     (`message_url()`), says why for our own checks."""
     found = db.session.get(StatusEntry, credential_id)
-    if found is None:
-        return None
-    url = list_url(found.status_list_id, "revocation")
-    return {"id": f"{url}#{found.status_index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-            "statusListIndex": str(found.status_index), "statusListCredential": url}
+    return entry_at(found.status_list_id, found.status_index) if found else None
+
+
+def entry_at(list_id: int, index: int) -> dict:
+    """The credentialStatus entry for an index in a list's revocation bitstring."""
+    url = list_url(list_id, "revocation")
+    return {"id": f"{url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": str(index), "statusListCredential": url}
 
 
 def message_url(revocation_url: str) -> str | None:
