@@ -115,6 +115,8 @@ def load(instance_path: Path, environ: dict | None = None) -> dict:
         "RATELIMIT_SIGNUP": env.get("RATELIMIT_SIGNUP", "5 per minute;30 per hour"),
         "RATELIMIT_RESET": env.get("RATELIMIT_RESET", "5 per minute;20 per hour"),
         "RATELIMIT_VERIFY": env.get("RATELIMIT_VERIFY", "60 per minute;600 per hour"),
+        # Checking an uploaded credential file costs far more than a page: its own, tighter limit per address.
+        "RATELIMIT_VERIFY_FILE": env.get("RATELIMIT_VERIFY_FILE", "10 per minute;60 per hour"),
         # The public guide pages (per address): a point's public Wi-Fi may carry many citizens' scans at once.
         "RATELIMIT_GUIDES": env.get("RATELIMIT_GUIDES", "120 per minute;2000 per hour"),
         "RATELIMIT_2FA": env.get("RATELIMIT_2FA", "5 per minute;20 per hour"),  # per IP and per account

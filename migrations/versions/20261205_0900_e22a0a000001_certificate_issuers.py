@@ -84,7 +84,7 @@ def upgrade():
     op.create_index(op.f('ix_credential_signatures_sha256'), 'credential_signatures', ['sha256'])
     with op.batch_alter_table('credentials') as batch:
         batch.add_column(sa.Column('number', sa.Integer(), nullable=True))
-        batch.add_column(sa.Column('number_text', sa.String(length=40), nullable=True))
+        batch.add_column(sa.Column('number_text', sa.String(length=64), nullable=True))
     op.create_index('uq_credentials_campaign_id_kind_number', 'credentials', ['campaign_id', 'kind', 'number'],
                     unique=True)
 

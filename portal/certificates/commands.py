@@ -64,7 +64,9 @@ def verify_command(file, list_files, at_text, lang):
 @credentials_group.command("refresh-status")
 @with_appcontext
 def refresh_status_command():
-    """Sign every status list again (a new validUntil); the worker does this every night."""
+    """Place credentials issued before the status lists in them, and sign every list again (a new validUntil);
+    the worker does both every night. Run it once after upgrading to this version."""
+    placed = status_lists.backfill()
     count = status_lists.refresh_all()
     db.session.commit()
-    click.echo(f"{count} status lists signed again.")
+    click.echo(f"{placed} credentials placed in a status list; {count} status lists signed again.")

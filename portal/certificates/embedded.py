@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, apply_configuration
 from pypdf.errors import PyPdfError
 
 NAME = "credential.json"
+# An uploaded PDF is read with small limits: our embedded JSON is a few KB, a decompression bomb is refused.
+LIMITS = {"maximum_declared_stream_length": 4_000_000, "zlib_maximum_output_length": 1_000_000,
+          "array_based_stream_maximum_output_length": 1_000_000, "lzw_maximum_output_length": 1_000_000,
+          "run_length_maximum_output_length": 1_000_000}
 
 
 def attach(pdf: bytes, document: bytes) -> bytes:
@@ -22,7 +26,8 @@ def attach(pdf: bytes, document: bytes) -> bytes:
 def extract(pdf: bytes) -> bytes | None:
     """The embedded credential.json, or None (not a PDF we can read, or none inside)."""
     try:
-        found = PdfReader(io.BytesIO(pdf)).attachments.get(NAME)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError):
+        with apply_configuration(**LIMITS):
+            found = PdfReader(io.BytesIO(pdf)).attachments.get(NAME)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, RecursionError):
         return None
     return found[0] if found else None

@@ -104,11 +104,13 @@ def _options_hash(options_json: str) -> bytes:
     return hashlib.sha256(canonical(json.loads(options_json)).encode()).digest()
 
 
-def hash_data(document: dict, proof: dict, loader: Callable | None = None) -> bytes:
-    """SHA-256 of the canonical proof options followed by SHA-256 of the canonical document (64 bytes)."""
+def hash_data(document: dict, proof: dict, loader: Callable | None = None, keep: bool = False) -> bytes:
+    """SHA-256 of the canonical proof options followed by SHA-256 of the canonical document (64 bytes).
+
+    `keep`: remember the options' hash (our own signing only; never for a document from outside)."""
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     options = _proof_config(document, proof)
-    options_hash = (_options_hash(json.dumps(options, sort_keys=True)) if loader is None
+    options_hash = (_options_hash(json.dumps(options, sort_keys=True)) if keep and loader is None
                     else hashlib.sha256(canonical(options, loader).encode()).digest())
     return options_hash + hashlib.sha256(canonical(unsecured, loader).encode()).digest()
 
@@ -118,7 +120,7 @@ def sign(document: dict, private_key: Ed25519PrivateKey, verification_method: st
     """A copy of `document` with an embedded DataIntegrityProof (eddsa-rdfc-2022, assertionMethod)."""
     proof = {"type": PROOF_TYPE, "created": created, "verificationMethod": verification_method,
              "cryptosuite": CRYPTOSUITE, "proofPurpose": "assertionMethod"}
-    signature = private_key.sign(hash_data(document, proof, loader))
+    signature = private_key.sign(hash_data(document, proof, loader, keep=True))
     signed = copy.deepcopy(document)
     signed["proof"] = {**proof, "proofValue": "z" + base58.b58encode(signature).decode()}
     return signed

@@ -77,7 +77,7 @@ class Credential(db.Model):
     # The document number in the campaign's series of its kind (certificates/issuers.py), allocated at issue and
     # never reused; the printed form, e.g. "0125/GCN-TĐTN". Empty on credentials issued before numbering.
     number: Mapped[int | None]
-    number_text: Mapped[str | None] = mapped_column(String(40))
+    number_text: Mapped[str | None] = mapped_column(String(64))  # 0001/GGT- and two short names of 20
 
     campaign = relationship("Campaign")
     user = relationship("User", foreign_keys=[user_id])

@@ -4,6 +4,7 @@ with these; verification.py checks against them."""
 from __future__ import annotations
 
 import json
+from datetime import timezone
 
 from flask import current_app
 from joserfc.jwk import OKPKey
@@ -57,4 +58,4 @@ def profile() -> dict:
 
 def iso(moment) -> str:
     """A UTC datetime as an XML Schema dateTime (seconds, Z)."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

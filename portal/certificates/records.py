@@ -99,6 +99,8 @@ def token_matches(credential: Credential | PublicRecord, token: str | None) -> b
     Papers printed before the short token carry the detached JWS itself (`header..signature`): it still works.
     """
     token = token or ""
+    if not credential.signature or not token:  # an erased holder's record keeps no signature
+        return False
     if "." in token:
         return signing.verify_detached(token, credential.claims_json.encode())
     return (hmac.compare_digest(token.encode(), qr_token(credential).encode())

@@ -66,6 +66,7 @@ def _bad_code_message():
 @access.public
 @csrf.exempt  # reads only: the file is checked and forgotten, and the page sets no cookie
 @limiter.shared_limit(_verify_limit, scope="verify")
+@limiter.limit(lambda: current_app.config["RATELIMIT_VERIFY_FILE"], methods=["POST"])
 def verify_file():
     """Check a credential file (its Open Badges JSON or its PDF) offline: key, signature, dates and status."""
     form = CredentialFileForm()

@@ -92,18 +92,20 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
     """
     reason = check_may_issue(campaign, early_reason)
     try:
-        # The numbers are taken first, in their own committed transaction (a failed step skips them, never
-        # reuses them); then the campaign is locked and anyone a parallel run has just served is left out.
+        # The campaign is locked first, so a parallel run waits and then finds who this one served; only then
+        # are the numbers taken (in their own committed transaction on PostgreSQL: a failed step skips them,
+        # never reuses them), as many as will be printed.
+        lock_row("campaigns", campaign.id)
         everyone = standings(campaign)
         pending = [s for s in everyone if s.newly_eligible]
         eligible_total = sum(1 for s in everyone if s.eligible)
         chosen = pending if limit is None else pending[:limit]
-        now = clock.now()
-        numbered = documents.numbered_header(campaign, "participation", now, len(chosen))
-        lock_row("campaigns", campaign.id)
         served = documents.holders(campaign, [s.user.id for s in chosen])
+        to_issue = [s for s in chosen if s.user.id not in served]
+        now = clock.now()
+        numbered = documents.numbered_header(campaign, "participation", now, len(to_issue))
         issued = []
-        for standing, number in zip([s for s in chosen if s.user.id not in served], numbered, strict=False):
+        for standing, number in zip(to_issue, numbered, strict=True):
             credential = documents.new_credential(actor, standing, campaign, now, numbered=number,
                                                   early_reason=reason)
             db.session.add(credential)
@@ -183,8 +185,8 @@ def reissue(actor, credential: Credential, reason: str) -> Credential:
         db.session.rollback()
         raise InvalidInput(_l("This certificate was corrected at the same moment. Reload the page."),
                            "reason") from error
+    status_lists.mark([credential.id], "superseded", now)  # the older list first: locks always go up by id
     documents.seal([replacement], now)
-    status_lists.mark([credential.id], "superseded", now)
     audit.record(actor, "certificate.reissue", "credential", replacement.id,
                  before={"code": credential.code}, after={"code": replacement.code, "reason": reason})
     db.session.commit()

@@ -23,6 +23,7 @@ from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint, select, 
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from portal.certificates import integrity
+from portal.certificates.models import Credential
 from portal.certificates.profile import VC_V2, iso, issuer_url, signing_method
 from portal.core import clock
 from portal.core.types import UTCDateTime
@@ -142,7 +143,8 @@ def assign(credential_ids: list[int], now: datetime | None = None) -> dict[int, 
     placed: dict[int, tuple[int, int]] = {}
     waiting = list(credential_ids)
     while waiting:
-        current = db.session.scalar(select(StatusList).order_by(StatusList.id.desc()).limit(1).with_for_update())
+        current = db.session.scalar(select(StatusList).order_by(StatusList.id.desc()).limit(1).with_for_update()
+                                    .execution_options(populate_existing=True))
         if current is None or current.next_index >= LENGTH:
             current = _new_list(now)
         take = min(len(waiting), LENGTH - current.next_index)
@@ -168,7 +170,8 @@ def mark(credential_ids: list[int], status: str, now: datetime | None = None) ->
     for list_id, index in found:
         by_list.setdefault(list_id, []).append(index)
     for list_id in sorted(by_list):  # a fixed order, so two transactions never wait on each other
-        status_list = db.session.scalar(select(StatusList).where(StatusList.id == list_id).with_for_update())
+        status_list = db.session.scalar(select(StatusList).where(StatusList.id == list_id).with_for_update()
+                                        .execution_options(populate_existing=True))
         revocation, message = status_list.revocation_bits, status_list.message_bits
         for index in by_list[list_id]:
             revocation = write_entry(revocation, index, 1, int(status != "valid"))
@@ -177,10 +180,25 @@ def mark(credential_ids: list[int], status: str, now: datetime | None = None) ->
         publish(status_list, now or clock.now())
 
 
+def backfill(now: datetime | None = None) -> int:
+    """Give every credential issued before the status lists existed its index, and publish those already
+    revoked or replaced (the nightly job and `flask credentials refresh-status`); how many were placed."""
+    now = now or clock.now()
+    waiting = db.session.execute(select(Credential.id, Credential.revoked_at, Credential.is_current)
+                                 .outerjoin(StatusEntry, StatusEntry.credential_id == Credential.id)
+                                 .where(StatusEntry.credential_id.is_(None)).order_by(Credential.id)).all()
+    if waiting:
+        assign([row.id for row in waiting], now)
+        mark([row.id for row in waiting if row.revoked_at is not None], "revoked", now)
+        mark([row.id for row in waiting if row.revoked_at is None and not row.is_current], "superseded", now)
+    return len(waiting)
+
+
 def refresh_all(now: datetime | None = None) -> int:
     """Sign every list again with a new validUntil (the nightly job); how many lists."""
     now = now or clock.now()
-    lists = db.session.scalars(select(StatusList).with_for_update()).all()
+    lists = db.session.scalars(select(StatusList).order_by(StatusList.id).with_for_update()
+                               .execution_options(populate_existing=True)).all()
     for status_list in lists:
         publish(status_list, now)
     return len(lists)

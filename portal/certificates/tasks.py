@@ -50,6 +50,7 @@ def run_in_progress(campaign_id: int) -> bool:
 def refresh_status_lists() -> int:
     """Sign every status list again with a new validUntil; how many."""
     with queue.huey.lock_task("certificates.status_lists"):
+        status_lists.backfill()
         count = status_lists.refresh_all()
         db.session.commit()
         return count

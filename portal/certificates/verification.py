@@ -18,7 +18,12 @@ from portal.certificates import embedded, integrity, profile, status_lists
 from portal.core import clock
 from portal.i18n import lazy_text as _l
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024  # a file as uploaded (our PDFs are about 100 KB)
+MAX_JSON = 64 * 1024  # the credential itself (ours are about 5 KB)
+# Canonicalisation has no work limit, and a crafted graph of look-alike blank nodes takes it exponential
+# time: before any JSON-LD work a document must have the shape our credentials have.
+MAX_DEPTH, MAX_OBJECTS, MAX_ANONYMOUS, MAX_ITEMS = 12, 64, 8, 32
+REFUSED_KEYS = {"@graph", "@included", "@reverse", "@nest", "@context", "@id", "@type", "@set", "@list"}
 
 # The checks, in the order they are shown.
 CHECKS = {
@@ -40,6 +45,8 @@ VERDICTS = {
     "revoked": _l("Revoked by the organisers: it is no longer valid."),
     "superseded": _l("Replaced by a corrected credential: this one is no longer valid."),
     "status_unknown": _l("Its status cannot be checked: the status list is missing or not signed by us."),
+    "status_stale": _l("Not confirmed: the status list used is out of date, so a recent revocation would not "
+                       "show. Check again with a fresh status list."),
 }
 
 
@@ -84,13 +91,48 @@ def read_file(data: bytes) -> dict:
         raise Unreadable("larger than 2 MB")
     if data[:5] == b"%PDF-":
         data = _embedded_json(data)
+    if len(data) > MAX_JSON:
+        raise Unreadable("the credential is larger than 64 KB")
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise Unreadable("not JSON") from error
     if not isinstance(document, dict):
         raise Unreadable("not a JSON object")
+    problem = shape_problem(document)
+    if problem:
+        raise Unreadable(problem)
     return document
+
+
+def shape_problem(document: dict) -> str | None:
+    """Why a document is not shaped like our credentials, or None: its @context a list of URLs, no inline
+    contexts or graph keywords, no blank-node ids, a bounded depth, breadth and number of objects."""
+    context = document.get("@context")
+    if not isinstance(context, list) or not context or not all(isinstance(url, str) for url in context):
+        return "@context must be a list of context addresses"
+    objects = anonymous = 0
+    waiting = [(document, 0, True)]
+    while waiting:
+        node, depth, top = waiting.pop()
+        if depth > MAX_DEPTH:
+            return "nested too deeply"
+        if isinstance(node, list):
+            if len(node) > MAX_ITEMS:
+                return "a list is too long"
+            waiting.extend((item, depth + 1, False) for item in node)
+        elif isinstance(node, dict):
+            objects += 1
+            if set(node) & (REFUSED_KEYS - ({"@context"} if top else set())):
+                return "JSON-LD keywords our credentials do not use"
+            identifier = node.get("id")
+            if isinstance(identifier, str) and identifier.startswith("_:"):
+                return "blank node identifiers"
+            anonymous += "id" not in node and not top
+            waiting.extend((value, depth + 1, False) for key, value in node.items() if key != "@context")
+        if objects > MAX_OBJECTS or anonymous > MAX_ANONYMOUS:
+            return "too many objects"
+    return None
 
 
 def _embedded_json(pdf: bytes) -> bytes:
@@ -142,6 +184,10 @@ def verify(document: dict, now: datetime | None = None,
     """Every check on a credential; `lists` finds a status list's signed JSON by its address."""
     now, lists = now or clock.now(), lists or _published_list
     report = Report(document=document)
+    problem = shape_problem(document)
+    if problem:
+        report.checks.append(Check("format", False, problem))
+        return report
     keys = our_keys(document)
     proof = integrity.verify(document, keys)
     report.key_id = proof.verification_method
@@ -177,13 +223,13 @@ def _dates(report: Report, document: dict, now: datetime) -> str | None:
 
 def _status(report: Report, document: dict, now: datetime, lists, keys: dict) -> str | None:
     """The credential's revocation entry read from its signed list and, when it is set, why (revoked or
-    replaced) from the message list beside it; the verdict when it is set."""
+    replaced) from the message list beside it; the verdict when it is set, unknown or out of date."""
     entry = document.get("credentialStatus")
     entry = entry[0] if isinstance(entry, list) and len(entry) == 1 else entry
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry" \
             or entry.get("statusPurpose") != "revocation":
-        report.checks.append(Check("status", None, "no credentialStatus"))
-        return None
+        report.checks.append(Check("status", False, "no credentialStatus"))  # ours always carry one
+        return "status_unknown"
     url, index = entry.get("statusListCredential"), entry.get("statusListIndex")
     revoked, until = _read_entry(url, "revocation", index, 1, lists, keys)
     if revoked is None:
@@ -197,7 +243,7 @@ def _status(report: Report, document: dict, now: datetime, lists, keys: dict) ->
     report.checks.append(Check("status", not revoked, detail))
     stale = until is None or until < now
     report.checks.append(Check("status_fresh", not stale, f"validUntil {until.isoformat() if until else '?'}"))
-    return verdict
+    return verdict or ("status_stale" if stale else None)
 
 
 def _read_entry(url, purpose: str, index_text, size: int, lists, keys: dict) -> tuple[int | None, datetime | None]:
@@ -205,10 +251,10 @@ def _read_entry(url, purpose: str, index_text, size: int, lists, keys: dict) -> 
     try:
         index = int(index_text)
         text = lists(url) if isinstance(url, str) else None
-        listed = json.loads(text) if text else None
-    except (TypeError, ValueError):
+        listed = json.loads(text) if text and len(text) <= MAX_BYTES else None
+    except (TypeError, ValueError, RecursionError):
         return None, None
-    if not isinstance(listed, dict) or listed.get("id") != url:
+    if not isinstance(listed, dict) or listed.get("id") != url or shape_problem(listed):
         return None, None
     list_keys = {f"{_issuer_id(listed)}#{method.split('#', 1)[1]}": raw for method, raw in keys.items()}
     subject = listed.get("credentialSubject") or {}

@@ -273,10 +273,9 @@ def _erase_batch(user_ids: list[int], actor, reason: str) -> int:
 def _revoke_certificates(user_ids: list[int], actor, now: datetime) -> int:
     """Revoke the people's certificates still valid, with the category the public page shows, and publish it
     in the status lists (the same transaction)."""
-    valid = Credential.user_id.in_(user_ids), Credential.revoked_at.is_(None)
-    ids = list(db.session.scalars(select(Credential.id).where(*valid)))
-    result = db.session.execute(update(Credential).where(*valid).values(
-        revoked_at=now, revoked_by_id=getattr(actor, "id", None), revoke_reason=REVOKE_REASON,
-        revoke_category="holder_withdrew").execution_options(synchronize_session=False))
+    ids = list(db.session.scalars(update(Credential).where(
+        Credential.user_id.in_(user_ids), Credential.revoked_at.is_(None)
+    ).values(revoked_at=now, revoked_by_id=getattr(actor, "id", None), revoke_reason=REVOKE_REASON,
+             revoke_category="holder_withdrew").returning(Credential.id).execution_options(synchronize_session=False)))
     status_lists.mark(ids, "revoked", now)
-    return result.rowcount
+    return len(ids)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from portal.certificates import badges, integrity, profile, records, status_lists
+from portal.certificates import badges, integrity, profile, records, status_lists, verification
 from portal.certificates import services as certificates
 from portal.core import clock
 from portal.extensions import db
@@ -118,7 +118,63 @@ def test_a_copy_of_a_status_list_given_offline_is_used_and_flagged_when_stale(is
     later = (clock.local_now() + status_lists.VALID_FOR + timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
     result = _cli(runner, tmp_path, _json(badge), "--status-list", str(old_copy), "--status-list",
                   str(message_copy), "--at", later, "--lang", "en")
-    assert result.exit_code == 0  # the old copies still say valid...
-    assert "✗ Status list up to date" in result.output  # ...and say they are too old to trust
+    assert result.exit_code == 1 and "→ status_stale" in result.output  # the old copies say "not revoked"...
+    assert "✓ Status (revoked or replaced)" in result.output and "✗ Status list up to date" in result.output
     result = _cli(runner, tmp_path, _json(badge), "--lang", "en")  # the portal's own lists: revoked
     assert result.exit_code == 1 and "→ revoked" in result.output
+
+
+def _clique(n: int) -> dict:
+    """A small document whose blank nodes all look alike: canonicalising it takes exponential time."""
+    nodes = [{"id": f"_:b{i}", "http://example.org/p": [{"id": f"_:b{j}"} for j in range(n) if j != i]}
+             for i in range(n)]
+    return {"@context": [{"@vocab": "http://example.org/"}], "@graph": nodes}
+
+
+@pytest.mark.parametrize("name, document", [
+    ("blank-node clique", _clique(9)),
+    ("inline context", {"@context": [{"@vocab": "http://example.org/"}], "a": 1}),
+    ("blank ids under our contexts", {"@context": profile.CONTEXT, "id": "_:b0", "credentialSubject": {"id": "_:b1"}}),
+    ("deep nesting", {"@context": profile.CONTEXT, "evidence": json.loads("[" * 40 + "]" * 40)}),
+    ("many look-alike objects", {"@context": profile.CONTEXT, "evidence": [{"name": "x"}] * 30}),
+])
+def test_hostile_uploads_are_refused_before_any_json_ld_work(client, runner, tmp_path, name, document):
+    body = json.dumps(document).encode()
+    page = client.post("/verify/file?lang=en", data={"file": (io.BytesIO(body), "x.json")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 422 and "not a credential" in page.get_data(as_text=True), name
+    result = _cli(runner, tmp_path, body)
+    assert result.exit_code == 1 and "not a credential" not in result.output  # the command says why, plainly
+    assert "→" not in result.output or "malformed" in result.output
+
+
+def test_oversized_and_nested_json_is_refused_with_a_message(client):
+    for body in (b'{"a": "' + b"x" * (70 * 1024) + b'"}', b'{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}"):
+        page = client.post("/verify/file?lang=en", data={"file": (io.BytesIO(body), "x.json")},
+                           content_type="multipart/form-data")
+        assert page.status_code == 422 and "not a credential" in page.get_data(as_text=True)
+
+
+def test_credentials_issued_before_the_status_lists_are_placed_and_published(issued, runner):
+    credential, admin = issued
+    db.session.execute(db.delete(status_lists.StatusEntry))  # as if issued by the previous version
+    credential.ob_json = None
+    db.session.commit()
+    legacy = badges.signed(credential)
+    assert "credentialStatus" not in legacy
+    assert verification.verify(legacy).verdict == "status_unknown"  # ours always carry one: not confirmed
+    certificates.revoke(admin, credential, "Cấp nhầm", "issued_in_error")
+    result = runner.invoke(args=["credentials", "refresh-status"])
+    assert result.exit_code == 0 and "1 credentials placed" in result.output
+    badge = badges.signed(credential)
+    assert badge["credentialStatus"]["statusPurpose"] == "revocation"
+    assert verification.verify(badge).verdict == "revoked"  # published as it stands
+
+
+def test_an_erased_holders_paper_shows_no_name_and_no_error(issued, client):
+    credential, _ = issued
+    token = records.qr_token(credential)
+    credential.signature = ""  # what erasure leaves (the column cannot be null)
+    db.session.commit()
+    response = client.post(f"/verify/{credential.code}/holder", data={"token": token})
+    assert response.status_code == 200 and credential.claims["name"] not in response.get_data(as_text=True)

@@ -1,7 +1,6 @@
 """Every credential as a signed Open Badges 3.0 credential: issued, kept, downloaded, published keys, and
 each way verification fails (tampered, forged, malformed), for every kind and across a key rotation."""
 import json
-import time
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -123,12 +122,3 @@ def test_the_student_downloads_the_signed_credential(issued, auth, client):
     assert response.status_code == 200 and response.mimetype == "application/ld+json"
     assert response.headers["Content-Disposition"].endswith('.json"')
     assert badges.verify(json.loads(response.data)).ok
-
-
-def test_signing_and_verifying_stay_fast(issued):
-    credential, _ = issued
-    badges.build(credential)  # contexts resolved once per process
-    started = time.perf_counter()
-    for _ in range(20):
-        assert badges.verify(badges.build(credential)).ok
-    assert (time.perf_counter() - started) / 20 < 0.1  # per credential, signed and verified
