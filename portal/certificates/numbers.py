@@ -36,6 +36,15 @@ def _session_is_writing() -> bool:
     return bool(db.session.connection().connection.dbapi_connection.in_transaction)
 
 
+def prepare(campaign_id: int, kind: str) -> None:
+    """Make sure the series' counter row exists, before the caller locks the campaign: on PostgreSQL a first
+    INSERT (its foreign key) would wait for that lock from the other connection, and never get it."""
+    if _session_is_writing():
+        return
+    with db.engine.begin() as connection:
+        _take(connection, campaign_id, SERIES[kind], 0)
+
+
 def allocate(campaign_id: int, kind: str, count: int) -> list[int]:
     """`count` new numbers of the campaign's series for `kind`, in order, committed at once (see above)."""
     if count <= 0:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.audit import services as audit
 from portal.campaigns.models import Campaign
-from portal.certificates import documents, status_lists
+from portal.certificates import documents, numbers, status_lists
 from portal.certificates.eligibility import has_ended, standings
 from portal.certificates.models import REVOKE_CATEGORIES, CertificateRule, Credential
 from portal.core import clock
@@ -95,6 +95,7 @@ def issue_step(actor, campaign: Campaign, early_reason: str | None = None, limit
         # The campaign is locked first, so a parallel run waits and then finds who this one served; only then
         # are the numbers taken (in their own committed transaction on PostgreSQL: a failed step skips them,
         # never reuses them), as many as will be printed.
+        numbers.prepare(campaign.id, "participation")
         lock_row("campaigns", campaign.id)
         everyone = standings(campaign)
         pending = [s for s in everyone if s.newly_eligible]

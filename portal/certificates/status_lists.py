@@ -17,9 +17,10 @@ import base64
 import gzip
 import io
 import json
+import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint, select, update
+from sqlalchemy import ForeignKey, LargeBinary, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from portal.certificates import integrity
@@ -30,6 +31,7 @@ from portal.core.types import UTCDateTime
 from portal.core.urls import external_url
 from portal.extensions import db
 
+_RANDOM = random.SystemRandom()
 LENGTH = 131_072  # entries per list: the specification's minimum of 16 KB for a 1-bit list (herd privacy)
 VALID_FOR = timedelta(days=2)  # a signed list's validUntil, after its validFrom
 TTL_MS = 24 * 3600 * 1000  # a hint to verifiers: fetch again after a day
@@ -43,7 +45,7 @@ class StatusList(db.Model):
     __tablename__ = "status_lists"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    next_index: Mapped[int] = mapped_column(default=0)
+    next_index: Mapped[int] = mapped_column(default=0)  # how many places are taken (they are drawn at random)
     revocation_bits: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     message_bits: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     revocation_json: Mapped[str | None] = deferred(mapped_column(Text))
@@ -137,8 +139,10 @@ def _new_list(now: datetime) -> StatusList:
 def assign(credential_ids: list[int], now: datetime | None = None) -> dict[int, tuple[int, int]]:
     """Give each new credential its index, in the caller's transaction: {credential id: (list id, index)}.
 
-    The newest list's row is locked while its counter moves, so two issuing runs never share an index;
-    a full list is followed by a new one. Indexes are never reused."""
+    Indexes are drawn at random among the list's free ones, so a credential's place says nothing about
+    when it was issued (the specification's herd privacy). The newest list's row is locked while its
+    count of used places moves, so two issuing runs never share an index; a full list is followed by a
+    new one. Indexes are never reused."""
     now = now or clock.now()
     placed: dict[int, tuple[int, int]] = {}
     waiting = list(credential_ids)
@@ -148,12 +152,15 @@ def assign(credential_ids: list[int], now: datetime | None = None) -> dict[int, 
         if current is None or current.next_index >= LENGTH:
             current = _new_list(now)
         take = min(len(waiting), LENGTH - current.next_index)
-        start = current.next_index
-        db.session.execute(update(StatusList).where(StatusList.id == current.id)
-                           .values(next_index=StatusList.next_index + take))
-        current.next_index = start + take
-        rows = [{"credential_id": cid, "status_list_id": current.id, "status_index": start + n}
-                for n, cid in enumerate(waiting[:take])]
+        used = set(db.session.scalars(select(StatusEntry.status_index).where(
+            StatusEntry.status_list_id == current.id)))
+        if take + len(used) < LENGTH // 2:  # enough room: draw more than needed and drop the used ones
+            chosen = [i for i in _RANDOM.sample(range(LENGTH), take + len(used)) if i not in used][:take]
+        else:  # a list filling up: draw among what is left
+            chosen = _RANDOM.sample([i for i in range(LENGTH) if i not in used], take)
+        current.next_index += take  # the row is locked: a plain write is enough
+        rows = [{"credential_id": cid, "status_list_id": current.id, "status_index": index}
+                for cid, index in zip(waiting[:take], chosen, strict=True)]
         db.session.execute(StatusEntry.__table__.insert(), rows)
         placed.update({row["credential_id"]: (current.id, row["status_index"]) for row in rows})
         waiting = waiting[take:]

@@ -111,9 +111,9 @@ def test_a_copy_of_a_status_list_given_offline_is_used_and_flagged_when_stale(is
     credential, admin = issued
     badge = badges.signed(credential)
     old_copy = tmp_path / "revocation.json"
-    old_copy.write_text(status_lists.published(1, "revocation"), encoding="utf-8")
+    old_copy.write_text(status_lists.published(_list_of(badge), "revocation"), encoding="utf-8")
     message_copy = tmp_path / "message.json"
-    message_copy.write_text(status_lists.published(1, "message"), encoding="utf-8")
+    message_copy.write_text(status_lists.published(_list_of(badge), "message"), encoding="utf-8")
     certificates.revoke(admin, credential, "Cấp nhầm", "issued_in_error")  # the copies predate this
     later = (clock.local_now() + status_lists.VALID_FOR + timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
     result = _cli(runner, tmp_path, _json(badge), "--status-list", str(old_copy), "--status-list",
@@ -178,3 +178,8 @@ def test_an_erased_holders_paper_shows_no_name_and_no_error(issued, client):
     db.session.commit()
     response = client.post(f"/verify/{credential.code}/holder", data={"token": token})
     assert response.status_code == 200 and credential.claims["name"] not in response.get_data(as_text=True)
+
+
+def _list_of(badge: dict) -> int:
+    """The id of the status list a credential's entry names."""
+    return int(badge["credentialStatus"]["statusListCredential"].rstrip("/").split("/")[-2])

@@ -1,13 +1,18 @@
 """Bitstring Status Lists: every credential gets an index at issue, revoking and correcting publish the new
 status in the same transaction, and the published lists are signed credentials anyone can check."""
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from threading import Barrier
 
 import pytest
 
+from portal.accounts.models import User
 from portal.certificates import badges, documents, integrity, profile, status_lists, verification
 from portal.certificates import services as certificates
+from portal.certificates.models import Credential
 from portal.core import clock
+from portal.core.validation import InvalidInput
 from portal.extensions import db
 
 
@@ -121,13 +126,58 @@ def test_a_list_nobody_refreshed_is_stale_and_the_nightly_signing_refreshes_it(t
 def test_a_list_changed_after_signing_leaves_the_status_unknown(three):
     badge = badges.signed(three[0])
     url = badge["credentialStatus"]["statusListCredential"]
-    listed = json.loads(status_lists.published(1, "revocation"))
+    listed = json.loads(status_lists.published(_list_of(badge), "revocation"))
     bits = status_lists.decode(listed["credentialSubject"]["encodedList"])
     index = int(badge["credentialStatus"]["statusListIndex"])
     listed["credentialSubject"]["encodedList"] = status_lists.encode(status_lists.write_entry(bits, index, 1, 1))
     message_url = status_lists.message_url(url)
-    copies = {url: json.dumps(listed), message_url: status_lists.published(1, "message")}
+    copies = {url: json.dumps(listed), message_url: status_lists.published(_list_of(badge), "message")}
     assert verification.verify(badge, lists=copies.get).verdict == "status_unknown"
-    copies[url] = status_lists.published(1, "revocation")
+    copies[url] = status_lists.published(_list_of(badge), "revocation")
     report = verification.verify(badge, lists=copies.get)
     assert report.verdict == "valid"
+
+
+def test_indexes_are_drawn_at_random_never_shared_and_a_full_list_opens_the_next(three, season):
+    entries = [db.session.get(status_lists.StatusEntry, credential.id) for credential in three]
+    indexes = sorted(entry.status_index for entry in entries)
+    assert len(set(indexes)) == 3 and indexes[-1] - indexes[0] > 2  # not handed out in order (1 in 10^9)
+    status_list = db.session.get(status_lists.StatusList, entries[0].status_list_id)
+    assert status_list.next_index == 3
+    status_list.next_index = status_lists.LENGTH  # full: the next credential opens a new list
+    db.session.commit()
+    admin, other_student = season.people["admin"], season.people["short"]
+    another = documents.issue_document(admin, "commendation", other_student, season.campaign, {})
+    db.session.commit()
+    assert db.session.get(status_lists.StatusEntry, another.id).status_list_id != status_list.id
+    assert verification.verify(badges.signed(another)).verdict == "valid"
+
+
+def test_three_revocations_at_once_in_one_list_each_leave_their_bit(app, three, season):
+    """Real threads and connections: each revocation locks the list row, so no bitstring write is lost."""
+    admin_id, ids = season.people["admin"].id, [credential.id for credential in three]
+    db.session.commit()
+    db.session.remove()
+    barrier = Barrier(len(ids))
+
+    def revoke(credential_id):
+        with app.app_context():
+            barrier.wait()
+            try:
+                credential = db.session.get(Credential, credential_id)
+                certificates.revoke(db.session.get(User, admin_id), credential, "Cấp nhầm", "issued_in_error")
+                return "revoked"
+            except InvalidInput:
+                return "refused"
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+        assert list(pool.map(revoke, ids)) == ["revoked"] * 3
+    for credential_id in ids:
+        assert verification.verify(badges.signed(db.session.get(Credential, credential_id))).verdict == "revoked"
+
+
+def _list_of(badge: dict) -> int:
+    """The id of the status list a credential's entry names."""
+    return int(badge["credentialStatus"]["statusListCredential"].rstrip("/").split("/")[-2])
