@@ -12,7 +12,7 @@ from portal.certificates import documents, records
 from portal.certificates import services as certificates
 from portal.certificates.paper import place_date, save
 from portal.certificates.paper_demo import ISSUERS, demo_signature
-from portal.certificates.pdf import render
+from portal.certificates.pdf import BOTTOM, LEFT, QR_SIZE, render
 from portal.extensions import db
 
 LONG_SCHOOL = ("Trường Đại học Khoa học Xã hội và Nhân văn, Đại học Quốc gia Hà Nội, Khoa Quản trị Văn phòng "
@@ -50,6 +50,15 @@ def _words(pdf: bytes):
         return page.width, page.height, page.extract_words(), " ".join(page.extract_text().split())
 
 
+def _pictures(pdf: bytes) -> list[dict]:
+    """The boxes of the page's pictures (the signatures) and of its QR code, as pdfplumber gives words."""
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        boxes = [{k: image[k] for k in ("x0", "top", "x1", "bottom")} | {"text": "picture"} for image in page.images]
+        qr = {"x0": LEFT, "x1": LEFT + QR_SIZE, "top": page.height - BOTTOM - QR_SIZE, "bottom": page.height - BOTTOM}
+        return boxes + [qr | {"text": "QR"}]
+
+
 def _inked(pdf: bytes, box: tuple[float, float, float, float]) -> int:
     """Non-white pixels at 150 dpi inside a box given in PDF points from the top left (x0, top, x1, bottom)."""
     scale = 150 / 72
@@ -68,6 +77,10 @@ def test_a_certificate_with_two_co_issuers_and_long_texts_fits_on_its_page(paper
         assert 0 <= word["x0"] and word["x1"] <= width and 0 <= word["top"] and word["bottom"] <= height
     for a, b in itertools.combinations(words, 2):
         assert not _overlap(a, b), (a["text"], b["text"])
+    pictures = _pictures(pdf)
+    assert len(pictures) == 3  # two signatures and the QR code
+    for picture, word in itertools.product(pictures, words):
+        assert not _overlap(picture, word), (picture["text"], word["text"])
     assert credential.number == 1 and credential.number_text == "0001/GCN-TĐTN-TTPVHCC"
     assert f"Số: {credential.number_text}" in text
     assert claims["place_date"] in text and claims["place_date"].startswith("Hà Nội, ngày ")
