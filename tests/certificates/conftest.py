@@ -5,6 +5,8 @@ import pytest
 
 from portal.accounts.models import User
 from portal.campaigns.models import Campaign
+from portal.certificates import documents
+from portal.certificates import services as certificates
 from portal.certificates.models import CertificateRule
 from portal.extensions import db
 from tests import factories
@@ -53,3 +55,14 @@ def season(app, make_user, make_module):
         factories.served(campaign, gia_lam, people["absent"], status="no_show", days_ago=30 + n)
     people["admin"] = trainer
     return Season(campaign=campaign, people=people)
+
+
+@pytest.fixture
+def three(season):
+    """A certificate, a referral letter and a commendation issued to the same student, committed."""
+    admin, student = season.people["admin"], season.people["eligible"]
+    (certificate,) = certificates.issue_all(admin, season.campaign)
+    referral = documents.issue_document(admin, "referral", student, season.campaign, {"host": "Chi nhánh số 6"})
+    commendation = documents.issue_document(admin, "commendation", student, season.campaign, {})
+    db.session.commit()
+    return certificate, referral, commendation

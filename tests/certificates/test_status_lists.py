@@ -39,17 +39,6 @@ def test_the_encoded_list_is_multibase_gzip_and_the_same_bits_give_the_same_text
             status_lists.decode(bad)
 
 
-@pytest.fixture
-def three(season):
-    """A certificate, a referral letter and a commendation, issued."""
-    admin, student = season.people["admin"], season.people["eligible"]
-    (certificate,) = certificates.issue_all(admin, season.campaign)
-    referral = documents.issue_document(admin, "referral", student, season.campaign, {"host": "Chi nhánh số 6"})
-    commendation = documents.issue_document(admin, "commendation", student, season.campaign, {})
-    db.session.commit()
-    return certificate, referral, commendation
-
-
 def _published(client, entry):
     response = client.get(entry["statusListCredential"].removeprefix("http://portal.test"))
     assert response.status_code == 200 and response.mimetype == "application/ld+json"
